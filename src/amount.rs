@@ -1,0 +1,236 @@
+//! Exact money and typed time.
+
+use std::{fmt, str::FromStr, time::SystemTime};
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
+
+/// An exact amount of money, as the server sends it.
+///
+/// KRW amounts are integral (`1000`); other currencies may carry a fraction (`10.5` USD). The
+/// value is decoded into a [`Decimal`], never into a float, so it compares exactly and is written
+/// back the way it came: `1000` stays `1000`, `10.5` stays `10.5`.
+///
+/// ```
+/// use iamport::Amount;
+///
+/// let a: Amount = serde_json::from_str("10.5").unwrap();
+/// assert_eq!(a.to_string(), "10.5");
+/// assert_eq!(serde_json::to_string(&Amount::from(1000)).unwrap(), "1000");
+/// assert!(Amount::from(1000) > a);
+/// ```
+#[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Amount(Decimal);
+
+impl Amount {
+    /// Zero.
+    pub const ZERO: Amount = Amount(Decimal::ZERO);
+
+    /// Wraps a decimal value.
+    pub fn new(value: Decimal) -> Self {
+        Amount(value)
+    }
+
+    /// The exact decimal value.
+    pub fn as_decimal(&self) -> Decimal {
+        self.0
+    }
+
+    /// Whether the amount has no fractional part (every KRW amount).
+    pub fn is_integer(&self) -> bool {
+        self.0.fract().is_zero()
+    }
+
+    /// The amount as a whole number, when it has no fraction and fits an `i64`.
+    pub fn to_i64(&self) -> Option<i64> {
+        if !self.is_integer() {
+            return None;
+        }
+        i64::try_from(self.0.trunc()).ok()
+    }
+
+    /// Whether the amount is below zero.
+    pub fn is_negative(&self) -> bool {
+        self.0.is_sign_negative() && !self.0.is_zero()
+    }
+}
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0.normalize(), f)
+    }
+}
+
+impl fmt::Debug for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Amount({self})")
+    }
+}
+
+/// Error returned when text is not a decimal amount.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not a decimal amount: {input:?}")]
+pub struct ParseAmountError {
+    input: String,
+}
+
+impl FromStr for Amount {
+    type Err = ParseAmountError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let t = s.trim();
+        Decimal::from_str_exact(t)
+            .or_else(|_| Decimal::from_scientific(t))
+            .map(Amount)
+            .map_err(|_| ParseAmountError { input: s.to_owned() })
+    }
+}
+
+macro_rules! amount_from_int {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Amount {
+            fn from(v: $t) -> Self {
+                Amount(Decimal::from(v))
+            }
+        }
+    )*};
+}
+amount_from_int!(i8, i16, i32, i64, u8, u16, u32, u64);
+
+impl From<Decimal> for Amount {
+    fn from(v: Decimal) -> Self {
+        Amount(v)
+    }
+}
+
+impl From<Amount> for Decimal {
+    fn from(v: Amount) -> Self {
+        v.0
+    }
+}
+
+impl Serialize for Amount {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if let Some(i) = self.to_i64() {
+            return serializer.serialize_i64(i);
+        }
+        // A JSON number with a fraction. `f64`'s shortest round-trip form reproduces every amount
+        // of up to 15 significant digits exactly as written.
+        let text = self.0.normalize().to_string();
+        let float = f64::from_str(&text).map_err(serde::ser::Error::custom)?;
+        serializer.serialize_f64(float)
+    }
+}
+
+impl<'de> Deserialize<'de> for Amount {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(AmountVisitor)
+    }
+}
+
+struct AmountVisitor;
+
+impl de::Visitor<'_> for AmountVisitor {
+    type Value = Amount;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an amount as a JSON number or a decimal string")
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Amount, E> {
+        Ok(Amount::from(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Amount, E> {
+        Ok(Amount::from(v))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Amount, E> {
+        if !v.is_finite() {
+            return Err(E::custom("amount is not a finite number"));
+        }
+        // `Display` of an `f64` is its shortest round-trip decimal form: the digits the server
+        // wrote, for any amount of up to 15 significant digits.
+        Amount::from_str(&v.to_string()).map_err(E::custom)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Amount, E> {
+        Amount::from_str(v).map_err(E::custom)
+    }
+}
+
+impl schemars::JsonSchema for Amount {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Amount".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "number" })
+    }
+}
+
+/// A point in time in UNIX epoch seconds, as the server sends it.
+///
+/// The server writes `0` for events that have not happened; fields that can be `0` are typed
+/// `Option<UnixTime>` and decode `0` (and `null`) as `None`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct UnixTime(i64);
+
+impl UnixTime {
+    /// From seconds since the UNIX epoch.
+    pub fn from_secs(secs: i64) -> Self {
+        UnixTime(secs)
+    }
+
+    /// Seconds since the UNIX epoch.
+    pub fn as_secs(&self) -> i64 {
+        self.0
+    }
+
+    /// As a [`SystemTime`].
+    pub fn to_system_time(&self) -> SystemTime {
+        let d = std::time::Duration::from_secs(self.0.unsigned_abs());
+        if self.0 >= 0 {
+            SystemTime::UNIX_EPOCH + d
+        } else {
+            SystemTime::UNIX_EPOCH - d
+        }
+    }
+
+    /// The current time, to the second.
+    pub fn now() -> Self {
+        let secs = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+            .unwrap_or(0);
+        UnixTime(secs)
+    }
+}
+
+impl fmt::Display for UnixTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl From<UnixTime> for SystemTime {
+    fn from(t: UnixTime) -> Self {
+        t.to_system_time()
+    }
+}
+
+/// Serde helpers for `Option<UnixTime>` fields where the server writes `0` for "never".
+pub(crate) mod zero_as_none {
+    use super::UnixTime;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &Option<UnixTime>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(v.map_or(0, |t| t.0))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<UnixTime>, D::Error> {
+        let v = Option::<i64>::deserialize(d)?;
+        Ok(v.filter(|&s| s != 0).map(UnixTime))
+    }
+}

@@ -1,0 +1,327 @@
+//! `Client`, its builder, and the hooks that authenticate every generated request.
+
+use std::{fmt, future::Future, net::IpAddr, pin::Pin, sync::Arc, time::Duration};
+
+use progenitor_client::{ClientHooks, Error as GenError, OperationInfo};
+use reqwest::{
+    StatusCode, Url,
+    header::{AUTHORIZATION, HeaderName, HeaderValue},
+};
+
+use crate::{
+    Error, Result,
+    auth::{Secret, TokenCache},
+    envelope::{self, with_call},
+    generated,
+};
+
+/// The production API.
+pub const DEFAULT_BASE_URL: &str = "https://api.iamport.kr";
+
+const USER_AGENT: &str = concat!("iamport-rs/", env!("CARGO_PKG_VERSION"));
+const TOKEN_OPERATION: &str = "get_token";
+const TIER: HeaderName = HeaderName::from_static("tier");
+
+/// State shared by a client and its clones: the token cache and per-account headers.
+#[derive(Clone, Debug)]
+pub(crate) struct Shared(Arc<SharedInner>);
+
+#[derive(Debug)]
+pub(crate) struct SharedInner {
+    pub(crate) tokens: TokenCache,
+    tier: Option<HeaderValue>,
+}
+
+/// A client of the i'mport REST API.
+///
+/// Cheap to clone: clones share the connection pool and the access token. Tokens are fetched,
+/// cached and refreshed on their own; a request rejected with 401 is retried once with a fresh
+/// token.
+///
+/// ```no_run
+/// # async fn run() -> iamport::Result<()> {
+/// let client = iamport::Client::builder()
+///     .credentials("imp_key", "imp_secret")
+///     .build()?;
+/// let payment = client.payment("imp_123456789012").await?;
+/// println!("{} {} {}", payment.merchant_uid, payment.status, payment.amount);
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) api: generated::Client,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.api.baseurl)
+            .field("key", &self.api.inner.0.tokens.key)
+            .field("secret", &self.api.inner.0.tokens.secret)
+            .field("tier", &self.api.inner.0.tier)
+            .finish()
+    }
+}
+
+impl Client {
+    /// A builder; `credentials` is the one required setting.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured from the environment: `IAMPORT_API_KEY` and `IAMPORT_API_SECRET`
+    /// (required), `IAMPORT_BASE_URL` and `IAMPORT_TIER` (optional).
+    ///
+    /// # Errors
+    /// [`Error::Config`] when a required variable is missing or a value is invalid.
+    pub fn from_env() -> Result<Client> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let key = var("IAMPORT_API_KEY").ok_or_else(|| Error::config("IAMPORT_API_KEY is not set"))?;
+        let secret =
+            var("IAMPORT_API_SECRET").ok_or_else(|| Error::config("IAMPORT_API_SECRET is not set"))?;
+        let mut builder = Client::builder().credentials(key, secret);
+        if let Some(url) = var("IAMPORT_BASE_URL") {
+            builder = builder.base_url(url);
+        }
+        if let Some(tier) = var("IAMPORT_TIER") {
+            builder = builder.tier(tier);
+        }
+        builder.build()
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.api.baseurl
+    }
+}
+
+/// Configures a [`Client`].
+pub struct ClientBuilder {
+    key: Option<String>,
+    secret: Option<Secret>,
+    base_url: String,
+    tier: Option<String>,
+    connect_timeout: Duration,
+    timeout: Duration,
+    token_margin: Duration,
+    http: Option<reqwest::Client>,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            key: None,
+            secret: None,
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            tier: None,
+            connect_timeout: Duration::from_secs(5),
+            timeout: Duration::from_secs(30),
+            token_margin: Duration::from_secs(60),
+            http: None,
+        }
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("key", &self.key)
+            .field("secret", &self.secret)
+            .field("base_url", &self.base_url)
+            .field("tier", &self.tier)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("token_margin", &self.token_margin)
+            .field("http", &self.http.as_ref().map(|_| "custom"))
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// The REST API key and secret from the i'mport console.
+    pub fn credentials(mut self, key: impl Into<String>, secret: impl Into<String>) -> Self {
+        self.key = Some(key.into());
+        self.secret = Some(Secret::new(secret));
+        self
+    }
+
+    /// Where to send requests; default `https://api.iamport.kr`. Must be `https`, except for
+    /// loopback hosts (`127.0.0.1`, `::1`, `localhost`) used in tests.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// Act for a sub-merchant: sends its code in the `Tier` header.
+    pub fn tier(mut self, tier: impl Into<String>) -> Self {
+        self.tier = Some(tier.into());
+        self
+    }
+
+    /// How long to wait for a connection; default 5 s. Ignored with [`Self::http_client`].
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long one request may take in all; default 30 s. Ignored with [`Self::http_client`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// How long before its expiry a token is replaced; default 60 s.
+    pub fn token_refresh_margin(mut self, margin: Duration) -> Self {
+        self.token_margin = margin;
+        self
+    }
+
+    /// Use this `reqwest::Client` (its timeouts, proxy, TLS and user agent) instead of one
+    /// built from the settings above.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Builds the client. Nothing is sent until the first call.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when credentials are missing or empty, the base URL is invalid or not
+    /// `https` for a non-loopback host, the tier is not a valid header value, or the HTTP client
+    /// cannot be built.
+    pub fn build(self) -> Result<Client> {
+        let key = self.key.filter(|k| !k.trim().is_empty());
+        let secret = self.secret.filter(|s| !s.expose().trim().is_empty());
+        let (Some(key), Some(secret)) = (key, secret) else {
+            return Err(Error::config("credentials are missing or empty"));
+        };
+        let base_url = check_base_url(&self.base_url)?;
+        let tier = match self.tier {
+            Some(t) => Some(HeaderValue::try_from(t.as_str()).map_err(|e| Error::Config {
+                reason: "tier is not a valid header value".into(),
+                source: Some(Box::new(e)),
+            })?),
+            None => None,
+        };
+        let http = match self.http {
+            Some(h) => h,
+            None => reqwest::Client::builder()
+                .user_agent(USER_AGENT)
+                .connect_timeout(self.connect_timeout)
+                .timeout(self.timeout)
+                .build()
+                .map_err(|e| Error::Config {
+                    reason: "cannot build the HTTP client".into(),
+                    source: Some(Box::new(e)),
+                })?,
+        };
+        let shared = Shared(Arc::new(SharedInner {
+            tokens: TokenCache::new(key, secret, self.token_margin),
+            tier,
+        }));
+        Ok(Client { api: generated::Client::new_with_client(&base_url, http, shared) })
+    }
+}
+
+fn check_base_url(raw: &str) -> Result<String> {
+    let url = Url::parse(raw.trim()).map_err(|e| Error::Config {
+        reason: format!("base URL {raw:?} is not a URL"),
+        source: Some(Box::new(e)),
+    })?;
+    let host = url.host_str().ok_or_else(|| Error::config(format!("base URL {raw:?} has no host")))?;
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    let loopback = match bare.parse::<IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => bare.eq_ignore_ascii_case("localhost"),
+    };
+    match url.scheme() {
+        "https" => {}
+        "http" if loopback => {}
+        other => {
+            return Err(Error::config(format!(
+                "base URL must use https (got {other:?}); plain http is allowed for loopback hosts only"
+            )));
+        }
+    }
+    if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() {
+        return Err(Error::config("base URL must not carry credentials, a query or a fragment"));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+impl generated::Client {
+    /// The `Authorization` value of a usable token: the cached one, or a new one fetched through
+    /// `get_token`. The fetch is boxed: it runs through the same hooks that call this.
+    fn token_header(&self) -> Pin<Box<dyn Future<Output = Result<HeaderValue>> + Send + '_>> {
+        Box::pin(async move {
+            let tokens = &self.inner.0.tokens;
+            if let Some(header) = tokens.cached() {
+                return Ok(header);
+            }
+            tokens
+                .header(move |request| {
+                    Box::pin(async move {
+                        let call = self.get_token().body(request).send();
+                        envelope::run(true, call).await.map(|(_, token)| token)
+                    })
+                })
+                .await
+        })
+    }
+}
+
+impl ClientHooks<Shared> for generated::Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &OperationInfo,
+    ) -> std::result::Result<(), GenError<E>> {
+        request.headers_mut().remove("api-version");
+        if let Some(tier) = &self.inner.0.tier {
+            request.headers_mut().insert(TIER, tier.clone());
+        }
+        if info.operation_id == TOKEN_OPERATION {
+            return Ok(());
+        }
+        match self.token_header().await {
+            Ok(header) => {
+                request.headers_mut().insert(AUTHORIZATION, header);
+                Ok(())
+            }
+            Err(e) => {
+                with_call(|c| *c.error.borrow_mut() = Some(e));
+                Err(GenError::Custom("token exchange failed".into()))
+            }
+        }
+    }
+
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let retry = if info.operation_id == TOKEN_OPERATION { None } else { request.try_clone() };
+        let response = self.client.execute(request).await?;
+        with_call(|c| c.status.set(Some(response.status().as_u16())));
+        if response.status() != StatusCode::UNAUTHORIZED {
+            return Ok(response);
+        }
+        let Some(mut again) = retry else {
+            return Ok(response);
+        };
+        // The token was rejected: forget it, fetch another, and try once more.
+        self.inner.0.tokens.invalidate(again.headers().get(AUTHORIZATION));
+        match self.token_header().await {
+            Ok(header) => {
+                again.headers_mut().insert(AUTHORIZATION, header);
+                let response = self.client.execute(again).await?;
+                with_call(|c| c.status.set(Some(response.status().as_u16())));
+                Ok(response)
+            }
+            Err(e) => {
+                with_call(|c| *c.error.borrow_mut() = Some(e));
+                Ok(response)
+            }
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! Unwrapping of the `{code, message, response}` envelope into results and typed errors.
+
+use std::{
+    cell::{Cell, RefCell},
+    future::Future,
+};
+
+use progenitor_client::{Error as GenError, ResponseValue};
+
+use crate::{Error, Result, generated::types};
+
+/// The envelope every response body is wrapped in.
+pub(crate) trait Envelope {
+    type Payload;
+    fn into_parts(self) -> (i64, Option<String>, Option<Self::Payload>);
+}
+
+macro_rules! envelopes {
+    ($($env:ident => $payload:ty,)*) => {$(
+        impl Envelope for types::$env {
+            type Payload = $payload;
+            fn into_parts(self) -> (i64, Option<String>, Option<$payload>) {
+                (self.code, self.message, self.response)
+            }
+        }
+    )*};
+}
+
+envelopes! {
+    TokenEnvelope => crate::auth::AccessToken,
+    PaymentEnvelope => crate::Payment,
+    PaymentListEnvelope => Vec<crate::Payment>,
+    PaymentPageEnvelope => crate::PaymentPage,
+    PaymentBalanceEnvelope => crate::PaymentBalance,
+    PreparedPaymentEnvelope => crate::PreparedPayment,
+    ReceiptEnvelope => crate::Receipt,
+    ExternalReceiptEnvelope => crate::ExternalReceipt,
+}
+
+/// What the hooks learn about one call that the generated error cannot carry.
+#[derive(Default)]
+pub(crate) struct CallContext {
+    /// Status of the last response received.
+    pub(crate) status: Cell<Option<u16>>,
+    /// A typed error raised inside a hook (token exchange failed).
+    pub(crate) error: RefCell<Option<Error>>,
+}
+
+tokio::task_local! {
+    pub(crate) static CALL: CallContext;
+}
+
+/// Records a fact about the current call, when one is being tracked.
+pub(crate) fn with_call(f: impl FnOnce(&CallContext)) {
+    let _ = CALL.try_with(f);
+}
+
+const EXCERPT_CHARS: usize = 200;
+
+/// The start of a body, lossily decoded, for error messages.
+pub(crate) fn excerpt(body: &[u8], secret: bool) -> String {
+    if secret {
+        return "[token response withheld]".to_owned();
+    }
+    if body.is_empty() {
+        return "[empty body]".to_owned();
+    }
+    let text = String::from_utf8_lossy(&body[..body.len().min(EXCERPT_CHARS * 4)]);
+    let mut out: String = text.chars().take(EXCERPT_CHARS).collect();
+    if out.len() < text.len() || body.len() > EXCERPT_CHARS * 4 {
+        out.push('…');
+    }
+    out
+}
+
+/// Turns an envelope that arrived with an error status or a non-zero code into an error.
+pub(crate) fn refusal(status: u16, code: i64, message: Option<String>, token_call: bool) -> Error {
+    match status {
+        404 => Error::NotFound { code, message },
+        401 => Error::Auth { status, code: Some(code), message },
+        _ if token_call && code != 0 => Error::Auth { status, code: Some(code), message },
+        _ => Error::Api { status, code, message },
+    }
+}
+
+/// Runs one generated operation and unwraps its envelope. Returns the HTTP status with the
+/// payload, so callers can tell a 207 partial answer from a 200.
+pub(crate) async fn run<T, F>(secret_body: bool, call: F) -> Result<(u16, T::Payload)>
+where
+    T: Envelope,
+    F: Future<Output = Result<ResponseValue<T>, GenError<types::ErrorEnvelope>>>,
+{
+    let cx = CallContext::default();
+    CALL.scope(cx, async move {
+        let outcome = call.await;
+        let hook_error = CALL.with(|c| c.error.borrow_mut().take());
+        let status = CALL.with(|c| c.status.get());
+        match outcome {
+            Ok(value) => {
+                let status = value.status().as_u16();
+                let (code, message, payload) = value.into_inner().into_parts();
+                if code != 0 {
+                    return Err(refusal(status, code, message, secret_body));
+                }
+                match payload {
+                    Some(p) => Ok((status, p)),
+                    None => Err(Error::Http {
+                        status,
+                        excerpt: "code 0 without a response payload".to_owned(),
+                    }),
+                }
+            }
+            Err(e) => match hook_error {
+                Some(hook_error) => Err(hook_error),
+                None => Err(convert(e, status, secret_body).await),
+            },
+        }
+    })
+    .await
+}
+
+async fn convert(e: GenError<types::ErrorEnvelope>, status: Option<u16>, secret: bool) -> Error {
+    let status = status.unwrap_or(0);
+    match e {
+        GenError::ErrorResponse(value) => {
+            let status = value.status().as_u16();
+            let env = value.into_inner();
+            refusal(status, env.code, env.message, secret)
+        }
+        GenError::InvalidResponsePayload(body, source) => {
+            Error::Decode { status, excerpt: excerpt(&body, secret), source }
+        }
+        GenError::UnexpectedResponse(response) => {
+            let status = response.status().as_u16();
+            match response.bytes().await {
+                Ok(body) => match serde_json::from_slice::<types::ErrorEnvelope>(&body) {
+                    Ok(env) if env.code != 0 || status >= 400 => {
+                        refusal(status, env.code, env.message, secret)
+                    }
+                    _ => Error::Http { status, excerpt: excerpt(&body, secret) },
+                },
+                Err(source) => Error::Transport(source),
+            }
+        }
+        GenError::CommunicationError(source) | GenError::ResponseBodyError(source) => {
+            Error::Transport(source)
+        }
+        GenError::InvalidUpgrade(source) => Error::Transport(source),
+        GenError::InvalidRequest(reason) => Error::invalid("request", reason),
+        GenError::Custom(reason) => Error::config(reason),
+    }
+}

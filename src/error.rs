@@ -1,0 +1,157 @@
+//! The crate's one error type.
+
+/// Everything that can go wrong, split by what the caller should do next.
+///
+/// Neither the API secret nor an access token ever appears in an error's `Debug` or `Display`.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The API refused the request: a non-zero `code` in the envelope (often with HTTP 200).
+    /// Read the message; retrying the same request gives the same answer.
+    #[error("i'mport refused the request (http {status}, code {code}): {}", message.as_deref().unwrap_or("no message"))]
+    Api {
+        /// HTTP status of the response.
+        status: u16,
+        /// The envelope's `code`.
+        code: i64,
+        /// The envelope's `message`, usually Korean.
+        message: Option<String>,
+    },
+
+    /// Nothing matches the id (HTTP 404).
+    #[error("not found (code {code}): {}", message.as_deref().unwrap_or("no message"))]
+    NotFound {
+        /// The envelope's `code`.
+        code: i64,
+        /// The envelope's `message`.
+        message: Option<String>,
+    },
+
+    /// The credentials were refused, or the API rejected a freshly issued token.
+    /// Check the key, the secret and the tier.
+    #[error("authentication failed (http {status}): {}", message.as_deref().unwrap_or("no message"))]
+    Auth {
+        /// HTTP status of the refusal.
+        status: u16,
+        /// The envelope's `code`, when the body was an envelope.
+        code: Option<i64>,
+        /// The envelope's `message`, when the body was an envelope.
+        message: Option<String>,
+    },
+
+    /// The response was not the envelope the API promises (an HTML error page, an empty body,
+    /// an unexpected status).
+    #[error("unexpected response (http {status}): {excerpt}")]
+    Http {
+        /// HTTP status of the response.
+        status: u16,
+        /// The start of the body, for diagnosis.
+        excerpt: String,
+    },
+
+    /// The body was JSON-like but did not decode into the expected shape, or was cut short.
+    #[error("cannot decode the response (http {status}): {excerpt}")]
+    Decode {
+        /// HTTP status of the response.
+        status: u16,
+        /// The start of the body, for diagnosis (withheld for token responses).
+        excerpt: String,
+        /// What the decoder said.
+        #[source]
+        source: serde_json::Error,
+    },
+
+    /// The request did not complete: connection refused or reset, timeout, TLS failure.
+    #[error("transport error")]
+    Transport(#[source] reqwest::Error),
+
+    /// An argument was rejected before anything was sent.
+    #[error("invalid {field}: {reason}")]
+    InvalidInput {
+        /// The argument at fault.
+        field: &'static str,
+        /// Why it was rejected.
+        reason: String,
+    },
+
+    /// The client could not be configured (bad base URL, missing credentials, ...).
+    #[error("configuration error: {reason}")]
+    Config {
+        /// What is wrong.
+        reason: String,
+        /// The underlying error, when there is one.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    },
+}
+
+/// `Result` with [`enum@Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// Whether the API said the thing asked for does not exist.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Error::NotFound { .. })
+    }
+
+    /// Whether authentication failed.
+    pub fn is_auth(&self) -> bool {
+        matches!(self, Error::Auth { .. })
+    }
+
+    /// Whether the same request may succeed later: transport failures, 429 and 5xx (except 501).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport(e) => !e.is_builder() && !e.is_redirect(),
+            Error::Http { status, .. } | Error::Decode { status, .. } | Error::Api { status, .. } => {
+                *status == 429 || (*status >= 500 && *status != 501)
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether the request timed out.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Transport(e) if e.is_timeout())
+    }
+
+    /// The HTTP status, when a response arrived.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api { status, .. }
+            | Error::Auth { status, .. }
+            | Error::Http { status, .. }
+            | Error::Decode { status, .. } => Some(*status),
+            Error::NotFound { .. } => Some(404),
+            Error::Transport(e) => e.status().map(|s| s.as_u16()),
+            _ => None,
+        }
+    }
+
+    /// The envelope's `code`, when the API answered with one.
+    pub fn api_code(&self) -> Option<i64> {
+        match self {
+            Error::Api { code, .. } | Error::NotFound { code, .. } => Some(*code),
+            Error::Auth { code, .. } => *code,
+            _ => None,
+        }
+    }
+
+    /// The envelope's `message`, when the API answered with one.
+    pub fn api_message(&self) -> Option<&str> {
+        match self {
+            Error::Api { message, .. }
+            | Error::NotFound { message, .. }
+            | Error::Auth { message, .. } => message.as_deref(),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
+        Error::InvalidInput { field, reason: reason.into() }
+    }
+
+    pub(crate) fn config(reason: impl Into<String>) -> Self {
+        Error::Config { reason: reason.into(), source: None }
+    }
+}

@@ -1,0 +1,35 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod amount;
+mod auth;
+mod client;
+mod enums;
+mod envelope;
+mod error;
+mod generated;
+mod payment;
+mod payments;
+mod prepare;
+mod receipts;
+mod validate;
+
+pub use amount::{Amount, ParseAmountError, UnixTime};
+pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
+pub use enums::{
+    CancelRequester, Channel, Currency, ExternalPayMethod, IdentifierType, PayMethod, PaymentStatus,
+    PaymentStatusFilter, ProductType, ReceiptType, Sorting,
+};
+pub use error::{Error, Result};
+pub use payment::{
+    BalanceDetail, BalanceHistory, Payment, PaymentBalance, PaymentCancel, PaymentPage,
+    PaymentPromotion, PreparedPayment, VbankDeposit,
+};
+pub use payments::{
+    CancelPayment, FindAllPayments, FindPayment, MissingId, PaymentBatch, PaymentsByStatus,
+    PaymentsRequest,
+};
+pub use prepare::Prepare;
+pub use receipts::{ExternalReceipt, IssueExternalReceipt, IssueReceipt, Receipt};
+pub use rust_decimal::Decimal;

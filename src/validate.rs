@@ -1,0 +1,62 @@
+//! Checks on arguments, made before anything is sent.
+
+use crate::{Error, Result};
+
+/// Longest `imp_uid` the API accepts.
+pub(crate) const IMP_UID_MAX: usize = 32;
+/// Longest `merchant_uid` the API accepts.
+pub(crate) const MERCHANT_UID_MAX: usize = 40;
+/// Most ids one batch lookup may carry.
+pub(crate) const BATCH_MAX: usize = 100;
+/// Most payments one page may carry.
+pub(crate) const LIMIT_MAX: u32 = 1000;
+
+/// An id that goes into a path or a body: not empty, not too long, and never a path step
+/// (`.`, `..`) or a backslash that a proxy could reinterpret.
+pub(crate) fn id(field: &'static str, value: &str, max: usize) -> Result<()> {
+    if value.trim().is_empty() {
+        return Err(Error::invalid(field, "must not be empty"));
+    }
+    if value.chars().count() > max {
+        return Err(Error::invalid(field, format!("longer than {max} characters")));
+    }
+    if value == "." || value == ".." {
+        return Err(Error::invalid(field, "must not be `.` or `..`"));
+    }
+    if value.contains('\\') {
+        return Err(Error::invalid(field, "must not contain `\\`"));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(Error::invalid(field, "must not contain control characters"));
+    }
+    Ok(())
+}
+
+pub(crate) fn imp_uid(value: &str) -> Result<()> {
+    id("imp_uid", value, IMP_UID_MAX)
+}
+
+pub(crate) fn merchant_uid(value: &str) -> Result<()> {
+    id("merchant_uid", value, MERCHANT_UID_MAX)
+}
+
+/// A page number (from 1) and a page size (1..=1000).
+pub(crate) fn paging(page: Option<u32>, limit: Option<u32>) -> Result<()> {
+    if page == Some(0) {
+        return Err(Error::invalid("page", "pages are numbered from 1"));
+    }
+    if let Some(l) = limit {
+        if !(1..=LIMIT_MAX).contains(&l) {
+            return Err(Error::invalid("limit", format!("must be between 1 and {LIMIT_MAX}")));
+        }
+    }
+    Ok(())
+}
+
+/// Maps a generated type's own length check to our error (ours runs first, so this is a guard).
+pub(crate) fn convert<T, U>(field: &'static str, value: T) -> Result<U>
+where
+    T: TryInto<U>,
+{
+    value.try_into().map_err(|_| Error::invalid(field, "rejected by the API's limits"))
+}
