@@ -82,7 +82,9 @@ impl FromStr for Amount {
         Decimal::from_str_exact(t)
             .or_else(|_| Decimal::from_scientific(t))
             .map(Amount)
-            .map_err(|_| ParseAmountError { input: s.to_owned() })
+            .map_err(|_| ParseAmountError {
+                input: s.to_owned(),
+            })
     }
 }
 

@@ -141,18 +141,29 @@ impl TokenCache {
             return Ok(h);
         }
         let started = Instant::now();
-        let request = TokenRequest { imp_key: self.key.clone(), imp_secret: self.secret.clone() };
+        let request = TokenRequest {
+            imp_key: self.key.clone(),
+            imp_secret: self.secret.clone(),
+        };
         let token = fetch(request).await?;
         let mut header = HeaderValue::try_from(format!("Bearer {}", token.access_token.expose()))
             .map_err(|_| Error::Auth {
-                status: 200,
-                code: None,
-                message: Some("the token contains characters not allowed in a header".into()),
-            })?;
+            status: 200,
+            code: None,
+            message: Some("the token contains characters not allowed in a header".into()),
+        })?;
         header.set_sensitive(true);
-        let life = token.expired_at.as_secs().saturating_sub(token.now.as_secs()).max(0);
-        let usable = Duration::from_secs(u64::try_from(life).unwrap_or(0)).saturating_sub(self.margin);
-        let cached = Cached { header: header.clone(), refresh_at: started + usable };
+        let life = token
+            .expired_at
+            .as_secs()
+            .saturating_sub(token.now.as_secs())
+            .max(0);
+        let usable =
+            Duration::from_secs(u64::try_from(life).unwrap_or(0)).saturating_sub(self.margin);
+        let cached = Cached {
+            header: header.clone(),
+            refresh_at: started + usable,
+        };
         *self.current.write().unwrap_or_else(|p| p.into_inner()) = Some(cached);
         Ok(header)
     }

@@ -76,9 +76,10 @@ impl Client {
     /// [`Error::Config`] when a required variable is missing or a value is invalid.
     pub fn from_env() -> Result<Client> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        let key = var("IAMPORT_API_KEY").ok_or_else(|| Error::config("IAMPORT_API_KEY is not set"))?;
-        let secret =
-            var("IAMPORT_API_SECRET").ok_or_else(|| Error::config("IAMPORT_API_SECRET is not set"))?;
+        let key =
+            var("IAMPORT_API_KEY").ok_or_else(|| Error::config("IAMPORT_API_KEY is not set"))?;
+        let secret = var("IAMPORT_API_SECRET")
+            .ok_or_else(|| Error::config("IAMPORT_API_SECRET is not set"))?;
         let mut builder = Client::builder().credentials(key, secret);
         if let Some(url) = var("IAMPORT_BASE_URL") {
             builder = builder.base_url(url);
@@ -197,10 +198,12 @@ impl ClientBuilder {
         };
         let base_url = check_base_url(&self.base_url)?;
         let tier = match self.tier {
-            Some(t) => Some(HeaderValue::try_from(t.as_str()).map_err(|e| Error::Config {
-                reason: "tier is not a valid header value".into(),
-                source: Some(Box::new(e)),
-            })?),
+            Some(t) => Some(
+                HeaderValue::try_from(t.as_str()).map_err(|e| Error::Config {
+                    reason: "tier is not a valid header value".into(),
+                    source: Some(Box::new(e)),
+                })?,
+            ),
             None => None,
         };
         let http = match self.http {
@@ -219,7 +222,9 @@ impl ClientBuilder {
             tokens: TokenCache::new(key, secret, self.token_margin),
             tier,
         }));
-        Ok(Client { api: generated::Client::new_with_client(&base_url, http, shared) })
+        Ok(Client {
+            api: generated::Client::new_with_client(&base_url, http, shared),
+        })
     }
 }
 
@@ -228,7 +233,9 @@ fn check_base_url(raw: &str) -> Result<String> {
         reason: format!("base URL {raw:?} is not a URL"),
         source: Some(Box::new(e)),
     })?;
-    let host = url.host_str().ok_or_else(|| Error::config(format!("base URL {raw:?} has no host")))?;
+    let host = url
+        .host_str()
+        .ok_or_else(|| Error::config(format!("base URL {raw:?} has no host")))?;
     let bare = host.trim_start_matches('[').trim_end_matches(']');
     let loopback = match bare.parse::<IpAddr>() {
         Ok(ip) => ip.is_loopback(),
@@ -244,7 +251,9 @@ fn check_base_url(raw: &str) -> Result<String> {
         }
     }
     if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() {
-        return Err(Error::config("base URL must not carry credentials, a query or a fragment"));
+        return Err(Error::config(
+            "base URL must not carry credentials, a query or a fragment",
+        ));
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }
@@ -300,7 +309,11 @@ impl ClientHooks<Shared> for generated::Client {
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let retry = if info.operation_id == TOKEN_OPERATION { None } else { request.try_clone() };
+        let retry = if info.operation_id == TOKEN_OPERATION {
+            None
+        } else {
+            request.try_clone()
+        };
         let response = self.client.execute(request).await?;
         with_call(|c| c.status.set(Some(response.status().as_u16())));
         if response.status() != StatusCode::UNAUTHORIZED {
@@ -310,7 +323,10 @@ impl ClientHooks<Shared> for generated::Client {
             return Ok(response);
         };
         // The token was rejected: forget it, fetch another, and try once more.
-        self.inner.0.tokens.invalidate(again.headers().get(AUTHORIZATION));
+        self.inner
+            .0
+            .tokens
+            .invalidate(again.headers().get(AUTHORIZATION));
         match self.token_header().await {
             Ok(header) => {
                 again.headers_mut().insert(AUTHORIZATION, header);

@@ -77,9 +77,21 @@ pub(crate) fn excerpt(body: &[u8], secret: bool) -> String {
 pub(crate) fn refusal(status: u16, code: i64, message: Option<String>, token_call: bool) -> Error {
     match status {
         404 => Error::NotFound { code, message },
-        401 => Error::Auth { status, code: Some(code), message },
-        _ if token_call && code != 0 => Error::Auth { status, code: Some(code), message },
-        _ => Error::Api { status, code, message },
+        401 => Error::Auth {
+            status,
+            code: Some(code),
+            message,
+        },
+        _ if token_call && code != 0 => Error::Auth {
+            status,
+            code: Some(code),
+            message,
+        },
+        _ => Error::Api {
+            status,
+            code,
+            message,
+        },
     }
 }
 
@@ -127,9 +139,11 @@ async fn convert(e: GenError<types::ErrorEnvelope>, status: Option<u16>, secret:
             let env = value.into_inner();
             refusal(status, env.code, env.message, secret)
         }
-        GenError::InvalidResponsePayload(body, source) => {
-            Error::Decode { status, excerpt: excerpt(&body, secret), source }
-        }
+        GenError::InvalidResponsePayload(body, source) => Error::Decode {
+            status,
+            excerpt: excerpt(&body, secret),
+            source,
+        },
         GenError::UnexpectedResponse(response) => {
             let status = response.status().as_u16();
             match response.bytes().await {
@@ -137,7 +151,10 @@ async fn convert(e: GenError<types::ErrorEnvelope>, status: Option<u16>, secret:
                     Ok(env) if env.code != 0 || status >= 400 => {
                         refusal(status, env.code, env.message, secret)
                     }
-                    _ => Error::Http { status, excerpt: excerpt(&body, secret) },
+                    _ => Error::Http {
+                        status,
+                        excerpt: excerpt(&body, secret),
+                    },
                 },
                 Err(source) => Error::Transport(source),
             }

@@ -103,9 +103,9 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Transport(e) => !e.is_builder() && !e.is_redirect(),
-            Error::Http { status, .. } | Error::Decode { status, .. } | Error::Api { status, .. } => {
-                *status == 429 || (*status >= 500 && *status != 501)
-            }
+            Error::Http { status, .. }
+            | Error::Decode { status, .. }
+            | Error::Api { status, .. } => *status == 429 || (*status >= 500 && *status != 501),
             _ => false,
         }
     }
@@ -148,10 +148,16 @@ impl Error {
     }
 
     pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
-        Error::InvalidInput { field, reason: reason.into() }
+        Error::InvalidInput {
+            field,
+            reason: reason.into(),
+        }
     }
 
     pub(crate) fn config(reason: impl Into<String>) -> Self {
-        Error::Config { reason: reason.into(), source: None }
+        Error::Config {
+            reason: reason.into(),
+            source: None,
+        }
     }
 }

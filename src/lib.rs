@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![warn(clippy::unwrap_used, clippy::expect_used)]
 
 mod amount;
 mod auth;
@@ -18,8 +19,8 @@ mod validate;
 pub use amount::{Amount, ParseAmountError, UnixTime};
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use enums::{
-    CancelRequester, Channel, Currency, ExternalPayMethod, IdentifierType, PayMethod, PaymentStatus,
-    PaymentStatusFilter, ProductType, ReceiptType, Sorting,
+    CancelRequester, Channel, Currency, ExternalPayMethod, IdentifierType, PayMethod,
+    PaymentStatus, PaymentStatusFilter, ProductType, ReceiptType, Sorting,
 };
 pub use error::{Error, Result};
 pub use payment::{

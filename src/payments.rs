@@ -44,12 +44,19 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn payments(&self) -> PaymentsRequest<'_> {
-        PaymentsRequest { client: self, imp_uids: Vec::new(), merchant_uids: Vec::new() }
+        PaymentsRequest {
+            client: self,
+            imp_uids: Vec::new(),
+            merchant_uids: Vec::new(),
+        }
     }
 
     /// Payments in a status, a page at a time (`GET /payments/status/{payment_status}`).
     /// Takes a [`PaymentStatus`] or [`PaymentStatusFilter::All`].
-    pub fn payments_by_status(&self, status: impl Into<PaymentStatusFilter>) -> PaymentsByStatus<'_> {
+    pub fn payments_by_status(
+        &self,
+        status: impl Into<PaymentStatusFilter>,
+    ) -> PaymentsByStatus<'_> {
         PaymentsByStatus {
             client: self,
             status: status.into(),
@@ -63,7 +70,12 @@ impl Client {
 
     /// The first payment of an order (`GET /payments/find/{merchant_uid}[/{status}]`).
     pub fn find_payment(&self, merchant_uid: impl Into<String>) -> FindPayment<'_> {
-        FindPayment { client: self, merchant_uid: merchant_uid.into(), status: None, sorting: None }
+        FindPayment {
+            client: self,
+            merchant_uid: merchant_uid.into(),
+            status: None,
+            sorting: None,
+        }
     }
 
     /// Every payment of an order, a page at a time
@@ -83,7 +95,12 @@ impl Client {
     /// Only some PGs support it; others answer with an API error.
     pub async fn payment_balance(&self, imp_uid: &str) -> Result<PaymentBalance> {
         validate::imp_uid(imp_uid)?;
-        Ok(run(false, self.api.get_payment_balance().imp_uid(imp_uid).send()).await?.1)
+        Ok(run(
+            false,
+            self.api.get_payment_balance().imp_uid(imp_uid).send(),
+        )
+        .await?
+        .1)
     }
 
     /// Cancels a payment in full or in part (`POST /payments/cancel`).
@@ -111,7 +128,12 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn cancel_payment(&self) -> CancelPayment<'_> {
-        CancelPayment { client: self, imp_uid: None, merchant_uid: None, body: types::CancelRequest::default_body() }
+        CancelPayment {
+            client: self,
+            imp_uid: None,
+            merchant_uid: None,
+            body: types::CancelRequest::default_body(),
+        }
     }
 }
 
@@ -213,21 +235,38 @@ impl PaymentsRequest<'_> {
     pub async fn send(self) -> Result<PaymentBatch> {
         let count = self.imp_uids.len() + self.merchant_uids.len();
         if count == 0 {
-            return Err(Error::invalid("ids", "give at least one imp_uid or merchant_uid"));
+            return Err(Error::invalid(
+                "ids",
+                "give at least one imp_uid or merchant_uid",
+            ));
         }
         if count > validate::BATCH_MAX {
-            return Err(Error::invalid("ids", format!("at most {} ids per request", validate::BATCH_MAX)));
+            return Err(Error::invalid(
+                "ids",
+                format!("at most {} ids per request", validate::BATCH_MAX),
+            ));
         }
-        self.imp_uids.iter().try_for_each(|id| validate::imp_uid(id))?;
-        self.merchant_uids.iter().try_for_each(|id| validate::merchant_uid(id))?;
+        self.imp_uids
+            .iter()
+            .try_for_each(|id| validate::imp_uid(id))?;
+        self.merchant_uids
+            .iter()
+            .try_for_each(|id| validate::merchant_uid(id))?;
         let mut call = self.client.api.get_payments();
         if !self.imp_uids.is_empty() {
-            let ids = self.imp_uids.iter().map(|s| validate::convert("imp_uid", s.as_str()));
+            let ids = self
+                .imp_uids
+                .iter()
+                .map(|s| validate::convert("imp_uid", s.as_str()));
             call = call.imp_uid(ids.collect::<Result<Vec<types::GetPaymentsImpUidItem>>>()?);
         }
         if !self.merchant_uids.is_empty() {
-            let ids = self.merchant_uids.iter().map(|s| validate::convert("merchant_uid", s.as_str()));
-            call = call.merchant_uid(ids.collect::<Result<Vec<types::GetPaymentsMerchantUidItem>>>()?);
+            let ids = self
+                .merchant_uids
+                .iter()
+                .map(|s| validate::convert("merchant_uid", s.as_str()));
+            call =
+                call.merchant_uid(ids.collect::<Result<Vec<types::GetPaymentsMerchantUidItem>>>()?);
         }
         let payments = match run(false, call.send()).await {
             Ok((_, payments)) => payments,
@@ -302,12 +341,16 @@ impl<'c> PaymentsByStatus<'c> {
     /// [`Error::InvalidInput`] for page 0, a limit outside 1..=1000 or `from` after `to`.
     pub async fn send(self) -> Result<PaymentPage> {
         validate::paging(self.page, self.limit)?;
-        if let (Some(from), Some(to)) = (self.from, self.to) {
-            if from > to {
-                return Err(Error::invalid("from", "the window starts after it ends"));
-            }
+        if let (Some(from), Some(to)) = (self.from, self.to)
+            && from > to
+        {
+            return Err(Error::invalid("from", "the window starts after it ends"));
         }
-        let mut call = self.client.api.get_payments_by_status().payment_status(self.status);
+        let mut call = self
+            .client
+            .api
+            .get_payments_by_status()
+            .payment_status(self.status);
         if let Some(p) = self.page {
             call = call.page(validate::convert::<_, std::num::NonZeroU32>("page", p)?);
         }
@@ -366,7 +409,12 @@ impl FindPayment<'_> {
         let uid = self.merchant_uid.as_str();
         let result = match self.status {
             Some(status) => {
-                let mut call = self.client.api.find_payment_by_status().merchant_uid(uid).payment_status(status);
+                let mut call = self
+                    .client
+                    .api
+                    .find_payment_by_status()
+                    .merchant_uid(uid)
+                    .payment_status(status);
                 if let Some(s) = self.sorting {
                     call = call.sorting(s);
                 }
@@ -429,11 +477,22 @@ impl<'c> FindAllPayments<'c> {
         validate::merchant_uid(&self.merchant_uid)?;
         validate::paging(self.page, self.limit)?;
         let uid = self.merchant_uid.as_str();
-        let page = self.page.map(|p| validate::convert::<_, std::num::NonZeroU32>("page", p)).transpose()?;
-        let limit = self.limit.map(|l| validate::convert::<_, std::num::NonZeroU32>("limit", l)).transpose()?;
+        let page = self
+            .page
+            .map(|p| validate::convert::<_, std::num::NonZeroU32>("page", p))
+            .transpose()?;
+        let limit = self
+            .limit
+            .map(|l| validate::convert::<_, std::num::NonZeroU32>("limit", l))
+            .transpose()?;
         let result = match self.status {
             Some(status) => {
-                let mut call = self.client.api.find_all_payments_by_status().merchant_uid(uid).payment_status(status);
+                let mut call = self
+                    .client
+                    .api
+                    .find_all_payments_by_status()
+                    .merchant_uid(uid)
+                    .payment_status(status);
                 if let Some(p) = page {
                     call = call.page(p);
                 }
@@ -481,7 +540,11 @@ where
         next: Option<u32>,
         buffer: VecDeque<Payment>,
     }
-    let state = State { fetch, next: Some(start), buffer: VecDeque::new() };
+    let state = State {
+        fetch,
+        next: Some(start),
+        buffer: VecDeque::new(),
+    };
     futures_util::stream::unfold(state, |mut st| async move {
         loop {
             if let Some(p) = st.buffer.pop_front() {
@@ -585,7 +648,9 @@ impl CancelPayment<'_> {
 
     /// Who asked for the cancellation.
     pub fn requester(mut self, requester: CancelRequester) -> Self {
-        self.body.extra = Some(types::CancelExtra { requester: Some(requester) });
+        self.body.extra = Some(types::CancelExtra {
+            requester: Some(requester),
+        });
         self
     }
 
@@ -598,7 +663,12 @@ impl CancelPayment<'_> {
     pub async fn send(self) -> Result<Payment> {
         let mut body = self.body;
         match (&self.imp_uid, &self.merchant_uid) {
-            (None, None) => return Err(Error::invalid("imp_uid", "name the payment by imp_uid or merchant_uid")),
+            (None, None) => {
+                return Err(Error::invalid(
+                    "imp_uid",
+                    "name the payment by imp_uid or merchant_uid",
+                ));
+            }
             (imp, merchant) => {
                 if let Some(id) = imp {
                     validate::imp_uid(id)?;
@@ -620,11 +690,18 @@ impl CancelPayment<'_> {
                 return Err(Error::invalid(field, "must not be negative"));
             }
         }
-        if let (Some(amount), Some(checksum)) = (body.amount, body.checksum) {
-            if amount > checksum {
-                return Err(Error::invalid("amount", format!("{amount} is more than the cancellable {checksum}")));
-            }
+        if let (Some(amount), Some(checksum)) = (body.amount, body.checksum)
+            && amount > checksum
+        {
+            return Err(Error::invalid(
+                "amount",
+                format!("{amount} is more than the cancellable {checksum}"),
+            ));
         }
-        Ok(run(false, self.client.api.cancel_payment().body(body).send()).await?.1)
+        Ok(
+            run(false, self.client.api.cancel_payment().body(body).send())
+                .await?
+                .1,
+        )
     }
 }

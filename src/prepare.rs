@@ -1,12 +1,24 @@
 //! Pre-registration of the amount an order's payment must have.
 
-use crate::{Amount, Client, Currency, PreparedPayment, Result, envelope::run, generated::types, validate};
+use crate::{
+    Amount, Client, Currency, PreparedPayment, Result, envelope::run, generated::types, validate,
+};
 
 impl Client {
     /// Registers the amount a payment for `merchant_uid` must have (`POST /payments/prepare`);
     /// a payment request with another amount is then refused before it reaches the PG.
-    pub fn prepare_payment(&self, merchant_uid: impl Into<String>, amount: impl Into<Amount>) -> Prepare<'_> {
-        Prepare { client: self, update: false, merchant_uid: merchant_uid.into(), amount: amount.into(), currency: None }
+    pub fn prepare_payment(
+        &self,
+        merchant_uid: impl Into<String>,
+        amount: impl Into<Amount>,
+    ) -> Prepare<'_> {
+        Prepare {
+            client: self,
+            update: false,
+            merchant_uid: merchant_uid.into(),
+            amount: amount.into(),
+            currency: None,
+        }
     }
 
     /// Replaces the amount registered for `merchant_uid` (`PUT /payments/prepare`).
@@ -15,7 +27,13 @@ impl Client {
         merchant_uid: impl Into<String>,
         amount: impl Into<Amount>,
     ) -> Prepare<'_> {
-        Prepare { client: self, update: true, merchant_uid: merchant_uid.into(), amount: amount.into(), currency: None }
+        Prepare {
+            client: self,
+            update: true,
+            merchant_uid: merchant_uid.into(),
+            amount: amount.into(),
+            currency: None,
+        }
     }
 
     /// What was registered for `merchant_uid` (`GET /payments/prepare/{merchant_uid}`).
@@ -24,7 +42,15 @@ impl Client {
     /// [`crate::Error::NotFound`] when nothing was registered.
     pub async fn prepared_payment(&self, merchant_uid: &str) -> Result<PreparedPayment> {
         validate::merchant_uid(merchant_uid)?;
-        Ok(run(false, self.api.get_prepared_payment().merchant_uid(merchant_uid).send()).await?.1)
+        Ok(run(
+            false,
+            self.api
+                .get_prepared_payment()
+                .merchant_uid(merchant_uid)
+                .send(),
+        )
+        .await?
+        .1)
     }
 }
 
@@ -61,7 +87,11 @@ impl Prepare<'_> {
             merchant_uid: validate::convert("merchant_uid", self.merchant_uid.as_str())?,
         };
         let result = if self.update {
-            run(false, self.client.api.update_prepared_payment().body(body).send()).await
+            run(
+                false,
+                self.client.api.update_prepared_payment().body(body).send(),
+            )
+            .await
         } else {
             run(false, self.client.api.prepare_payment().body(body).send()).await
         };

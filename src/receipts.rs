@@ -74,25 +74,47 @@ impl Client {
     /// [`Error::NotFound`] when the payment has no receipt.
     pub async fn receipt(&self, imp_uid: &str) -> Result<Receipt> {
         validate::imp_uid(imp_uid)?;
-        Ok(run(false, self.api.get_receipt().imp_uid(imp_uid).send()).await?.1)
+        Ok(run(false, self.api.get_receipt().imp_uid(imp_uid).send())
+            .await?
+            .1)
     }
 
     /// Issues a cash receipt for a paid payment (`POST /receipts/{imp_uid}`). `identifier` is
     /// the buyer's phone, business or resident number, or cash receipt card number.
-    pub fn issue_receipt(&self, imp_uid: impl Into<String>, identifier: impl Into<String>) -> IssueReceipt<'_> {
-        IssueReceipt { client: self, imp_uid: imp_uid.into(), details: ReceiptDetails::new(identifier.into()) }
+    pub fn issue_receipt(
+        &self,
+        imp_uid: impl Into<String>,
+        identifier: impl Into<String>,
+    ) -> IssueReceipt<'_> {
+        IssueReceipt {
+            client: self,
+            imp_uid: imp_uid.into(),
+            details: ReceiptDetails::new(identifier.into()),
+        }
     }
 
     /// Revokes the cash receipt of a payment (`DELETE /receipts/{imp_uid}`).
     pub async fn revoke_receipt(&self, imp_uid: &str) -> Result<Receipt> {
         validate::imp_uid(imp_uid)?;
-        Ok(run(false, self.api.revoke_receipt().imp_uid(imp_uid).send()).await?.1)
+        Ok(
+            run(false, self.api.revoke_receipt().imp_uid(imp_uid).send())
+                .await?
+                .1,
+        )
     }
 
     /// A cash receipt for a payment made elsewhere (`GET /receipts/external/{merchant_uid}`).
     pub async fn external_receipt(&self, merchant_uid: &str) -> Result<ExternalReceipt> {
         validate::merchant_uid(merchant_uid)?;
-        Ok(run(false, self.api.get_external_receipt().merchant_uid(merchant_uid).send()).await?.1)
+        Ok(run(
+            false,
+            self.api
+                .get_external_receipt()
+                .merchant_uid(merchant_uid)
+                .send(),
+        )
+        .await?
+        .1)
     }
 
     /// Issues a cash receipt for a cash payment that i'mport did not process
@@ -119,7 +141,15 @@ impl Client {
     /// Revokes an external cash receipt (`DELETE /receipts/external/{merchant_uid}`).
     pub async fn revoke_external_receipt(&self, merchant_uid: &str) -> Result<ExternalReceipt> {
         validate::merchant_uid(merchant_uid)?;
-        Ok(run(false, self.api.revoke_external_receipt().merchant_uid(merchant_uid).send()).await?.1)
+        Ok(run(
+            false,
+            self.api
+                .revoke_external_receipt()
+                .merchant_uid(merchant_uid)
+                .send(),
+        )
+        .await?
+        .1)
     }
 }
 
@@ -272,7 +302,12 @@ impl IssueReceipt<'_> {
             company_name: d.company_name,
             company_tel: d.company_tel,
         };
-        let call = self.client.api.issue_receipt().imp_uid(self.imp_uid.as_str()).body(body);
+        let call = self
+            .client
+            .api
+            .issue_receipt()
+            .imp_uid(self.imp_uid.as_str())
+            .body(body);
         Ok(run(false, call.send()).await?.1)
     }
 }
@@ -328,7 +363,12 @@ impl IssueExternalReceipt<'_> {
             tax_free: d.tax_free,
             vat_amount: d.vat_amount,
         };
-        let call = self.client.api.issue_external_receipt().merchant_uid(self.merchant_uid.as_str()).body(body);
+        let call = self
+            .client
+            .api
+            .issue_external_receipt()
+            .merchant_uid(self.merchant_uid.as_str())
+            .body(body);
         Ok(run(false, call.send()).await?.1)
     }
 }

@@ -18,7 +18,10 @@ pub(crate) fn id(field: &'static str, value: &str, max: usize) -> Result<()> {
         return Err(Error::invalid(field, "must not be empty"));
     }
     if value.chars().count() > max {
-        return Err(Error::invalid(field, format!("longer than {max} characters")));
+        return Err(Error::invalid(
+            field,
+            format!("longer than {max} characters"),
+        ));
     }
     if value == "." || value == ".." {
         return Err(Error::invalid(field, "must not be `.` or `..`"));
@@ -45,10 +48,13 @@ pub(crate) fn paging(page: Option<u32>, limit: Option<u32>) -> Result<()> {
     if page == Some(0) {
         return Err(Error::invalid("page", "pages are numbered from 1"));
     }
-    if let Some(l) = limit {
-        if !(1..=LIMIT_MAX).contains(&l) {
-            return Err(Error::invalid("limit", format!("must be between 1 and {LIMIT_MAX}")));
-        }
+    if let Some(l) = limit
+        && !(1..=LIMIT_MAX).contains(&l)
+    {
+        return Err(Error::invalid(
+            "limit",
+            format!("must be between 1 and {LIMIT_MAX}"),
+        ));
     }
     Ok(())
 }
@@ -58,5 +64,7 @@ pub(crate) fn convert<T, U>(field: &'static str, value: T) -> Result<U>
 where
     T: TryInto<U>,
 {
-    value.try_into().map_err(|_| Error::invalid(field, "rejected by the API's limits"))
+    value
+        .try_into()
+        .map_err(|_| Error::invalid(field, "rejected by the API's limits"))
 }

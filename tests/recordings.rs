@@ -8,7 +8,10 @@ use common::*;
 use httpmock::MockServer;
 
 fn api_recordings() -> Vec<Recording> {
-    all_recordings().into_iter().filter(|r| r.operation != "get_token").collect()
+    all_recordings()
+        .into_iter()
+        .filter(|r| r.operation != "get_token")
+        .collect()
 }
 
 #[tokio::test]
@@ -30,7 +33,12 @@ async fn every_success_recording_decodes_through_the_client() {
             }
             Err(e) => failures.push(format!("{}: {e:?}", rec.name)),
         }
-        assert_eq!(api.calls(), 1, "{}: the operation's mock was not hit once", rec.name);
+        assert_eq!(
+            api.calls(),
+            1,
+            "{}: the operation's mock was not hit once",
+            rec.name
+        );
         assert_eq!(token.calls(), 1, "{}: one token request", rec.name);
         checked += 1;
     }
@@ -64,11 +72,19 @@ async fn every_failure_recording_gives_the_matching_error() {
                 }
             }
         }
-        assert_eq!(api.calls(), 1, "{}: the operation's mock was not hit once", rec.name);
+        assert_eq!(
+            api.calls(),
+            1,
+            "{}: the operation's mock was not hit once",
+            rec.name
+        );
         checked += 1;
     }
     // `get_payments.none_found` is answered as an empty batch; it is checked separately.
-    let failures: Vec<_> = failures.into_iter().filter(|f| !f.starts_with("get_payments.none_found")).collect();
+    let failures: Vec<_> = failures
+        .into_iter()
+        .filter(|f| !f.starts_with("get_payments.none_found"))
+        .collect();
     assert!(failures.is_empty(), "{failures:#?}");
     assert!(checked >= 19, "only {checked} failure recordings");
 }
@@ -78,9 +94,17 @@ async fn a_batch_with_nothing_found_reports_every_id_missing() {
     let server = MockServer::start_async().await;
     let _token = token_mock(&server);
     let api = serve(&server, &recording("get_payments.none_found"));
-    let batch = client(&server).payments().imp_uids(["imp_000000000000"]).send().await.unwrap();
+    let batch = client(&server)
+        .payments()
+        .imp_uids(["imp_000000000000"])
+        .send()
+        .await
+        .unwrap();
     assert!(batch.payments.is_empty());
-    assert_eq!(batch.missing, vec![iamport::MissingId::ImpUid("imp_000000000000".into())]);
+    assert_eq!(
+        batch.missing,
+        vec![iamport::MissingId::ImpUid("imp_000000000000".into())]
+    );
     api.assert_calls(1);
 }
 
@@ -97,7 +121,10 @@ async fn a_207_batch_names_the_missing_id() {
         .await
         .unwrap();
     assert_eq!(batch.payments.len(), 2);
-    assert_eq!(batch.missing, vec![iamport::MissingId::ImpUid("imp_000000000000".into())]);
+    assert_eq!(
+        batch.missing,
+        vec![iamport::MissingId::ImpUid("imp_000000000000".into())]
+    );
     assert!(!batch.is_complete());
     api.assert_calls(1);
 }
@@ -130,7 +157,13 @@ fn every_operation_has_a_success_and_a_failure_recording() {
     assert_eq!(ops.len(), 19, "{ops:?}");
     for op in ops {
         let of_op = || recs.iter().filter(move |r| r.operation == op);
-        assert!(of_op().any(|r| r.is_success()), "{op} has no success recording");
-        assert!(of_op().any(|r| !r.is_success()), "{op} has no failure recording");
+        assert!(
+            of_op().any(|r| r.is_success()),
+            "{op} has no success recording"
+        );
+        assert!(
+            of_op().any(|r| !r.is_success()),
+            "{op} has no failure recording"
+        );
     }
 }

@@ -54,7 +54,8 @@ pub fn recordings_dir() -> PathBuf {
 pub fn recording(name: &str) -> Recording {
     let path = recordings_dir().join(format!("{name}.json"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let mut value: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut value: Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     value["name"] = Value::String(name.to_owned());
     serde_json::from_value(value).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
@@ -100,7 +101,9 @@ pub fn serve_unauthenticated<'a>(server: &'a MockServer, rec: &Recording) -> Moc
 fn mock<'a>(server: &'a MockServer, rec: &Recording, token: Option<&str>) -> Mock<'a> {
     let rec = rec.clone();
     server.mock(|when, then| {
-        let mut when = when.method(rec.request.method.as_str()).path(rec.request.path.clone());
+        let mut when = when
+            .method(rec.request.method.as_str())
+            .path(rec.request.path.clone());
         for (k, v) in &rec.request.query {
             when = when.query_param(k.clone(), v.clone());
         }
@@ -122,15 +125,29 @@ fn mock<'a>(server: &'a MockServer, rec: &Recording, token: Option<&str>) -> Moc
 }
 
 fn q<'r>(rec: &'r Recording, key: &str) -> Option<&'r str> {
-    rec.request.query.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    rec.request
+        .query
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
 }
 
 fn segments(rec: &Recording) -> Vec<String> {
-    rec.request.path.trim_start_matches('/').split('/').map(|s| s.replace("%20", " ")).collect()
+    rec.request
+        .path
+        .trim_start_matches('/')
+        .split('/')
+        .map(|s| s.replace("%20", " "))
+        .collect()
 }
 
 fn body_str(rec: &Recording, key: &str) -> Option<String> {
-    rec.request.body.as_ref()?.get(key)?.as_str().map(str::to_owned)
+    rec.request
+        .body
+        .as_ref()?
+        .get(key)?
+        .as_str()
+        .map(str::to_owned)
 }
 
 fn body_amount(rec: &Recording, key: &str) -> Option<iamport::Amount> {
@@ -160,13 +177,24 @@ pub async fn dispatch(client: &iamport::Client, rec: &Recording) -> iamport::Res
         }
         "get_payments" => {
             let ids = |key: &str| -> Vec<String> {
-                rec.request.query.iter().filter(|(k, _)| k == key).map(|(_, v)| v.clone()).collect()
+                rec.request
+                    .query
+                    .iter()
+                    .filter(|(k, _)| k == key)
+                    .map(|(_, v)| v.clone())
+                    .collect()
             };
-            let batch = client.payments().imp_uids(ids("imp_uid[]")).merchant_uids(ids("merchant_uid[]")).send().await?;
+            let batch = client
+                .payments()
+                .imp_uids(ids("imp_uid[]"))
+                .merchant_uids(ids("merchant_uid[]"))
+                .send()
+                .await?;
             Ok(serde_json::to_value(&batch.payments).expect("json"))
         }
         "get_payments_by_status" => {
-            let mut b = client.payments_by_status(iamport::PaymentStatusFilter::from(seg[2].as_str()));
+            let mut b =
+                client.payments_by_status(iamport::PaymentStatusFilter::from(seg[2].as_str()));
             if let Some(p) = page {
                 b = b.page(p);
             }
@@ -241,7 +269,10 @@ pub async fn dispatch(client: &iamport::Client, rec: &Recording) -> iamport::Res
         "get_receipt" => to_json(client.receipt(&seg[1]).await),
         "revoke_receipt" => to_json(client.revoke_receipt(&seg[1]).await),
         "issue_receipt" => {
-            let mut b = client.issue_receipt(seg[1].clone(), body_str(rec, "identifier").expect("identifier"));
+            let mut b = client.issue_receipt(
+                seg[1].clone(),
+                body_str(rec, "identifier").expect("identifier"),
+            );
             if let Some(v) = body_str(rec, "identifier_type") {
                 b = b.identifier_type(v.as_str().into());
             }

@@ -1,0 +1,381 @@
+//! A tour of every operation of the SDK.
+//!
+//! Without credentials it starts a local mock server that answers with the recordings in
+//! `spec/recordings/` and calls every operation against it:
+//!
+//! ```text
+//! cargo run --example tour
+//! ```
+//!
+//! With `IAMPORT_API_KEY` and `IAMPORT_API_SECRET` set it talks to the real API and makes
+//! read-only calls only (lookups of recent payments; nothing is cancelled, registered or issued).
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use iamport::{Client, PaymentStatus, PaymentStatusFilter, Sorting};
+
+fn line(op: &str, asked: &str, answer: String) {
+    println!("{op:<28} {asked:<52} -> {answer}");
+}
+
+fn shown<T>(r: iamport::Result<T>, f: impl FnOnce(T) -> String) -> String {
+    match r {
+        Ok(v) => f(v),
+        Err(e) => format!("error: {e}"),
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    if std::env::var_os("IAMPORT_API_KEY").is_some()
+        && std::env::var_os("IAMPORT_API_SECRET").is_some()
+    {
+        return live(Client::from_env()?).await;
+    }
+    offline().await
+}
+
+/// Every operation against a local mock server that serves the recordings.
+async fn offline() -> Result<(), Box<dyn std::error::Error>> {
+    let server = httpmock::MockServer::start_async().await;
+    let token = common::token_mock(&server);
+    let recordings = common::all_recordings();
+    for rec in recordings
+        .iter()
+        .filter(|r| r.is_success() && r.operation != "get_token")
+    {
+        common::serve(&server, rec);
+    }
+    let client = Client::builder()
+        .credentials(common::KEY, common::SECRET)
+        .base_url(server.base_url())
+        .build()?;
+    println!(
+        "i'mport SDK tour against a local mock server at {}\n",
+        server.base_url()
+    );
+
+    let p = client.payment("imp_448280090638").await?;
+    line(
+        "get_payment",
+        "payment(\"imp_448280090638\")",
+        format!(
+            "{} {} {} {}",
+            p.merchant_uid, p.status, p.amount, p.currency
+        ),
+    );
+
+    let b = client
+        .payments()
+        .imp_uids(["imp_448280090638", "imp_553019283746", "imp_000000000000"])
+        .send()
+        .await?;
+    let missing: Vec<String> = b.missing.iter().map(ToString::to_string).collect();
+    line(
+        "get_payments",
+        "payments().imp_uids([3 ids])",
+        format!("{} found, missing {missing:?}", b.payments.len()),
+    );
+
+    let page = client
+        .payments_by_status(PaymentStatus::Paid)
+        .page(1)
+        .limit(2)
+        .sorting(Sorting::PaidDesc)
+        .send()
+        .await?;
+    line(
+        "get_payments_by_status",
+        "payments_by_status(Paid).page(1).limit(2)",
+        format!(
+            "{} of {} total, next page {:?}",
+            page.list.len(),
+            page.total,
+            page.next_page()
+        ),
+    );
+
+    let p = client.find_payment("order-20261104-0001").send().await?;
+    line(
+        "find_payment",
+        "find_payment(\"order-20261104-0001\")",
+        format!("{} {}", p.imp_uid, p.status),
+    );
+
+    let p = client
+        .find_payment("order-20261104-0001")
+        .status(PaymentStatus::Paid)
+        .sorting(Sorting::StartedDesc)
+        .send()
+        .await?;
+    line(
+        "find_payment_by_status",
+        ".find_payment(..).status(Paid)",
+        format!("{} paid at {:?}", p.imp_uid, p.paid_at.map(|t| t.as_secs())),
+    );
+
+    let page = client
+        .find_all_payments("order-20261104-0001")
+        .send()
+        .await?;
+    let statuses: Vec<&str> = page.list.iter().map(|p| p.status.as_str()).collect();
+    line(
+        "find_all_payments",
+        "find_all_payments(\"order-20261104-0001\")",
+        format!("{} payments: {statuses:?}", page.total),
+    );
+
+    let page = client
+        .find_all_payments("order-20261104-0001")
+        .status(PaymentStatus::Failed)
+        .page(1)
+        .limit(20)
+        .send()
+        .await?;
+    let reasons: Vec<&str> = page
+        .list
+        .iter()
+        .filter_map(|p| p.fail_reason.as_deref())
+        .collect();
+    line(
+        "find_all_payments_by_status",
+        ".find_all_payments(..).status(Failed)",
+        format!("{reasons:?}"),
+    );
+
+    let bal = client.payment_balance("imp_661122334455").await?;
+    line(
+        "get_payment_balance",
+        "payment_balance(\"imp_661122334455\")",
+        format!(
+            "amount {}, primary supply {}, {} changes",
+            bal.amount,
+            bal.primary.supply,
+            bal.histories.len()
+        ),
+    );
+
+    let p = client
+        .cancel_payment()
+        .imp_uid("imp_448280090638")
+        .amount(12000)
+        .checksum(32000)
+        .reason("재고 부족")
+        .send()
+        .await?;
+    line(
+        "cancel_payment",
+        "cancel_payment().amount(12000).checksum(32000)",
+        format!(
+            "cancelled {} of {}, still {} cancellable",
+            p.cancel_amount,
+            p.amount,
+            p.cancellable_amount()
+        ),
+    );
+
+    let r = client
+        .prepare_payment("order-20261107-0099", 45000)
+        .send()
+        .await?;
+    line(
+        "prepare_payment",
+        "prepare_payment(\"order-20261107-0099\", 45000)",
+        format!("{} registered, currency {:?}", r.amount, r.currency),
+    );
+
+    let r = client
+        .update_prepared_payment("order-20261107-0099", 43000)
+        .currency(iamport::Currency::Krw)
+        .send()
+        .await?;
+    line(
+        "update_prepared_payment",
+        "update_prepared_payment(.., 43000).currency(Krw)",
+        format!("{} {:?}", r.amount, r.currency.map(|c| c.to_string())),
+    );
+
+    let r = client.prepared_payment("order-20261107-0099").await?;
+    line(
+        "get_prepared_payment",
+        "prepared_payment(\"order-20261107-0099\")",
+        format!("{} {}", r.merchant_uid, r.amount),
+    );
+
+    let r = client.receipt("imp_120398475612").await?;
+    line(
+        "get_receipt",
+        "receipt(\"imp_120398475612\")",
+        format!(
+            "{} {} vat {} no. {:?}",
+            r.receipt_type, r.amount, r.vat, r.apply_num
+        ),
+    );
+
+    let r = client
+        .issue_receipt("imp_120398475612", "01012345678")
+        .identifier_type(iamport::IdentifierType::Phone)
+        .receipt_type(iamport::ReceiptType::Person)
+        .send()
+        .await?;
+    line(
+        "issue_receipt",
+        "issue_receipt(.., \"01012345678\").identifier_type(Phone)",
+        format!("issued at {:?}", r.applied_at.map(|t| t.as_secs())),
+    );
+
+    let r = client.revoke_receipt("imp_120398475612").await?;
+    line(
+        "revoke_receipt",
+        "revoke_receipt(\"imp_120398475612\")",
+        format!("revoked at {:?}", r.cancelled_at.map(|t| t.as_secs())),
+    );
+
+    let r = client.external_receipt("offline-20261108-0001").await?;
+    line(
+        "get_external_receipt",
+        "external_receipt(\"offline-20261108-0001\")",
+        format!("{} {}", r.receipt_type, r.amount),
+    );
+
+    let r = client
+        .issue_external_receipt(
+            "offline-20261108-0001",
+            "channel-key-1234",
+            "사무용품",
+            330000,
+            "1234567890",
+        )
+        .identifier_type(iamport::IdentifierType::Business)
+        .receipt_type(iamport::ReceiptType::Company)
+        .pay_method(iamport::ExternalPayMethod::Trans)
+        .send()
+        .await?;
+    line(
+        "issue_external_receipt",
+        "issue_external_receipt(.., 330000, ..)",
+        format!("no. {:?}", r.apply_num),
+    );
+
+    let r = client
+        .revoke_external_receipt("offline-20261108-0001")
+        .await?;
+    line(
+        "revoke_external_receipt",
+        "revoke_external_receipt(\"offline-20261108-0001\")",
+        format!("revoked at {:?}", r.cancelled_at.map(|t| t.as_secs())),
+    );
+
+    line(
+        "get_token",
+        "(made by the client, once, before the first call)",
+        format!("{} token request(s) for 18 calls", token.calls()),
+    );
+    Ok(())
+}
+
+/// Read-only calls against the real API.
+async fn live(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    println!(
+        "i'mport SDK tour against {} (read-only)\n",
+        client.base_url()
+    );
+    let page = client
+        .payments_by_status(PaymentStatusFilter::All)
+        .limit(5)
+        .sorting(Sorting::StartedDesc)
+        .send()
+        .await;
+    let first = page.as_ref().ok().and_then(|p| p.list.first().cloned());
+    line(
+        "get_payments_by_status",
+        "payments_by_status(All).limit(5)",
+        shown(page, |p| format!("{} of {} total", p.list.len(), p.total)),
+    );
+    let Some(p) = first else {
+        println!("\nno recent payment to look up further");
+        return Ok(());
+    };
+    line(
+        "get_payment",
+        &format!("payment({:?})", p.imp_uid),
+        shown(client.payment(&p.imp_uid).await, |p| {
+            format!("{} {} {}", p.status, p.amount, p.currency)
+        }),
+    );
+    line(
+        "get_payments",
+        "payments().imp_uids([..])",
+        shown(
+            client.payments().imp_uids([p.imp_uid.clone()]).send().await,
+            |b| format!("{} found, {} missing", b.payments.len(), b.missing.len()),
+        ),
+    );
+    line(
+        "find_payment",
+        &format!("find_payment({:?})", p.merchant_uid),
+        shown(
+            client.find_payment(p.merchant_uid.clone()).send().await,
+            |p| p.imp_uid,
+        ),
+    );
+    line(
+        "find_payment_by_status",
+        ".status(..)",
+        shown(
+            client
+                .find_payment(p.merchant_uid.clone())
+                .status(p.status.clone())
+                .send()
+                .await,
+            |p| p.imp_uid,
+        ),
+    );
+    line(
+        "find_all_payments",
+        "find_all_payments(..)",
+        shown(
+            client
+                .find_all_payments(p.merchant_uid.clone())
+                .send()
+                .await,
+            |pg| format!("{} payments", pg.total),
+        ),
+    );
+    line(
+        "find_all_payments_by_status",
+        ".status(..)",
+        shown(
+            client
+                .find_all_payments(p.merchant_uid.clone())
+                .status(p.status.clone())
+                .send()
+                .await,
+            |pg| format!("{} payments", pg.total),
+        ),
+    );
+    line(
+        "get_payment_balance",
+        "payment_balance(..)",
+        shown(client.payment_balance(&p.imp_uid).await, |b| {
+            format!("amount {}", b.amount)
+        }),
+    );
+    line(
+        "get_receipt",
+        "receipt(..)",
+        shown(client.receipt(&p.imp_uid).await, |r| {
+            format!("{} {}", r.receipt_type, r.amount)
+        }),
+    );
+    line(
+        "get_prepared_payment",
+        "prepared_payment(..)",
+        shown(client.prepared_payment(&p.merchant_uid).await, |r| {
+            format!("{}", r.amount)
+        }),
+    );
+    println!("\nwrites (cancel, prepare, receipts) are shown offline only");
+    Ok(())
+}
