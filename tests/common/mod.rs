@@ -99,6 +99,19 @@ pub fn serve_unauthenticated<'a>(server: &'a MockServer, rec: &Recording) -> Moc
 }
 
 fn mock<'a>(server: &'a MockServer, rec: &Recording, token: Option<&str>) -> Mock<'a> {
+    let body = serde_json::to_vec(&rec.response.body).expect("json");
+    serve_response(server, rec, token, rec.response.status, body)
+}
+
+/// Matches a recording's request (with `token` as bearer, or no `Authorization` at all) and
+/// answers with the given status and raw body instead of the recorded ones.
+pub fn serve_response<'a>(
+    server: &'a MockServer,
+    rec: &Recording,
+    token: Option<&str>,
+    status: u16,
+    body: Vec<u8>,
+) -> Mock<'a> {
     let rec = rec.clone();
     server.mock(|when, then| {
         let mut when = when
@@ -118,9 +131,9 @@ fn mock<'a>(server: &'a MockServer, rec: &Recording, token: Option<&str>) -> Moc
                 when.header_missing("authorization");
             }
         }
-        then.status(rec.response.status)
+        then.status(status)
             .header("content-type", "application/json; charset=UTF-8")
-            .body(serde_json::to_vec(&rec.response.body).expect("json"));
+            .body(body);
     })
 }
 
