@@ -1,0 +1,159 @@
+//! Every operation against broken and unexpected answers: non-JSON bodies, truncated JSON,
+//! and enum values this crate does not know.
+
+mod common;
+
+use common::*;
+use httpmock::MockServer;
+use serde_json::Value;
+
+fn success_recordings() -> Vec<Recording> {
+    all_recordings()
+        .into_iter()
+        .filter(|r| r.is_success() && r.operation != "get_token")
+        .collect()
+}
+
+#[tokio::test]
+async fn an_html_error_page_gives_an_http_error_with_status_and_excerpt() {
+    for rec in success_recordings() {
+        let server = MockServer::start_async().await;
+        let _t = token_mock(&server);
+        let api = serve_response(
+            &server,
+            &rec,
+            Some(TOKEN),
+            502,
+            b"<html><body>502 Bad Gateway</body></html>".to_vec(),
+        );
+        let err = dispatch(&client(&server), &rec).await.expect_err(&rec.name);
+        assert_eq!(err.status(), Some(502), "{}: {err:?}", rec.name);
+        assert!(
+            err.to_string().contains("502 Bad Gateway"),
+            "{}: {err}",
+            rec.name
+        );
+        assert!(err.is_retryable(), "{}: a 502 is worth retrying", rec.name);
+        api.assert_calls(1);
+    }
+}
+
+#[tokio::test]
+async fn a_truncated_body_gives_a_decode_error_with_status() {
+    for rec in success_recordings() {
+        let server = MockServer::start_async().await;
+        let _t = token_mock(&server);
+        let full = serde_json::to_vec(&rec.response.body).unwrap();
+        let half = full[..full.len() / 2].to_vec();
+        let api = serve_response(&server, &rec, Some(TOKEN), rec.response.status, half);
+        let err = dispatch(&client(&server), &rec).await.expect_err(&rec.name);
+        assert!(
+            matches!(err, iamport::Error::Decode { .. }),
+            "{}: {err:?}",
+            rec.name
+        );
+        assert_eq!(err.status(), Some(rec.response.status), "{}", rec.name);
+        api.assert_calls(1);
+    }
+}
+
+#[tokio::test]
+async fn an_empty_200_body_is_an_error_not_a_panic() {
+    let rec = recording("get_payment.card_paid");
+    let server = MockServer::start_async().await;
+    let _t = token_mock(&server);
+    let api = serve_response(&server, &rec, Some(TOKEN), 200, Vec::new());
+    let err = dispatch(&client(&server), &rec).await.unwrap_err();
+    assert_eq!(err.status(), Some(200), "{err:?}");
+    api.assert_calls(1);
+}
+
+#[tokio::test]
+async fn an_undeclared_status_with_an_envelope_keeps_the_servers_message() {
+    let rec = recording("get_payment.card_paid");
+    let server = MockServer::start_async().await;
+    let _t = token_mock(&server);
+    let body = serde_json::to_vec(
+        &serde_json::json!({"code": -1, "message": "요청이 너무 많습니다.", "response": null}),
+    )
+    .unwrap();
+    let api = serve_response(&server, &rec, Some(TOKEN), 429, body);
+    let err = dispatch(&client(&server), &rec).await.unwrap_err();
+    assert_eq!(err.status(), Some(429));
+    assert_eq!(err.api_code(), Some(-1));
+    assert_eq!(err.api_message(), Some("요청이 너무 많습니다."));
+    assert!(err.is_retryable());
+    api.assert_calls(1);
+}
+
+/// Replaces every value of an enum-typed key by a value no version of the crate knows.
+fn with_unknown_enums(v: &mut Value) -> usize {
+    let mut n = 0;
+    match v {
+        Value::Object(map) => {
+            for (k, val) in map.iter_mut() {
+                if matches!(
+                    k.as_str(),
+                    "status" | "pay_method" | "channel" | "currency" | "type"
+                ) && val.is_string()
+                {
+                    *val = Value::String(format!("brand_new_{k}"));
+                    n += 1;
+                } else {
+                    n += with_unknown_enums(val);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|i| n += with_unknown_enums(i)),
+        _ => {}
+    }
+    n
+}
+
+#[tokio::test]
+async fn unknown_enum_values_decode_and_re_encode_unchanged() {
+    let mut with_enums = 0;
+    for mut rec in success_recordings() {
+        if with_unknown_enums(&mut rec.response.body["response"]) == 0 {
+            continue;
+        }
+        with_enums += 1;
+        let server = MockServer::start_async().await;
+        let _t = token_mock(&server);
+        let api = serve(&server, &rec);
+        let value = dispatch(&client(&server), &rec)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e:?}", rec.name));
+        let mut diffs = Vec::new();
+        differences(&rec.response.body["response"], &value, "", &mut diffs);
+        assert!(diffs.is_empty(), "{}: {diffs:?}", rec.name);
+        api.assert_calls(1);
+    }
+    assert!(with_enums >= 15, "only {with_enums} recordings carry enums");
+}
+
+#[tokio::test]
+async fn an_unknown_payment_status_is_kept() {
+    let mut rec = recording("get_payment.card_paid");
+    rec.response.body["response"]["status"] = Value::String("partial_refunded".into());
+    let server = MockServer::start_async().await;
+    let _t = token_mock(&server);
+    let _api = serve(&server, &rec);
+    let p = client(&server).payment("imp_448280090638").await.unwrap();
+    assert_eq!(
+        p.status,
+        iamport::PaymentStatus::Unknown("partial_refunded".into())
+    );
+    assert!(p.status.is_unknown());
+    assert_eq!(p.status.as_str(), "partial_refunded");
+    assert_eq!(
+        serde_json::to_value(&p).unwrap()["status"],
+        "partial_refunded"
+    );
+}
+
+#[test]
+fn error_is_send_sync_and_static() {
+    fn assert<T: Send + Sync + 'static + std::error::Error>() {}
+    assert::<iamport::Error>();
+}
