@@ -1,0 +1,170 @@
+//! Bad arguments are rejected before anything is sent.
+
+mod common;
+
+use common::*;
+use httpmock::MockServer;
+
+async fn rejects<T: std::fmt::Debug>(
+    server: &MockServer,
+    field: &str,
+    call: impl std::future::Future<Output = iamport::Result<T>>,
+) {
+    let err = call.await.expect_err(field);
+    match &err {
+        iamport::Error::InvalidInput { field: f, .. } => assert_eq!(*f, field, "{err}"),
+        other => panic!("expected InvalidInput for {field}, got {other:?}"),
+    }
+    let _ = server;
+}
+
+#[tokio::test]
+async fn invalid_arguments_send_nothing() {
+    let server = MockServer::start_async().await;
+    let anything = server.mock(|when, then| {
+        when.any_request();
+        then.status(500);
+    });
+    let c = client(&server);
+    rejects(&server, "imp_uid", c.payment("")).await;
+    rejects(&server, "imp_uid", c.payment("..")).await;
+    rejects(&server, "imp_uid", c.payment(".")).await;
+    rejects(&server, "imp_uid", c.payment("imp\\1")).await;
+    rejects(&server, "imp_uid", c.payment(&"x".repeat(33))).await;
+    rejects(
+        &server,
+        "merchant_uid",
+        c.find_payment("x".repeat(41)).send(),
+    )
+    .await;
+    rejects(&server, "merchant_uid", c.find_all_payments("").send()).await;
+    rejects(&server, "ids", c.payments().send()).await;
+    let many: Vec<String> = (0..101).map(|i| format!("imp_{i}")).collect();
+    rejects(&server, "ids", c.payments().imp_uids(many).send()).await;
+    rejects(
+        &server,
+        "page",
+        c.payments_by_status(iamport::PaymentStatus::Paid)
+            .page(0)
+            .send(),
+    )
+    .await;
+    rejects(
+        &server,
+        "limit",
+        c.payments_by_status(iamport::PaymentStatus::Paid)
+            .limit(0)
+            .send(),
+    )
+    .await;
+    rejects(
+        &server,
+        "limit",
+        c.find_all_payments("m").limit(1001).send(),
+    )
+    .await;
+    let (from, to) = (
+        iamport::UnixTime::from_secs(200),
+        iamport::UnixTime::from_secs(100),
+    );
+    rejects(
+        &server,
+        "from",
+        c.payments_by_status(iamport::PaymentStatusFilter::All)
+            .from(from)
+            .to(to)
+            .send(),
+    )
+    .await;
+    rejects(
+        &server,
+        "imp_uid",
+        c.cancel_payment().reason("no id").send(),
+    )
+    .await;
+    rejects(
+        &server,
+        "amount",
+        c.cancel_payment().imp_uid("imp_1").amount(-1).send(),
+    )
+    .await;
+    rejects(
+        &server,
+        "amount",
+        c.cancel_payment()
+            .imp_uid("imp_1")
+            .amount(2000)
+            .checksum(1000)
+            .send(),
+    )
+    .await;
+    rejects(&server, "amount", c.prepare_payment("m_1", -5).send()).await;
+    rejects(&server, "identifier", c.issue_receipt("imp_1", " ").send()).await;
+    anything.assert_calls(0);
+}
+
+#[test]
+fn bad_configuration_is_refused() {
+    let build = |b: iamport::ClientBuilder| b.build().expect_err("must not build");
+    assert!(matches!(
+        build(iamport::Client::builder()),
+        iamport::Error::Config { .. }
+    ));
+    assert!(matches!(
+        build(iamport::Client::builder().credentials("", "s")),
+        iamport::Error::Config { .. }
+    ));
+    assert!(matches!(
+        build(iamport::Client::builder().credentials("k", " ")),
+        iamport::Error::Config { .. }
+    ));
+    let http = iamport::Client::builder()
+        .credentials("k", "s")
+        .base_url("http://api.iamport.kr");
+    assert!(build(http).to_string().contains("https"));
+    assert!(matches!(
+        build(
+            iamport::Client::builder()
+                .credentials("k", "s")
+                .base_url("not a url")
+        ),
+        iamport::Error::Config { .. }
+    ));
+    for ok in [
+        "http://127.0.0.1:8080",
+        "http://localhost:1",
+        "http://[::1]:9",
+        "https://api.iamport.kr/",
+    ] {
+        let c = iamport::Client::builder()
+            .credentials("k", "s")
+            .base_url(ok)
+            .build()
+            .unwrap();
+        assert!(!c.base_url().ends_with('/'), "{ok}");
+    }
+}
+
+#[tokio::test]
+async fn ids_are_percent_encoded_in_paths() {
+    let server = MockServer::start_async().await;
+    let _t = token_mock(&server);
+    let rec = recording("find_payment.ok");
+    let api = server.mock(|when, then| {
+        when.method("GET")
+            .path("/payments/find/order%202026%2F11%2F05%237");
+        then.status(200)
+            .body(serde_json::to_vec(&rec.response.body).unwrap());
+    });
+    let raw = server.mock(|when, then| {
+        when.method("GET").path_includes("+");
+        then.status(500);
+    });
+    client(&server)
+        .find_payment("order 2026/11/05#7")
+        .send()
+        .await
+        .unwrap();
+    api.assert_calls(1);
+    raw.assert_calls(0);
+}
