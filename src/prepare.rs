@@ -12,13 +12,7 @@ impl Client {
         merchant_uid: impl Into<String>,
         amount: impl Into<Amount>,
     ) -> Prepare<'_> {
-        Prepare {
-            client: self,
-            update: false,
-            merchant_uid: merchant_uid.into(),
-            amount: amount.into(),
-            currency: None,
-        }
+        Prepare::new(self, false, merchant_uid.into(), amount.into())
     }
 
     /// Replaces the amount registered for `merchant_uid` (`PUT /payments/prepare`).
@@ -27,13 +21,7 @@ impl Client {
         merchant_uid: impl Into<String>,
         amount: impl Into<Amount>,
     ) -> Prepare<'_> {
-        Prepare {
-            client: self,
-            update: true,
-            merchant_uid: merchant_uid.into(),
-            amount: amount.into(),
-            currency: None,
-        }
+        Prepare::new(self, true, merchant_uid.into(), amount.into())
     }
 
     /// What was registered for `merchant_uid` (`GET /payments/prepare/{merchant_uid}`).
@@ -65,7 +53,17 @@ pub struct Prepare<'c> {
     currency: Option<Currency>,
 }
 
-impl Prepare<'_> {
+impl<'c> Prepare<'c> {
+    fn new(client: &'c Client, update: bool, merchant_uid: String, amount: Amount) -> Self {
+        Prepare {
+            client,
+            update,
+            merchant_uid,
+            amount,
+            currency: None,
+        }
+    }
+
     /// Also require this currency.
     pub fn currency(mut self, currency: Currency) -> Self {
         self.currency = Some(currency);
