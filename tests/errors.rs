@@ -160,19 +160,43 @@ fn error_is_send_sync_and_static() {
 
 #[tokio::test]
 async fn a_non_zero_code_with_200_and_a_404_envelope_are_errors_for_every_operation() {
-    let refused = serde_json::json!({"code": 1, "message": "처리할 수 없는 요청입니다.", "response": null});
+    let refused =
+        serde_json::json!({"code": 1, "message": "처리할 수 없는 요청입니다.", "response": null});
     let missing = serde_json::json!({"code": -1, "message": "존재하지 않는 결제정보입니다.", "response": null});
     for rec in success_recordings() {
         let server = MockServer::start_async().await;
         let _t = token_mock(&server);
-        let mut api = serve_response(&server, &rec, Some(TOKEN), 200, serde_json::to_vec(&refused).unwrap());
+        let mut api = serve_response(
+            &server,
+            &rec,
+            Some(TOKEN),
+            200,
+            serde_json::to_vec(&refused).unwrap(),
+        );
         let err = dispatch(&client(&server), &rec).await.expect_err(&rec.name);
-        assert!(matches!(err, iamport::Error::Api { status: 200, code: 1, .. }), "{}: {err:?}", rec.name);
+        assert!(
+            matches!(
+                err,
+                iamport::Error::Api {
+                    status: 200,
+                    code: 1,
+                    ..
+                }
+            ),
+            "{}: {err:?}",
+            rec.name
+        );
         assert_eq!(err.api_message(), refused["message"].as_str());
         api.assert_calls(1);
         api.delete();
 
-        let api = serve_response(&server, &rec, Some(TOKEN), 404, serde_json::to_vec(&missing).unwrap());
+        let api = serve_response(
+            &server,
+            &rec,
+            Some(TOKEN),
+            404,
+            serde_json::to_vec(&missing).unwrap(),
+        );
         let result = dispatch(&client(&server), &rec).await;
         if rec.operation == "get_payments" {
             // A batch in which nothing was found is an answer: every id is reported missing.
