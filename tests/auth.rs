@@ -65,11 +65,10 @@ async fn two_hundred_concurrent_calls_on_a_cold_client_make_one_token_request() 
     api.assert_calls(200);
 }
 
-#[tokio::test]
-async fn a_token_without_remaining_life_is_refreshed_before_use() {
+/// Two calls with a token of `life` seconds left by the server's clock: both must fetch a token.
+async fn token_is_replaced_before_second_call(life: i64) {
     let server = MockServer::start_async().await;
-    // expired_at == now: the server's own clock says the token is spent.
-    let token = token_with(&server, TOKEN, 0);
+    let token = token_with(&server, TOKEN, life);
     let api = payment_with(&server, TOKEN, 200);
     let client = client(&server);
     client.payment("imp_448280090638").await.unwrap();
@@ -79,16 +78,15 @@ async fn a_token_without_remaining_life_is_refreshed_before_use() {
 }
 
 #[tokio::test]
+async fn a_token_without_remaining_life_is_refreshed_before_use() {
+    // expired_at == now: the server's own clock says the token is spent.
+    token_is_replaced_before_second_call(0).await;
+}
+
+#[tokio::test]
 async fn a_token_inside_the_refresh_margin_is_replaced_on_next_use() {
-    let server = MockServer::start_async().await;
-    // 30 s left, less than the 60 s margin: replaced on the next call.
-    let token = token_with(&server, TOKEN, 30);
-    let api = payment_with(&server, TOKEN, 200);
-    let client = client(&server);
-    client.payment("imp_448280090638").await.unwrap();
-    client.payment("imp_448280090638").await.unwrap();
-    token.assert_calls(2);
-    api.assert_calls(2);
+    // 30 s left, less than the 60 s margin.
+    token_is_replaced_before_second_call(30).await;
 }
 
 #[tokio::test]
