@@ -94,6 +94,17 @@ impl Client {
     pub fn base_url(&self) -> &str {
         &self.api.baseurl
     }
+
+    /// Makes sure the client holds a usable access token, exchanging the credentials for one
+    /// if it has none. Every call does this on its own; call it at start-up to learn early
+    /// that the credentials are refused.
+    ///
+    /// # Errors
+    /// [`Error::Auth`] when the credentials are refused; transport and decode errors of the
+    /// token exchange.
+    pub async fn authenticate(&self) -> Result<()> {
+        self.api.token_header().await.map(|_| ())
+    }
 }
 
 /// Configures a [`Client`].

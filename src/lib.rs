@@ -14,6 +14,8 @@ mod payment;
 mod payments;
 mod prepare;
 mod receipts;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod validate;
 
 pub use amount::{Amount, ParseAmountError, UnixTime};

@@ -1,0 +1,522 @@
+//! A local mock of the API and the replay of recordings through the client.
+
+use std::{
+    fmt,
+    time::{SystemTime, UNIX_EPOCH},
+};
+
+use httpmock::{Mock, MockServer};
+use percent_encoding::percent_decode_str;
+use serde_json::{Value, json};
+
+use super::Recording;
+use crate::{Amount, Client, Error, PaymentStatus, Result, Sorting};
+
+/// A local HTTP server that speaks the i'mport API, with the token endpoint wired.
+///
+/// The token endpoint accepts [`MockIamport::KEY`] and [`MockIamport::SECRET`] and hands out
+/// [`MockIamport::TOKEN`] for 30 minutes; [`MockIamport::client`] is configured with them.
+/// Every other endpoint is whatever the test serves on [`MockIamport::server`].
+pub struct MockIamport {
+    server: MockServer,
+    token: usize,
+}
+
+impl fmt::Debug for MockIamport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MockIamport")
+            .field("base_url", &self.server.base_url())
+            .finish_non_exhaustive()
+    }
+}
+
+impl MockIamport {
+    /// The API key the mock accepts.
+    pub const KEY: &'static str = "imp_test_key";
+    /// The API secret the mock accepts.
+    pub const SECRET: &'static str = "imp_test_secret";
+    /// The access token the mock hands out and expects as `Authorization: Bearer`.
+    pub const TOKEN: &'static str = "mock0token0000000000000000000000000000000";
+
+    /// Starts a server on a free loopback port.
+    pub async fn start() -> MockIamport {
+        let server = MockServer::start_async().await;
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let body = json!({
+            "code": 0,
+            "message": null,
+            "response": {"access_token": Self::TOKEN, "now": now, "expired_at": now + 1800},
+        });
+        let token = server
+            .mock_async(|when, then| {
+                when.method("POST")
+                    .path("/users/getToken")
+                    .json_body(json!({"imp_key": Self::KEY, "imp_secret": Self::SECRET}));
+                then.status(200)
+                    .header("content-type", "application/json; charset=UTF-8")
+                    .json_body(body);
+            })
+            .await
+            .id();
+        MockIamport { server, token }
+    }
+
+    /// The underlying `httpmock` server, to add stubs of any shape.
+    pub fn server(&self) -> &MockServer {
+        &self.server
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    pub fn base_url(&self) -> String {
+        self.server.base_url()
+    }
+
+    /// A client of this server with the accepted credentials.
+    pub fn client(&self) -> Client {
+        Client::builder()
+            .credentials(Self::KEY, Self::SECRET)
+            .base_url(self.base_url())
+            .build()
+            .unwrap_or_else(|e| unreachable!("a loopback client always builds: {e}"))
+    }
+
+    /// The token endpoint's stub, to count token requests.
+    pub fn token_mock(&self) -> Mock<'_> {
+        Mock::new(self.token, &self.server)
+    }
+
+    /// Serves a recording to authenticated requests that match it.
+    pub fn recording(&self, rec: &Recording) -> Mock<'_> {
+        let body = serde_json::to_vec(&rec.response.body).unwrap_or_default();
+        mock_exchange(
+            &self.server,
+            rec,
+            Some(Self::TOKEN),
+            rec.response.status,
+            body,
+        )
+    }
+}
+
+/// Stubs a recording's request on `server`: method, path, every query pair, the JSON body if
+/// any, and `Authorization: Bearer <bearer>` (or no `Authorization` at all when `bearer` is
+/// `None`). It answers with `status` and the raw `body`, so a test can serve a recorded request
+/// with a different response.
+pub fn mock_exchange<'a>(
+    server: &'a MockServer,
+    rec: &Recording,
+    bearer: Option<&str>,
+    status: u16,
+    body: Vec<u8>,
+) -> Mock<'a> {
+    let req = &rec.request;
+    server.mock(|when, then| {
+        let mut when = when.method(req.method.as_str()).path(req.path.as_str());
+        for (k, v) in &req.query {
+            when = when.query_param(k.as_str(), v.as_str());
+        }
+        if let Some(body) = &req.body {
+            when = when.json_body(body.clone());
+        }
+        match bearer {
+            Some(t) => {
+                when.header("authorization", format!("Bearer {t}"));
+            }
+            None => {
+                when.header_missing("authorization");
+            }
+        }
+        then.status(status)
+            .header("content-type", "application/json; charset=UTF-8")
+            .body(body);
+    })
+}
+
+/// Where a recording and the client disagree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Mismatch {
+    /// JSON pointer into the recording file.
+    pub pointer: String,
+    /// What differs.
+    pub reason: String,
+}
+
+impl Mismatch {
+    fn new(pointer: impl Into<String>, reason: impl Into<String>) -> Mismatch {
+        Mismatch {
+            pointer: pointer.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
+impl fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.pointer, self.reason)
+    }
+}
+
+/// Serves a recording from a fresh [`MockIamport`], calls the matching [`Client`] method with
+/// the arguments its request carries, and lists every way the outcome differs from it.
+///
+/// - A success recording must decode, and its payload must re-encode to the recorded values.
+/// - A failure recording must give the error that matches its status, `code` and `message`
+///   (a batch lookup that finds nothing is an answer with every id missing, not an error).
+/// - The request the client sends must be the recorded one, sent once.
+///
+/// An empty list means the client handles the recorded response as the recording says.
+pub async fn verify(rec: &Recording) -> Vec<Mismatch> {
+    let mock = MockIamport::start().await;
+    let body = serde_json::to_vec(&rec.response.body).unwrap_or_default();
+    let is_token = rec.operation == "get_token";
+    let (served, result) = if is_token {
+        let served = mock_exchange(mock.server(), rec, None, rec.response.status, body);
+        let field = |k: &str| {
+            rec.request
+                .body
+                .as_ref()
+                .and_then(|b| b.get(k))
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let result = match Client::builder()
+            .credentials(field("imp_key"), field("imp_secret"))
+            .base_url(mock.base_url())
+            .build()
+        {
+            Ok(client) => client.authenticate().await.map(|()| Value::Null),
+            Err(e) => Err(e),
+        };
+        (served, result)
+    } else {
+        let served = mock.recording(rec);
+        let result = call(&mock.client(), rec).await;
+        (served, result)
+    };
+
+    let mut out = Vec::new();
+    match (rec.is_success(), result) {
+        (true, Ok(value)) if !is_token => {
+            for (pointer, reason) in differences(&rec.response.body["response"], &value) {
+                out.push(Mismatch::new(
+                    format!("/response/body/response{pointer}"),
+                    reason,
+                ));
+            }
+        }
+        (true, Ok(_)) => {}
+        (true, Err(e)) => out.push(Mismatch::new(
+            "/response/body",
+            format!("the client failed: {}", chain(&e)),
+        )),
+        (false, Ok(value)) => {
+            let empty_batch = rec.operation == "get_payments"
+                && rec.response.status == 404
+                && value == Value::Array(Vec::new());
+            if !empty_batch {
+                out.push(Mismatch::new(
+                    "/response",
+                    format!("a failure case, but the client succeeded with {value}"),
+                ));
+            }
+        }
+        (false, Err(e)) => out.extend(error_mismatches(rec, &e)),
+    }
+    let calls = served.calls_async().await;
+    if calls != 1 {
+        out.push(Mismatch::new(
+            "/request",
+            format!("the client's request did not match the recorded one (matched {calls} times, expected once)"),
+        ));
+    }
+    out
+}
+
+fn error_mismatches(rec: &Recording, e: &Error) -> Vec<Mismatch> {
+    let body = &rec.response.body;
+    let status = rec.response.status;
+    let mut out = Vec::new();
+    let mut differ = |pointer: &str, what: &str, want: String, got: String| {
+        if want != got {
+            out.push(Mismatch::new(
+                pointer,
+                format!(
+                    "error {what} is {got}, the recording has {want} ({})",
+                    chain(e)
+                ),
+            ));
+        }
+    };
+    differ(
+        "/response/status",
+        "status",
+        format!("{:?}", Some(status)),
+        format!("{:?}", e.status()),
+    );
+    differ(
+        "/response/body/code",
+        "code",
+        format!("{:?}", body["code"].as_i64()),
+        format!("{:?}", e.api_code()),
+    );
+    differ(
+        "/response/body/message",
+        "message",
+        format!("{:?}", body["message"].as_str()),
+        format!("{:?}", e.api_message()),
+    );
+    differ(
+        "/response/status",
+        "kind",
+        (if status == 404 { "not found" } else { "other" }).to_owned(),
+        (if e.is_not_found() {
+            "not found"
+        } else {
+            "other"
+        })
+        .to_owned(),
+    );
+    out
+}
+
+/// An error and its sources, on one line.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut source = e.source();
+    while let Some(inner) = source {
+        s.push_str(": ");
+        s.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    s
+}
+
+/// Every place where `actual` lacks or changes a value of `expected`, as (JSON pointer,
+/// reason). Keys only `actual` has are ignored; `null` matches an empty list (the SDK reads a
+/// `null` list as empty).
+pub fn differences(expected: &Value, actual: &Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    diff(expected, actual, &mut String::new(), &mut out);
+    out
+}
+
+fn diff(expected: &Value, actual: &Value, path: &mut String, out: &mut Vec<(String, String)>) {
+    match (expected, actual) {
+        (Value::Object(e), Value::Object(a)) => {
+            for (k, ev) in e {
+                let len = path.len();
+                path.push('/');
+                path.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                match a.get(k) {
+                    Some(av) => diff(ev, av, path, out),
+                    None => out.push((path.clone(), "missing after decoding".to_owned())),
+                }
+                path.truncate(len);
+            }
+        }
+        (Value::Array(e), Value::Array(a)) => {
+            if e.len() != a.len() {
+                out.push((
+                    path.clone(),
+                    format!("{} items after decoding, {} recorded", a.len(), e.len()),
+                ));
+            }
+            for (i, (ev, av)) in e.iter().zip(a).enumerate() {
+                let len = path.len();
+                path.push_str(&format!("/{i}"));
+                diff(ev, av, path, out);
+                path.truncate(len);
+            }
+        }
+        (Value::Null, Value::Array(a)) if a.is_empty() => {}
+        (e, a) if e == a => {}
+        (e, a) => out.push((path.clone(), format!("re-encoded as {a}, recorded {e}"))),
+    }
+}
+
+fn bad(reason: impl Into<String>) -> Error {
+    Error::InvalidInput {
+        field: "recording",
+        reason: reason.into(),
+    }
+}
+
+fn to_json<T: serde::Serialize>(r: Result<T>) -> Result<Value> {
+    r.and_then(|v| serde_json::to_value(v).map_err(|e| bad(format!("payload re-encoding: {e}"))))
+}
+
+/// Calls the [`Client`] method a recording belongs to, with the arguments its request
+/// carries, and returns the payload re-encoded as JSON (for a batch, the list of payments).
+///
+/// # Errors
+/// The client's error; [`Error::InvalidInput`] with field `recording` when the recording's
+/// operation is unknown or its request lacks an argument the method needs.
+pub async fn call(client: &Client, rec: &Recording) -> Result<Value> {
+    let seg: Vec<String> = rec
+        .request
+        .path
+        .trim_start_matches('/')
+        .split('/')
+        .map(|s| percent_decode_str(s).decode_utf8_lossy().into_owned())
+        .collect();
+    let seg_at = |i: usize| {
+        seg.get(i)
+            .cloned()
+            .ok_or_else(|| bad(format!("path {} has no segment {i}", rec.request.path)))
+    };
+    let number = |key: &str| -> Result<Option<u32>> {
+        rec.query(key)
+            .map(|v| {
+                v.parse()
+                    .map_err(|_| bad(format!("{key}={v} is not a number")))
+            })
+            .transpose()
+    };
+    let body = |key: &str| -> Option<&Value> { rec.request.body.as_ref()?.get(key) };
+    let text = |key: &str| body(key).and_then(Value::as_str).map(str::to_owned);
+    let need = |key: &str| text(key).ok_or_else(|| bad(format!("the body has no {key}")));
+    let amount = |key: &str| -> Result<Option<Amount>> {
+        body(key)
+            .map(|v| {
+                serde_json::from_value::<Amount>(v.clone())
+                    .map_err(|e| bad(format!("{key} is not an amount: {e}")))
+            })
+            .transpose()
+    };
+    let need_amount = |key: &str| amount(key)?.ok_or_else(|| bad(format!("the body has no {key}")));
+    let page = number("page")?;
+    let limit = number("limit")?;
+    let sorting = rec.query("sorting").map(Sorting::from);
+
+    match rec.operation.as_str() {
+        "get_payment" => {
+            let id = seg_at(1)?;
+            if rec.query("include_sandbox") == Some("true") {
+                to_json(client.payment_including_sandbox(&id).await)
+            } else {
+                to_json(client.payment(&id).await)
+            }
+        }
+        "get_payments" => {
+            let batch = client
+                .payments()
+                .imp_uids(rec.query_all("imp_uid[]"))
+                .merchant_uids(rec.query_all("merchant_uid[]"))
+                .send()
+                .await?;
+            to_json(Ok(batch.payments))
+        }
+        "get_payments_by_status" => {
+            let mut b =
+                client.payments_by_status(crate::PaymentStatusFilter::from(seg_at(2)?.as_str()));
+            if let Some(p) = page {
+                b = b.page(p);
+            }
+            if let Some(l) = limit {
+                b = b.limit(l);
+            }
+            if let Some(s) = sorting {
+                b = b.sorting(s);
+            }
+            to_json(b.send().await)
+        }
+        "find_payment" | "find_payment_by_status" => {
+            let mut b = client.find_payment(seg_at(2)?);
+            if let Some(s) = seg.get(3) {
+                b = b.status(PaymentStatus::from(s.as_str()));
+            }
+            if let Some(s) = sorting {
+                b = b.sorting(s);
+            }
+            to_json(b.send().await)
+        }
+        "find_all_payments" | "find_all_payments_by_status" => {
+            let mut b = client.find_all_payments(seg_at(2)?);
+            if let Some(s) = seg.get(3) {
+                b = b.status(PaymentStatus::from(s.as_str()));
+            }
+            if let Some(p) = page {
+                b = b.page(p);
+            }
+            if let Some(l) = limit {
+                b = b.limit(l);
+            }
+            if let Some(s) = sorting {
+                b = b.sorting(s);
+            }
+            to_json(b.send().await)
+        }
+        "get_payment_balance" => to_json(client.payment_balance(&seg_at(1)?).await),
+        "cancel_payment" => {
+            let mut b = client.cancel_payment();
+            if let Some(v) = text("imp_uid") {
+                b = b.imp_uid(v);
+            }
+            if let Some(v) = text("merchant_uid") {
+                b = b.merchant_uid(v);
+            }
+            if let Some(v) = amount("amount")? {
+                b = b.amount(v);
+            }
+            if let Some(v) = amount("checksum")? {
+                b = b.checksum(v);
+            }
+            if let Some(v) = text("reason") {
+                b = b.reason(v);
+            }
+            to_json(b.send().await)
+        }
+        "prepare_payment" | "update_prepared_payment" => {
+            let uid = need("merchant_uid")?;
+            let amt = need_amount("amount")?;
+            let mut b = if rec.operation == "prepare_payment" {
+                client.prepare_payment(uid, amt)
+            } else {
+                client.update_prepared_payment(uid, amt)
+            };
+            if let Some(c) = text("currency") {
+                b = b.currency(c.as_str().into());
+            }
+            to_json(b.send().await)
+        }
+        "get_prepared_payment" => to_json(client.prepared_payment(&seg_at(2)?).await),
+        "get_receipt" => to_json(client.receipt(&seg_at(1)?).await),
+        "revoke_receipt" => to_json(client.revoke_receipt(&seg_at(1)?).await),
+        "issue_receipt" => {
+            let mut b = client.issue_receipt(seg_at(1)?, need("identifier")?);
+            if let Some(v) = text("identifier_type") {
+                b = b.identifier_type(v.as_str().into());
+            }
+            if let Some(v) = text("type") {
+                b = b.receipt_type(v.as_str().into());
+            }
+            to_json(b.send().await)
+        }
+        "get_external_receipt" => to_json(client.external_receipt(&seg_at(2)?).await),
+        "revoke_external_receipt" => to_json(client.revoke_external_receipt(&seg_at(2)?).await),
+        "issue_external_receipt" => {
+            let mut b = client.issue_external_receipt(
+                seg_at(2)?,
+                need("channel_key")?,
+                need("name")?,
+                need_amount("amount")?,
+                need("identifier")?,
+            );
+            if let Some(v) = text("identifier_type") {
+                b = b.identifier_type(v.as_str().into());
+            }
+            if let Some(v) = text("type") {
+                b = b.receipt_type(v.as_str().into());
+            }
+            if let Some(v) = text("pay_method") {
+                b = b.pay_method(v.as_str().into());
+            }
+            to_json(b.send().await)
+        }
+        other => Err(bad(format!("no client method for operation {other:?}"))),
+    }
+}
