@@ -1,0 +1,7 @@
+//! Project tasks behind `cargo xtask`: the spec validator and the dump of the generated client.
+//!
+//! The checks are a library so that `cargo test --workspace` runs them too.
+
+#[path = "../../build/codegen.rs"]
+pub mod codegen;
+pub mod validate;

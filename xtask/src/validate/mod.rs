@@ -1,0 +1,130 @@
+//! `cargo xtask validate`: the spec checked on its own, against the recorded responses,
+//! against the client, and against the hand-written enums.
+//!
+//! Every finding names a file, a JSON pointer into it, and a reason.
+
+mod coverage;
+mod drift;
+mod lint;
+mod recordings;
+mod replay;
+mod schema;
+mod spec;
+
+use std::{fmt, path::Path};
+
+pub use coverage::CoverageRow;
+
+/// One thing wrong, in one place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The file, relative to the project root (`spec/iamport.yaml`, `spec/recordings/...`).
+    pub file: String,
+    /// A JSON pointer into the file (`/paths/~1payments/get/operationId`); empty for the whole file.
+    pub pointer: String,
+    /// What is wrong.
+    pub reason: String,
+}
+
+impl Finding {
+    pub(crate) fn new(
+        file: impl Into<String>,
+        pointer: impl Into<String>,
+        reason: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            file: file.into(),
+            pointer: pointer.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}#{}: {}", self.file, self.pointer, self.reason)
+    }
+}
+
+/// Which checks to run.
+#[derive(Debug, Clone, Copy)]
+pub struct Checks {
+    /// The spec's own rules.
+    pub lint: bool,
+    /// Every recording against the schemas of its operation.
+    pub schemas: bool,
+    /// Every recording through the client.
+    pub replay: bool,
+    /// The hand-written enums against the spec's enum components.
+    pub drift: bool,
+    /// A success and a failure recording for every operation.
+    pub coverage: bool,
+}
+
+impl Checks {
+    /// Every check.
+    pub const ALL: Checks = Checks {
+        lint: true,
+        schemas: true,
+        replay: true,
+        drift: true,
+        coverage: true,
+    };
+}
+
+/// What a run found.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Everything wrong, in the order found.
+    pub findings: Vec<Finding>,
+    /// Operations and their recordings, ordered by path.
+    pub coverage: Vec<CoverageRow>,
+    /// How many recordings were read.
+    pub recordings: usize,
+}
+
+impl Report {
+    /// The coverage as a table of operations × recordings.
+    pub fn coverage_table(&self) -> String {
+        coverage::table(&self.coverage)
+    }
+}
+
+/// The spec file, relative to the project root.
+pub const SPEC_FILE: &str = "spec/iamport.yaml";
+/// The recordings directory, relative to the project root.
+pub const RECORDINGS_DIR: &str = "spec/recordings";
+
+/// Runs the chosen checks on the project at `root`.
+pub fn validate(root: &Path, checks: Checks) -> Report {
+    let mut report = Report::default();
+    let spec = match spec::Spec::load(root) {
+        Ok(spec) => spec,
+        Err(finding) => {
+            report.findings.push(finding);
+            return report;
+        }
+    };
+    report.findings.extend(spec.parse_typed());
+    if checks.lint {
+        report.findings.extend(lint::lint(&spec));
+    }
+    if checks.drift {
+        report.findings.extend(drift::drift(&spec));
+    }
+    let (recs, load_findings) = recordings::load(root);
+    report.findings.extend(load_findings);
+    report.recordings = recs.len();
+    if checks.schemas {
+        report.findings.extend(recordings::check(&spec, &recs));
+    }
+    if checks.replay {
+        report.findings.extend(replay::replay(&recs));
+    }
+    let (rows, coverage_findings) = coverage::coverage(&spec, &recs);
+    report.coverage = rows;
+    if checks.coverage {
+        report.findings.extend(coverage_findings);
+    }
+    report
+}

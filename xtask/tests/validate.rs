@@ -1,0 +1,389 @@
+//! `cargo xtask validate` as tests: the project passes, and every check reports a broken
+//! input with its file and JSON pointer.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+use xtask::validate::{Checks, Finding, RECORDINGS_DIR, SPEC_FILE, validate};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_owned()
+}
+
+/// Checks without the replay through the client, which has tests of its own below.
+const STATIC: Checks = Checks {
+    replay: false,
+    ..Checks::ALL
+};
+
+/// A copy of the spec and the recordings in a temporary directory, to break.
+struct Copy {
+    dir: tempfile::TempDir,
+}
+
+impl Copy {
+    fn new() -> Copy {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join(RECORDINGS_DIR)).unwrap();
+        std::fs::copy(root().join(SPEC_FILE), dir.path().join(SPEC_FILE)).unwrap();
+        for entry in std::fs::read_dir(root().join(RECORDINGS_DIR)).unwrap() {
+            let path = entry.unwrap().path();
+            let to = dir
+                .path()
+                .join(RECORDINGS_DIR)
+                .join(path.file_name().unwrap());
+            std::fs::copy(&path, to).unwrap();
+        }
+        Copy { dir }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn spec(&self, change: impl FnOnce(&mut Value)) -> &Copy {
+        let file = self.path().join(SPEC_FILE);
+        let mut spec: Value =
+            serde_norway::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        change(&mut spec);
+        std::fs::write(&file, serde_norway::to_string(&spec).unwrap()).unwrap();
+        self
+    }
+
+    fn recording(&self, name: &str, change: impl FnOnce(&mut Value)) -> &Copy {
+        let file = self
+            .path()
+            .join(RECORDINGS_DIR)
+            .join(format!("{name}.json"));
+        let mut rec: Value =
+            serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        change(&mut rec);
+        std::fs::write(&file, serde_json::to_string_pretty(&rec).unwrap()).unwrap();
+        self
+    }
+
+    fn remove(&self, name: &str) -> &Copy {
+        std::fs::remove_file(
+            self.path()
+                .join(RECORDINGS_DIR)
+                .join(format!("{name}.json")),
+        )
+        .unwrap();
+        self
+    }
+
+    fn findings(&self, checks: Checks) -> Vec<Finding> {
+        validate(self.path(), checks).findings
+    }
+}
+
+/// Asserts that a finding has this file and pointer and a reason containing `reason`.
+#[track_caller]
+fn assert_found(findings: &[Finding], file: &str, pointer: &str, reason: &str) {
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.file == file && f.pointer == pointer && f.reason.contains(reason)),
+        "no finding {file}#{pointer}: ...{reason}... in:\n{}",
+        findings
+            .iter()
+            .map(|f| format!("  {f}\n"))
+            .collect::<String>()
+    );
+}
+
+fn rec_file(name: &str) -> String {
+    format!("{RECORDINGS_DIR}/{name}.json")
+}
+
+#[test]
+fn the_project_passes_every_check() {
+    let report = validate(&root(), Checks::ALL);
+    let listed: String = report.findings.iter().map(|f| format!("  {f}\n")).collect();
+    assert!(report.findings.is_empty(), "findings:\n{listed}");
+    assert_eq!(report.coverage.len(), 19);
+    assert!(report.recordings >= 40, "{} recordings", report.recordings);
+    assert!(report.coverage_table().contains("get_payment "));
+}
+
+#[test]
+fn an_unchanged_copy_passes() {
+    // The broken cases below differ from this one by the change they make, nothing else.
+    assert_eq!(Copy::new().findings(STATIC), vec![]);
+}
+
+#[test]
+fn a_recording_with_a_wrong_type() {
+    let copy = Copy::new();
+    copy.recording("get_payment.card_paid", |r| {
+        r["response"]["body"]["response"]["amount"] = json!("32,000")
+    });
+    let file = rec_file("get_payment.card_paid");
+    let findings = copy.findings(Checks::ALL);
+    assert_found(
+        &findings,
+        &file,
+        "/response/body/response/amount",
+        "is not of type \"number\"",
+    );
+    // The client cannot read it either.
+    assert_found(&findings, &file, "/response/body", "through the client");
+}
+
+#[test]
+fn a_recording_missing_a_required_field() {
+    let copy = Copy::new();
+    copy.recording("get_payment.card_paid", |r| {
+        r["response"]["body"]["response"]
+            .as_object_mut()
+            .unwrap()
+            .remove("merchant_uid");
+    });
+    assert_found(
+        &copy.findings(STATIC),
+        &rec_file("get_payment.card_paid"),
+        "/response/body/response",
+        "\"merchant_uid\" is a required property",
+    );
+}
+
+#[test]
+fn a_recording_for_an_unknown_path() {
+    let copy = Copy::new();
+    copy.recording("get_receipt.ok", |r| {
+        r["request"]["path"] = json!("/receipts/imp_1/extra")
+    });
+    assert_found(
+        &copy.findings(STATIC),
+        &rec_file("get_receipt.ok"),
+        "/request/path",
+        "no operation of the spec matches GET /receipts/imp_1/extra",
+    );
+}
+
+#[test]
+fn a_recording_under_the_wrong_operation() {
+    let copy = Copy::new();
+    copy.recording("find_payment.ok", |r| r["operation"] = json!("get_payment"));
+    assert_found(
+        &copy.findings(STATIC),
+        &rec_file("find_payment.ok"),
+        "/operation",
+        "is operation find_payment",
+    );
+}
+
+#[test]
+fn a_recording_with_an_undeclared_status() {
+    let copy = Copy::new();
+    copy.recording("get_payment.not_found", |r| {
+        r["response"]["status"] = json!(418)
+    });
+    assert_found(
+        &copy.findings(STATIC),
+        &rec_file("get_payment.not_found"),
+        "/response/status",
+        "status 418 is not declared for get_payment",
+    );
+}
+
+#[test]
+fn a_recording_with_an_undeclared_query_parameter_or_bad_body() {
+    let copy = Copy::new();
+    copy.recording("get_payments_by_status.ok", |r| {
+        r["request"]["query"] = json!([["limit", "5000"], ["pg", "inicis"]])
+    });
+    copy.recording("prepare_payment.ok", |r| {
+        r["request"]["body"]["amount"] = json!("a lot")
+    });
+    let findings = copy.findings(STATIC);
+    let file = rec_file("get_payments_by_status.ok");
+    assert_found(
+        &findings,
+        &file,
+        "/request/query/1",
+        "\"pg\" is not declared",
+    );
+    assert_found(&findings, &file, "/request/query/0/1", "maximum of 1000");
+    assert_found(
+        &findings,
+        &rec_file("prepare_payment.ok"),
+        "/request/body/amount",
+        "is not of type \"number\"",
+    );
+}
+
+#[test]
+fn a_file_that_is_not_a_recording() {
+    let copy = Copy::new();
+    std::fs::write(
+        copy.path()
+            .join(RECORDINGS_DIR)
+            .join("get_payment.broken.json"),
+        "{\"operation\": ",
+    )
+    .unwrap();
+    assert_found(
+        &copy.findings(STATIC),
+        &rec_file("get_payment.broken"),
+        "",
+        "not a recording",
+    );
+}
+
+#[test]
+fn a_spec_enum_value_missing_from_the_rust_enum() {
+    let copy = Copy::new();
+    copy.spec(|s| {
+        s["components"]["schemas"]["PaymentStatus"]["enum"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!("partial_cancelled"));
+        s["components"]["schemas"]["Sorting"]["enum"]
+            .as_array_mut()
+            .unwrap()
+            .retain(|v| v != "-updated");
+    });
+    let findings = copy.findings(STATIC);
+    assert_found(
+        &findings,
+        SPEC_FILE,
+        "/components/schemas/PaymentStatus/enum",
+        "value \"partial_cancelled\" is in the spec but not in iamport::PaymentStatus",
+    );
+    assert_found(
+        &findings,
+        SPEC_FILE,
+        "/components/schemas/Sorting/enum",
+        "value \"-updated\" is in iamport::Sorting but not in the spec",
+    );
+}
+
+#[test]
+fn a_spec_enum_without_a_rust_enum() {
+    let copy = Copy::new();
+    copy.spec(|s| {
+        s["components"]["schemas"]["CardType"] = json!({"type": "integer", "enum": [0, 1]})
+    });
+    let findings = copy.findings(STATIC);
+    assert_found(
+        &findings,
+        SPEC_FILE,
+        "/components/schemas/CardType/enum",
+        "no hand-written enum iamport::CardType",
+    );
+    assert_found(
+        &findings,
+        SPEC_FILE,
+        "/components/schemas/CardType",
+        "is not used",
+    );
+}
+
+#[test]
+fn an_operation_without_a_failure_recording() {
+    let copy = Copy::new();
+    copy.remove("get_receipt.not_found");
+    let report = validate(copy.path(), STATIC);
+    assert_found(
+        &report.findings,
+        SPEC_FILE,
+        "/paths/~1receipts~1{imp_uid}/get",
+        "get_receipt has no failure recording",
+    );
+    let row = report
+        .coverage
+        .iter()
+        .find(|r| r.operation == "get_receipt")
+        .unwrap();
+    assert!(row.failures.is_empty());
+    assert_eq!(row.successes, ["ok"]);
+}
+
+#[test]
+fn lint_rules_each_report_their_place() {
+    let copy = Copy::new();
+    copy.spec(|s| {
+        let get = &mut s["paths"]["/payments/{imp_uid}"]["get"];
+        get["operationId"] = json!("getPayment");
+        get.as_object_mut().unwrap().remove("summary");
+        get["tags"] = json!(["nowhere"]);
+        let receipt = &mut s["paths"]["/receipts/{imp_uid}"]["get"];
+        receipt["operationId"] = json!("find_payment");
+        receipt["parameters"] = json!([{
+            "name": "imp_uid", "in": "path", "required": false,
+            "schema": {"type": "string"}
+        }]);
+        receipt["responses"]["200"] = json!({
+            "description": "plain text",
+            "content": {"text/plain": {"schema": {"type": "string"}}}
+        });
+        receipt["responses"]["404"] = json!({"$ref": "#/components/responses/NoSuchResponse"});
+        let schemas = &mut s["components"]["schemas"];
+        schemas["Payment"]["properties"]["card_quota"]["minimum"] = json!("0");
+        schemas["Payment"]["properties"]["pg_provider"]["enum"] = json!(["inicis", "kcp"]);
+        schemas["Leftover"] = json!({"type": "object"});
+        s["security"] = json!([{"apiKey": []}]);
+    });
+    let findings = copy.findings(STATIC);
+    let get = "/paths/~1payments~1{imp_uid}/get";
+    let receipt = "/paths/~1receipts~1{imp_uid}/get";
+    let payment = "/components/schemas/Payment/properties";
+    for (pointer, reason) in [
+        (format!("{get}/operationId"), "is not snake_case"),
+        (get.to_owned(), "no summary"),
+        (format!("{get}/tags/0"), "is not declared under /tags"),
+        (format!("{receipt}/operationId"), "is also used at"),
+        (format!("{receipt}/parameters/0"), "is not required"),
+        (format!("{receipt}/parameters/0"), "needs minLength"),
+        (
+            format!("{receipt}/responses/200"),
+            "must be application/json",
+        ),
+        (
+            format!("{receipt}/responses/404/$ref"),
+            "names nothing in the document",
+        ),
+        (format!("{payment}/card_quota/minimum"), "must be a number"),
+        (
+            format!("{payment}/pg_provider/enum"),
+            "must be a named component",
+        ),
+        ("/components/schemas/Leftover".to_owned(), "is not used"),
+        ("/security/0".to_owned(), "\"apiKey\" is not declared"),
+    ] {
+        assert_found(&findings, SPEC_FILE, &pointer, reason);
+    }
+}
+
+#[test]
+fn a_response_that_is_not_the_envelope() {
+    let copy = Copy::new();
+    copy.spec(|s| {
+        s["components"]["schemas"]["PaymentEnvelope"] = json!({
+            "type": "object",
+            "properties": {"payment": {"$ref": "#/components/schemas/Payment"}}
+        })
+    });
+    assert_found(
+        &copy.findings(STATIC),
+        SPEC_FILE,
+        "/paths/~1payments~1{imp_uid}/get/responses/200",
+        "the schema is not the envelope",
+    );
+}
+
+#[test]
+fn a_spec_that_is_not_openapi() {
+    let copy = Copy::new();
+    copy.spec(|s| s["paths"]["/payments/{imp_uid}"]["get"]["responses"] = json!("none"));
+    assert_found(
+        &copy.findings(STATIC),
+        SPEC_FILE,
+        "",
+        "not an OpenAPI 3.0 document",
+    );
+}
