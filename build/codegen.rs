@@ -69,9 +69,20 @@ pub fn generate(spec_text: &str) -> Result<String, String> {
     }
 
     let mut generator = Generator::new(&settings);
-    let tokens = generator
-        .generate_tokens(&spec)
-        .map_err(|e| format!("progenitor could not generate a client: {e}"))?;
+    // The generator panics on some malformed documents (a `$ref` to nothing); that is a
+    // refusal like any other.
+    let generated = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        generator.generate_tokens(&spec)
+    }))
+    .map_err(|panic| {
+        let reason = panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .unwrap_or_default();
+        format!("progenitor could not generate a client: {reason}")
+    })?;
+    let tokens = generated.map_err(|e| format!("progenitor could not generate a client: {e}"))?;
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("the generated code does not parse: {e}"))?;
     Ok(prettyplease::unparse(&file))
