@@ -4,4 +4,5 @@
 
 #[path = "../../build/codegen.rs"]
 pub mod codegen;
+pub mod interop;
 pub mod validate;

@@ -15,6 +15,9 @@ tasks:
                        enum drift against the Rust enums, and coverage
   codegen [--out DIR]  write the generated client, formatted, to DIR/codegen.rs
                        (default target/codegen)
+  interop [--spec F]   validate the spec with openapi-spec-validator, generate a Python
+                       client from it with openapi-python-client, and parse every
+                       recording into its models with pytest (tools in target/spec-venv)
   help                 this text";
 
 fn main() -> ExitCode {
@@ -36,6 +39,23 @@ fn main() -> ExitCode {
                 }
             };
             run_codegen(&root, &out)
+        }
+        Some("interop") => {
+            let spec = match args.get(1..).unwrap_or_default() {
+                [] => root.join(validate::SPEC_FILE),
+                [flag, file] if flag == "--spec" => PathBuf::from(file),
+                other => {
+                    eprintln!("unexpected arguments {other:?}\n\n{USAGE}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            match xtask::interop::interop(&root, &spec) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("interop: {e}");
+                    ExitCode::FAILURE
+                }
+            }
         }
         Some(other) => {
             eprintln!("unknown task {other:?}\n\n{USAGE}");

@@ -6,10 +6,10 @@
 mod coverage;
 mod drift;
 mod lint;
-mod recordings;
+pub(crate) mod recordings;
 mod replay;
 mod schema;
-mod spec;
+pub(crate) mod spec;
 
 use std::{fmt, path::Path};
 

@@ -56,8 +56,11 @@ impl Operation<'_> {
 
 impl Spec {
     pub(crate) fn load(root: &Path) -> Result<Spec, Finding> {
-        let path = root.join(SPEC_FILE);
-        let text = std::fs::read_to_string(&path)
+        Spec::load_file(&root.join(SPEC_FILE))
+    }
+
+    pub(crate) fn load_file(path: &Path) -> Result<Spec, Finding> {
+        let text = std::fs::read_to_string(path)
             .map_err(|e| Finding::new(SPEC_FILE, "", format!("cannot read: {e}")))?;
         let raw: Value = serde_norway::from_str(&text)
             .map_err(|e| Finding::new(SPEC_FILE, "", format!("not YAML that maps to JSON: {e}")))?;
