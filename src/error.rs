@@ -65,6 +65,13 @@ pub enum Error {
     #[error("transport error")]
     Transport(#[source] reqwest::Error),
 
+    /// The payment is not what the merchant expected (see [`Client::verify_payment`]); do not
+    /// fulfil the order. The mismatch lists each differing field and carries the payment.
+    ///
+    /// [`Client::verify_payment`]: crate::Client::verify_payment
+    #[error("{0}")]
+    Mismatch(Box<crate::PaymentMismatch>),
+
     /// An argument was rejected before anything was sent.
     #[error("invalid {field}: {reason}")]
     InvalidInput {
@@ -143,6 +150,14 @@ impl Error {
             Error::Api { message, .. }
             | Error::NotFound { message, .. }
             | Error::Auth { message, .. } => message.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The mismatch, when a payment was not what the merchant expected.
+    pub fn mismatch(&self) -> Option<&crate::PaymentMismatch> {
+        match self {
+            Error::Mismatch(m) => Some(m),
             _ => None,
         }
     }

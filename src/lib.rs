@@ -17,6 +17,8 @@ mod receipts;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod validate;
+pub mod verify;
+pub mod webhook;
 
 pub use amount::{Amount, ParseAmountError, UnixTime};
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
@@ -36,3 +38,4 @@ pub use payments::{
 pub use prepare::Prepare;
 pub use receipts::{ExternalReceipt, IssueExternalReceipt, IssueReceipt, Receipt};
 pub use rust_decimal::Decimal;
+pub use verify::{Expected, PaymentMismatch};

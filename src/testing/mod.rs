@@ -17,8 +17,10 @@
 //! # }
 //! ```
 
+mod mock;
 mod recording;
 mod replay;
 
+pub use mock::{MockIamport, mock_exchange, payment, receipt};
 pub use recording::{RecordedRequest, RecordedResponse, Recording, RecordingError};
-pub use replay::{Mismatch, MockIamport, call, differences, mock_exchange, verify};
+pub use replay::{Mismatch, call, differences, verify};

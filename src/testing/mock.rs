@@ -1,0 +1,285 @@
+//! A local mock of the API, typed stubs, and example payloads to stub with.
+
+use std::{
+    fmt,
+    time::{SystemTime, UNIX_EPOCH},
+};
+
+use httpmock::{Method, Mock, MockServer};
+use progenitor_client::encode_path;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::Recording;
+use crate::{Amount, Client, Payment, PaymentStatus, Receipt};
+
+/// A local HTTP server that speaks the i'mport API, with the token endpoint wired.
+///
+/// The token endpoint accepts [`MockIamport::KEY`] and [`MockIamport::SECRET`] and hands out
+/// [`MockIamport::TOKEN`] for 30 minutes; [`MockIamport::client`] is configured with them.
+/// Every other endpoint is what the test stubs: typed stubs ([`MockIamport::payment`],
+/// [`MockIamport::cancel`], [`MockIamport::not_found`], ...), recordings
+/// ([`MockIamport::recording`]), or anything on [`MockIamport::server`].
+///
+/// A test of checkout code, as it could sit in your own `tests/` (there, mark the function
+/// `#[tokio::test]`):
+///
+/// ```
+/// use iamport::testing::{MockIamport, payment};
+/// use iamport::{Expected, PaymentStatus};
+///
+/// async fn an_order_is_fulfilled_only_when_paid_in_full() {
+///     let mock = MockIamport::start().await;
+///     let client = mock.client();
+///
+///     let paid = mock.payment(&payment("imp_001", "order-1", 32000));
+///     let mut short = payment("imp_002", "order-2", 1000);
+///     short.status = PaymentStatus::Ready;
+///     let _short = mock.payment(&short);
+///     let gone = mock.not_found("GET", "/payments/imp_003");
+///
+///     assert!(client.verify_payment("imp_001", &Expected::new(32000)).await.is_ok());
+///     let err = client.verify_payment("imp_002", &Expected::new(32000)).await.unwrap_err();
+///     assert_eq!(err.mismatch().unwrap().differences.len(), 2); // status and amount
+///     assert!(client.payment("imp_003").await.unwrap_err().is_not_found());
+///
+///     paid.assert_calls(1);
+///     gone.assert_calls(1);
+///     assert_eq!(mock.token_mock().calls(), 1); // one token for all three calls
+/// }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() { an_order_is_fulfilled_only_when_paid_in_full().await }
+/// ```
+pub struct MockIamport {
+    server: MockServer,
+    token: usize,
+}
+
+impl fmt::Debug for MockIamport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MockIamport")
+            .field("base_url", &self.server.base_url())
+            .finish_non_exhaustive()
+    }
+}
+
+impl MockIamport {
+    /// The API key the mock accepts.
+    pub const KEY: &'static str = "imp_test_key";
+    /// The API secret the mock accepts.
+    pub const SECRET: &'static str = "imp_test_secret";
+    /// The access token the mock hands out and expects as `Authorization: Bearer`.
+    pub const TOKEN: &'static str = "mock0token0000000000000000000000000000000";
+
+    /// Starts a server on a free loopback port.
+    pub async fn start() -> MockIamport {
+        let server = MockServer::start_async().await;
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let body = json!({
+            "code": 0,
+            "message": null,
+            "response": {"access_token": Self::TOKEN, "now": now, "expired_at": now + 1800},
+        });
+        let token = server
+            .mock_async(|when, then| {
+                when.method("POST")
+                    .path("/users/getToken")
+                    .json_body(json!({"imp_key": Self::KEY, "imp_secret": Self::SECRET}));
+                then.status(200)
+                    .header("content-type", "application/json; charset=UTF-8")
+                    .json_body(body);
+            })
+            .await
+            .id();
+        MockIamport { server, token }
+    }
+
+    /// The underlying `httpmock` server, to add stubs of any shape.
+    pub fn server(&self) -> &MockServer {
+        &self.server
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    pub fn base_url(&self) -> String {
+        self.server.base_url()
+    }
+
+    /// A client of this server with the accepted credentials.
+    pub fn client(&self) -> Client {
+        Client::builder()
+            .credentials(Self::KEY, Self::SECRET)
+            .base_url(self.base_url())
+            .build()
+            .unwrap_or_else(|e| unreachable!("a loopback client always builds: {e}"))
+    }
+
+    /// The token endpoint's stub, to count token requests.
+    pub fn token_mock(&self) -> Mock<'_> {
+        Mock::new(self.token, &self.server)
+    }
+
+    /// Serves a recording to authenticated requests that match it.
+    pub fn recording(&self, rec: &Recording) -> Mock<'_> {
+        let body = serde_json::to_vec(&rec.response.body).unwrap_or_default();
+        mock_exchange(
+            &self.server,
+            rec,
+            Some(Self::TOKEN),
+            rec.response.status,
+            body,
+        )
+    }
+}
+
+/// Stubs a recording's request on `server`: method, path, every query pair, the JSON body if
+/// any, and `Authorization: Bearer <bearer>` (or no `Authorization` at all when `bearer` is
+/// `None`). It answers with `status` and the raw `body`, so a test can serve a recorded request
+/// with a different response.
+pub fn mock_exchange<'a>(
+    server: &'a MockServer,
+    rec: &Recording,
+    bearer: Option<&str>,
+    status: u16,
+    body: Vec<u8>,
+) -> Mock<'a> {
+    let req = &rec.request;
+    server.mock(|when, then| {
+        let mut when = when.method(req.method.as_str()).path(req.path.as_str());
+        for (k, v) in &req.query {
+            when = when.query_param(k.as_str(), v.as_str());
+        }
+        if let Some(body) = &req.body {
+            when = when.json_body(body.clone());
+        }
+        match bearer {
+            Some(t) => {
+                when.header("authorization", format!("Bearer {t}"));
+            }
+            None => {
+                when.header_missing("authorization");
+            }
+        }
+        then.status(status)
+            .header("content-type", "application/json; charset=UTF-8")
+            .body(body);
+    })
+}
+
+/// Typed stubs. Each answers authenticated requests only, with the envelope around the given
+/// value, and returns the `httpmock` stub so a test can assert how often it was hit
+/// (`stub.assert_calls(1)`).
+impl MockIamport {
+    /// Answers `GET /payments/{imp_uid}` (the payment's id) with the payment.
+    pub fn payment(&self, payment: &Payment) -> Mock<'_> {
+        let path = format!("/payments/{}", encode_path(&payment.imp_uid));
+        self.answer("GET", &path, None, 200, envelope(payment))
+    }
+
+    /// Answers `GET /payments/find/{merchant_uid}` (the payment's order id) with the payment.
+    pub fn find_payment(&self, payment: &Payment) -> Mock<'_> {
+        let path = format!("/payments/find/{}", encode_path(&payment.merchant_uid));
+        self.answer("GET", &path, None, 200, envelope(payment))
+    }
+
+    /// Answers `POST /payments/cancel` for the payment's `imp_uid` with the payment as it is
+    /// after the cancel.
+    pub fn cancel(&self, cancelled: &Payment) -> Mock<'_> {
+        let body = json!({"imp_uid": cancelled.imp_uid});
+        self.answer(
+            "POST",
+            "/payments/cancel",
+            Some(body),
+            200,
+            envelope(cancelled),
+        )
+    }
+
+    /// Answers `GET /receipts/{imp_uid}` (the receipt's payment) with the receipt.
+    pub fn receipt(&self, receipt: &Receipt) -> Mock<'_> {
+        let path = format!("/receipts/{}", encode_path(&receipt.imp_uid));
+        self.answer("GET", &path, None, 200, envelope(receipt))
+    }
+
+    /// Answers a request with an error envelope: `status` (often 200 for business refusals),
+    /// a non-zero `code` and a message. `path` is as sent, ids percent-encoded.
+    pub fn error(
+        &self,
+        method: &str,
+        path: &str,
+        status: u16,
+        code: i64,
+        message: &str,
+    ) -> Mock<'_> {
+        let body = json!({"code": code, "message": message, "response": null});
+        self.answer(method, path, None, status, body)
+    }
+
+    /// Answers a request with 404 and the envelope the API sends for an unknown id.
+    pub fn not_found(&self, method: &str, path: &str) -> Mock<'_> {
+        self.error(method, path, 404, -1, "존재하지 않는 결제정보입니다.")
+    }
+
+    fn answer(
+        &self,
+        method: &str,
+        path: &str,
+        body_includes: Option<Value>,
+        status: u16,
+        body: Value,
+    ) -> Mock<'_> {
+        let method = method
+            .parse::<Method>()
+            .unwrap_or_else(|_| panic!("{method:?} is not an HTTP method"));
+        self.server.mock(|when, then| {
+            let when = when
+                .method(method)
+                .path(path)
+                .header("authorization", format!("Bearer {}", Self::TOKEN));
+            if let Some(partial) = body_includes {
+                when.json_body_includes(partial.to_string());
+            }
+            then.status(status)
+                .header("content-type", "application/json; charset=UTF-8")
+                .json_body(body);
+        })
+    }
+}
+
+fn envelope<T: Serialize>(payload: &T) -> Value {
+    json!({"code": 0, "message": null, "response": payload})
+}
+
+/// The payload of a recording embedded in the crate.
+fn template<T: serde::de::DeserializeOwned>(recording: &str) -> T {
+    let rec: Value = serde_json::from_str(recording)
+        .unwrap_or_else(|e| unreachable!("an embedded recording is JSON: {e}"));
+    serde_json::from_value(rec["response"]["body"]["response"].clone())
+        .unwrap_or_else(|e| unreachable!("an embedded recording decodes: {e}"))
+}
+
+/// A realistic paid card payment with these ids and amount (KRW), to stub and to mutate:
+/// `let mut p = payment(..); p.status = PaymentStatus::Cancelled;`.
+pub fn payment(
+    imp_uid: impl Into<String>,
+    merchant_uid: impl Into<String>,
+    amount: impl Into<Amount>,
+) -> Payment {
+    let mut p: Payment = template(include_str!(
+        "../../spec/recordings/get_payment.card_paid.json"
+    ));
+    p.imp_uid = imp_uid.into();
+    p.merchant_uid = merchant_uid.into();
+    p.amount = amount.into();
+    p.cancel_amount = Amount::from(0);
+    p.status = PaymentStatus::Paid;
+    p
+}
+
+/// A realistic issued cash receipt for this payment.
+pub fn receipt(imp_uid: impl Into<String>) -> Receipt {
+    let mut r: Receipt = template(include_str!("../../spec/recordings/get_receipt.ok.json"));
+    r.imp_uid = imp_uid.into();
+    r
+}
