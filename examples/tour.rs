@@ -1,7 +1,7 @@
 //! A tour of every operation of the SDK.
 //!
-//! Without credentials it starts a local mock server that answers with the recordings in
-//! `spec/recordings/` and calls every operation against it:
+//! Without credentials it starts a local mock of the API (`iamport::testing::MockIamport`)
+//! that answers with the recordings in `spec/recordings/`, and calls every operation against it:
 //!
 //! ```text
 //! cargo run --example tour
@@ -10,10 +10,10 @@
 //! With `IAMPORT_API_KEY` and `IAMPORT_API_SECRET` set it talks to the real API and makes
 //! read-only calls only (lookups of recent payments; nothing is cancelled, registered or issued).
 
-#[path = "../tests/common/mod.rs"]
-mod common;
-
-use iamport::{Client, PaymentStatus, PaymentStatusFilter, Sorting};
+use iamport::{
+    Client, PaymentStatus, PaymentStatusFilter, Sorting,
+    testing::{MockIamport, Recording},
+};
 
 fn line(op: &str, asked: &str, answer: String) {
     println!("{op:<28} {asked:<52} -> {answer}");
@@ -38,22 +38,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 /// Every operation against a local mock server that serves the recordings.
 async fn offline() -> Result<(), Box<dyn std::error::Error>> {
-    let server = httpmock::MockServer::start_async().await;
-    let token = common::token_mock(&server);
-    let recordings = common::all_recordings();
+    let mock = MockIamport::start().await;
+    let recordings = Recording::load_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/spec/recordings"))?;
     for rec in recordings
         .iter()
         .filter(|r| r.is_success() && r.operation != "get_token")
     {
-        common::serve(&server, rec);
+        mock.recording(rec);
     }
-    let client = Client::builder()
-        .credentials(common::KEY, common::SECRET)
-        .base_url(server.base_url())
-        .build()?;
+    let client = mock.client();
     println!(
         "i'mport SDK tour against a local mock server at {}\n",
-        server.base_url()
+        mock.base_url()
     );
 
     let p = client.payment("imp_448280090638").await?;
@@ -270,7 +266,10 @@ async fn offline() -> Result<(), Box<dyn std::error::Error>> {
     line(
         "get_token",
         "(made by the client, once, before the first call)",
-        format!("{} token request(s) for 18 calls", token.calls()),
+        format!(
+            "{} token request(s) for 18 calls",
+            mock.token_mock().calls()
+        ),
     );
     Ok(())
 }
