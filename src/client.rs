@@ -1,6 +1,15 @@
 //! `Client`, its builder, and the hooks that authenticate every generated request.
 
-use std::{fmt, future::Future, net::IpAddr, pin::Pin, sync::Arc, time::Duration};
+use std::{
+    fmt,
+    future::Future,
+    net::IpAddr,
+    pin::Pin,
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use bytes::BytesMut;
 
 use progenitor_client::{ClientHooks, Error as GenError, OperationInfo};
 use reqwest::{
@@ -13,6 +22,7 @@ use crate::{
     auth::{Secret, TokenCache},
     envelope::{self, with_call},
     generated,
+    retry::{self, Kind, RetryPolicy},
 };
 
 /// The production API.
@@ -30,6 +40,8 @@ pub(crate) struct Shared(Arc<SharedInner>);
 pub(crate) struct SharedInner {
     pub(crate) tokens: TokenCache,
     tier: Option<HeaderValue>,
+    retry: RetryPolicy,
+    max_response_bytes: usize,
 }
 
 /// A client of the i'mport REST API.
@@ -117,7 +129,13 @@ pub struct ClientBuilder {
     timeout: Duration,
     token_margin: Duration,
     http: Option<reqwest::Client>,
+    retry: RetryPolicy,
+    max_response_bytes: usize,
 }
+
+/// The default of [`ClientBuilder::max_response_bytes`]: 8 MiB, four times a page of 1000
+/// payments.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 << 20;
 
 impl Default for ClientBuilder {
     fn default() -> Self {
@@ -130,6 +148,8 @@ impl Default for ClientBuilder {
             timeout: Duration::from_secs(30),
             token_margin: Duration::from_secs(60),
             http: None,
+            retry: RetryPolicy::default(),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 }
@@ -145,6 +165,8 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("token_margin", &self.token_margin)
             .field("http", &self.http.as_ref().map(|_| "custom"))
+            .field("retry", &self.retry)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish()
     }
 }
@@ -185,6 +207,21 @@ impl ClientBuilder {
     /// How long before its expiry a token is replaced; default 60 s.
     pub fn token_refresh_margin(mut self, margin: Duration) -> Self {
         self.token_margin = margin;
+        self
+    }
+
+    /// When and how often to send a request again; see [`RetryPolicy`]. Default: 3 attempts
+    /// within 30 s. [`RetryPolicy::none`] turns retries off.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The largest response body accepted, in bytes; a larger one is
+    /// [`Error::ResponseTooLarge`] and is not read further. Default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`].
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
         self
     }
 
@@ -232,6 +269,8 @@ impl ClientBuilder {
         let shared = Shared(Arc::new(SharedInner {
             tokens: TokenCache::new(key, secret, self.token_margin),
             tier,
+            retry: self.retry,
+            max_response_bytes: self.max_response_bytes,
         }));
         Ok(Client {
             api: generated::Client::new_with_client(&base_url, http, shared),
@@ -320,35 +359,141 @@ impl ClientHooks<Shared> for generated::Client {
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let retry = if info.operation_id == TOKEN_OPERATION {
-            None
-        } else {
-            request.try_clone()
-        };
-        let response = self.client.execute(request).await?;
-        with_call(|c| c.status.set(Some(response.status().as_u16())));
-        if response.status() != StatusCode::UNAUTHORIZED {
-            return Ok(response);
-        }
-        let Some(mut again) = retry else {
-            return Ok(response);
-        };
-        // The token was rejected: forget it, fetch another, and try once more.
-        self.inner
-            .0
-            .tokens
-            .invalidate(again.headers().get(AUTHORIZATION));
-        match self.token_header().await {
-            Ok(header) => {
-                again.headers_mut().insert(AUTHORIZATION, header);
-                let response = self.client.execute(again).await?;
-                with_call(|c| c.status.set(Some(response.status().as_u16())));
-                Ok(response)
-            }
-            Err(e) => {
-                with_call(|c| *c.error.borrow_mut() = Some(e));
-                Ok(response)
+        let shared = &self.inner.0;
+        let token_call = info.operation_id == TOKEN_OPERATION;
+        let kind = Kind::of(&request, info.operation_id, token_call);
+        let started = Instant::now();
+        // Our bodies are always buffered, so a copy for a second attempt always exists.
+        let template = request.try_clone();
+        let mut request = request;
+        let mut attempt = 1;
+        let mut refreshed = token_call;
+        loop {
+            let again = || template.as_ref().and_then(reqwest::Request::try_clone);
+            match self.attempt(request).await {
+                Ok(response) => {
+                    let status = response.status();
+                    with_call(|c| c.status.set(Some(status.as_u16())));
+                    if status == StatusCode::UNAUTHORIZED && !refreshed {
+                        // The token was rejected: forget it, fetch another, try once more.
+                        refreshed = true;
+                        let Some(mut next) = again() else {
+                            return Ok(response);
+                        };
+                        shared.tokens.invalidate(next.headers().get(AUTHORIZATION));
+                        match self.token_header().await {
+                            Ok(header) => {
+                                next.headers_mut().insert(AUTHORIZATION, header);
+                                request = next;
+                                continue;
+                            }
+                            Err(e) => {
+                                with_call(|c| *c.error.borrow_mut() = Some(e));
+                                return Ok(response);
+                            }
+                        }
+                    }
+                    if kind.retries_status(status)
+                        && let Some(wait) = shared.retry.delay(
+                            attempt,
+                            started,
+                            retry::retry_after(response.headers()),
+                        )
+                        && let Some(next) = again()
+                    {
+                        if retry::outcome_unknown_status(status) && kind != Kind::Idempotent {
+                            with_call(|c| c.outcome_unknown.set(Some(info.operation_id)));
+                        }
+                        tokio::time::sleep(wait).await;
+                        attempt += 1;
+                        request = next;
+                        continue;
+                    }
+                    if retry::outcome_unknown_status(status) && kind != Kind::Idempotent {
+                        with_call(|c| c.outcome_unknown.set(Some(info.operation_id)));
+                    }
+                    return Ok(response);
+                }
+                Err(Failure::TooLarge { status }) => {
+                    with_call(|c| {
+                        c.status.set(Some(status));
+                        *c.error.borrow_mut() = Some(Error::ResponseTooLarge {
+                            status,
+                            limit: shared.max_response_bytes,
+                        });
+                    });
+                    return Ok(empty_response(status));
+                }
+                Err(Failure::Transport(e)) => {
+                    // Failing to connect means nothing was sent; anything later may have arrived.
+                    let arrived = !e.is_connect();
+                    if kind.retries_failure(arrived)
+                        && let Some(wait) = shared.retry.delay(attempt, started, None)
+                        && let Some(next) = again()
+                    {
+                        if arrived && kind != Kind::Idempotent {
+                            with_call(|c| c.outcome_unknown.set(Some(info.operation_id)));
+                        }
+                        tokio::time::sleep(wait).await;
+                        attempt += 1;
+                        request = next;
+                        continue;
+                    }
+                    if arrived && kind != Kind::Idempotent {
+                        with_call(|c| c.outcome_unknown.set(Some(info.operation_id)));
+                    }
+                    return Err(e);
+                }
             }
         }
     }
+}
+
+/// Why one attempt produced no response to hand on.
+enum Failure {
+    Transport(reqwest::Error),
+    TooLarge { status: u16 },
+}
+
+impl generated::Client {
+    /// Sends a request once and reads its whole body, up to the size limit, so that a failure
+    /// while reading is a failure of this attempt (and may be retried).
+    async fn attempt(
+        &self,
+        request: reqwest::Request,
+    ) -> std::result::Result<reqwest::Response, Failure> {
+        let limit = self.inner.0.max_response_bytes;
+        let mut response = self
+            .client
+            .execute(request)
+            .await
+            .map_err(Failure::Transport)?;
+        let status = response.status();
+        let too_large = Failure::TooLarge {
+            status: status.as_u16(),
+        };
+        let declared = response.content_length().unwrap_or(0);
+        if declared > limit as u64 {
+            return Err(too_large);
+        }
+        let mut body = BytesMut::with_capacity(usize::try_from(declared).unwrap_or(0));
+        while let Some(chunk) = response.chunk().await.map_err(Failure::Transport)? {
+            if body.len() + chunk.len() > limit {
+                return Err(too_large);
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let mut rebuilt = http::Response::new(body.freeze());
+        *rebuilt.status_mut() = status;
+        *rebuilt.version_mut() = response.version();
+        *rebuilt.headers_mut() = std::mem::take(response.headers_mut());
+        Ok(reqwest::Response::from(rebuilt))
+    }
+}
+
+/// A stand-in response for a call whose real outcome is recorded as a hook error.
+fn empty_response(status: u16) -> reqwest::Response {
+    let mut response = http::Response::new(bytes::Bytes::new());
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
+    reqwest::Response::from(response)
 }

@@ -42,8 +42,11 @@ envelopes! {
 pub(crate) struct CallContext {
     /// Status of the last response received.
     pub(crate) status: Cell<Option<u16>>,
-    /// A typed error raised inside a hook (token exchange failed).
+    /// A typed error raised inside a hook (token exchange failed, body too large).
     pub(crate) error: RefCell<Option<Error>>,
+    /// Set when a request that changes something may have been carried out without the
+    /// client learning the result: the operation's name.
+    pub(crate) outcome_unknown: Cell<Option<&'static str>>,
 }
 
 tokio::task_local! {
@@ -107,28 +110,44 @@ where
         let outcome = call.await;
         let hook_error = CALL.with(|c| c.error.borrow_mut().take());
         let status = CALL.with(|c| c.status.get());
-        match outcome {
-            Ok(value) => {
-                let status = value.status().as_u16();
-                let (code, message, payload) = value.into_inner().into_parts();
-                if code != 0 {
-                    return Err(refusal(status, code, message, secret_body));
-                }
-                match payload {
-                    Some(p) => Ok((status, p)),
-                    None => Err(Error::Http {
-                        status,
-                        excerpt: "code 0 without a response payload".to_owned(),
-                    }),
-                }
-            }
-            Err(e) => match hook_error {
-                Some(hook_error) => Err(hook_error),
-                None => Err(convert(e, status, secret_body).await),
-            },
+        let unknown = CALL.with(|c| c.outcome_unknown.get());
+        let result = match (hook_error, outcome) {
+            (Some(hook_error), _) => Err(hook_error),
+            (None, outcome) => unwrap(outcome, status, secret_body).await,
+        };
+        match (unknown, result) {
+            (Some(operation), Err(e)) => Err(Error::OutcomeUnknown {
+                operation,
+                source: Box::new(e),
+            }),
+            (_, result) => result,
         }
     })
     .await
+}
+
+async fn unwrap<T: Envelope>(
+    outcome: Result<ResponseValue<T>, GenError<types::ErrorEnvelope>>,
+    status: Option<u16>,
+    secret_body: bool,
+) -> Result<(u16, T::Payload)> {
+    match outcome {
+        Ok(value) => {
+            let status = value.status().as_u16();
+            let (code, message, payload) = value.into_inner().into_parts();
+            if code != 0 {
+                return Err(refusal(status, code, message, secret_body));
+            }
+            match payload {
+                Some(p) => Ok((status, p)),
+                None => Err(Error::Http {
+                    status,
+                    excerpt: "code 0 without a response payload".to_owned(),
+                }),
+            }
+        }
+        Err(e) => Err(convert(e, status, secret_body).await),
+    }
 }
 
 async fn convert(e: GenError<types::ErrorEnvelope>, status: Option<u16>, secret: bool) -> Error {

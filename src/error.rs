@@ -61,6 +61,32 @@ pub enum Error {
         source: serde_json::Error,
     },
 
+    /// A request that changes something (a cancel, a registration, a receipt) may or may not
+    /// have been carried out: it was sent, and then the connection failed, the request timed
+    /// out, or a gateway answered in the server's place. It was not sent again. Query the
+    /// payment (or receipt) before deciding to retry; a cancel with a `checksum` is retried
+    /// safely instead.
+    #[error(
+        "outcome unknown: {operation} may or may not have been carried out; query the payment before retrying"
+    )]
+    OutcomeUnknown {
+        /// The operation, e.g. `cancel_payment`.
+        operation: &'static str,
+        /// What happened to the request.
+        #[source]
+        source: Box<Error>,
+    },
+
+    /// The response body was larger than the client accepts
+    /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)).
+    #[error("response body over {limit} bytes (http {status})")]
+    ResponseTooLarge {
+        /// HTTP status of the response.
+        status: u16,
+        /// The limit in bytes.
+        limit: usize,
+    },
+
     /// The request did not complete: connection refused or reset, timeout, TLS failure.
     #[error("transport error")]
     Transport(#[source] reqwest::Error),
@@ -119,7 +145,17 @@ impl Error {
 
     /// Whether the request timed out.
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Transport(e) if e.is_timeout())
+        match self {
+            Error::Transport(e) => e.is_timeout(),
+            Error::OutcomeUnknown { source, .. } => source.is_timeout(),
+            _ => false,
+        }
+    }
+
+    /// Whether a request that changes something may or may not have been carried out (see
+    /// [`Error::OutcomeUnknown`]): query before retrying.
+    pub fn is_outcome_unknown(&self) -> bool {
+        matches!(self, Error::OutcomeUnknown { .. })
     }
 
     /// The HTTP status, when a response arrived.
@@ -128,8 +164,10 @@ impl Error {
             Error::Api { status, .. }
             | Error::Auth { status, .. }
             | Error::Http { status, .. }
-            | Error::Decode { status, .. } => Some(*status),
+            | Error::Decode { status, .. }
+            | Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::NotFound { .. } => Some(404),
+            Error::OutcomeUnknown { source, .. } => source.status(),
             Error::Transport(e) => e.status().map(|s| s.as_u16()),
             _ => None,
         }

@@ -14,6 +14,7 @@ mod payment;
 mod payments;
 mod prepare;
 mod receipts;
+mod retry;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod validate;
@@ -21,7 +22,7 @@ pub mod verify;
 pub mod webhook;
 
 pub use amount::{Amount, ParseAmountError, UnixTime};
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
+pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES};
 pub use enums::{
     CancelRequester, Channel, Currency, ExternalPayMethod, IdentifierType, PayMethod,
     PaymentStatus, PaymentStatusFilter, ProductType, ReceiptType, Sorting,
@@ -37,5 +38,6 @@ pub use payments::{
 };
 pub use prepare::Prepare;
 pub use receipts::{ExternalReceipt, IssueExternalReceipt, IssueReceipt, Receipt};
+pub use retry::RetryPolicy;
 pub use rust_decimal::Decimal;
 pub use verify::{Expected, PaymentMismatch};

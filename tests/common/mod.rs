@@ -42,6 +42,16 @@ pub fn client(server: &MockServer) -> iamport::Client {
         .expect("client builds")
 }
 
+/// A client of `server` with the test credentials that never retries.
+pub fn client_without_retries(server: &MockServer) -> iamport::Client {
+    iamport::Client::builder()
+        .credentials(KEY, SECRET)
+        .base_url(server.base_url())
+        .retry(iamport::RetryPolicy::none())
+        .build()
+        .expect("client builds")
+}
+
 /// Serves a recording to requests that carry the recorded token.
 pub fn serve<'a>(server: &'a MockServer, rec: &Recording) -> Mock<'a> {
     serve_response(server, rec, Some(TOKEN), rec.response.status, body(rec))
