@@ -42,6 +42,23 @@ pub(crate) struct SharedInner {
     tier: Option<HeaderValue>,
     retry: RetryPolicy,
     max_response_bytes: usize,
+    /// Answers requests in memory instead of the network (tests of the decoding path).
+    #[cfg(feature = "testing")]
+    pub(crate) responder: Option<Responder>,
+}
+
+/// An in-memory stand-in for the server.
+#[cfg(feature = "testing")]
+#[derive(Clone)]
+pub(crate) struct Responder(
+    pub(crate) Arc<dyn Fn(&reqwest::Request) -> http::Response<bytes::Bytes> + Send + Sync>,
+);
+
+#[cfg(feature = "testing")]
+impl fmt::Debug for Responder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Responder")
+    }
 }
 
 /// A client of the i'mport REST API.
@@ -117,6 +134,12 @@ impl Client {
     pub async fn authenticate(&self) -> Result<()> {
         self.api.token_header().await.map(|_| ())
     }
+
+    /// Drops the cached token, so the next call exchanges the credentials again.
+    #[cfg(feature = "testing")]
+    pub(crate) fn forget_token(&self) {
+        self.api.inner.0.tokens.invalidate(None);
+    }
 }
 
 /// Configures a [`Client`].
@@ -131,6 +154,8 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     retry: RetryPolicy,
     max_response_bytes: usize,
+    #[cfg(feature = "testing")]
+    responder: Option<Responder>,
 }
 
 /// The default of [`ClientBuilder::max_response_bytes`]: 8 MiB, four times a page of 1000
@@ -150,6 +175,8 @@ impl Default for ClientBuilder {
             http: None,
             retry: RetryPolicy::default(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            #[cfg(feature = "testing")]
+            responder: None,
         }
     }
 }
@@ -225,6 +252,13 @@ impl ClientBuilder {
         self
     }
 
+    /// Answer every request with `responder` instead of sending it.
+    #[cfg(feature = "testing")]
+    pub(crate) fn responder(mut self, responder: Responder) -> Self {
+        self.responder = Some(responder);
+        self
+    }
+
     /// Use this `reqwest::Client` (its timeouts, proxy, TLS and user agent) instead of one
     /// built from the settings above.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
@@ -271,6 +305,8 @@ impl ClientBuilder {
             tier,
             retry: self.retry,
             max_response_bytes: self.max_response_bytes,
+            #[cfg(feature = "testing")]
+            responder: self.responder,
         }));
         Ok(Client {
             api: generated::Client::new_with_client(&base_url, http, shared),
@@ -404,7 +440,9 @@ impl ClientHooks<Shared> for generated::Client {
                         if retry::outcome_unknown_status(status) && kind != Kind::Idempotent {
                             with_call(|c| c.outcome_unknown.set(Some(info.operation_id)));
                         }
-                        tokio::time::sleep(wait).await;
+                        if !wait.is_zero() {
+                            tokio::time::sleep(wait).await;
+                        }
                         attempt += 1;
                         request = next;
                         continue;
@@ -434,7 +472,9 @@ impl ClientHooks<Shared> for generated::Client {
                         if arrived && kind != Kind::Idempotent {
                             with_call(|c| c.outcome_unknown.set(Some(info.operation_id)));
                         }
-                        tokio::time::sleep(wait).await;
+                        if !wait.is_zero() {
+                            tokio::time::sleep(wait).await;
+                        }
                         attempt += 1;
                         request = next;
                         continue;
@@ -463,11 +503,25 @@ impl generated::Client {
         request: reqwest::Request,
     ) -> std::result::Result<reqwest::Response, Failure> {
         let limit = self.inner.0.max_response_bytes;
-        let mut response = self
+        #[cfg(feature = "testing")]
+        if let Some(responder) = &self.inner.0.responder {
+            let canned = reqwest::Response::from((responder.0)(&request));
+            return self.read_capped(canned, limit).await;
+        }
+        let response = self
             .client
             .execute(request)
             .await
             .map_err(Failure::Transport)?;
+        self.read_capped(response, limit).await
+    }
+
+    /// Reads a response's whole body, up to `limit` bytes.
+    async fn read_capped(
+        &self,
+        mut response: reqwest::Response,
+        limit: usize,
+    ) -> std::result::Result<reqwest::Response, Failure> {
         let status = response.status();
         let too_large = Failure::TooLarge {
             status: status.as_u16(),

@@ -17,10 +17,12 @@
 //! # }
 //! ```
 
+mod canned;
 mod mock;
 mod recording;
 mod replay;
 
+pub use canned::CannedClient;
 pub use mock::{MockIamport, mock_exchange, payment, receipt};
 pub use recording::{RecordedRequest, RecordedResponse, Recording, RecordingError};
 pub use replay::{Mismatch, call, differences, verify};
