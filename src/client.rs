@@ -49,10 +49,11 @@ pub(crate) struct SharedInner {
 
 /// An in-memory stand-in for the server.
 #[cfg(feature = "testing")]
+type Respond = dyn Fn(&reqwest::Request) -> http::Response<bytes::Bytes> + Send + Sync;
+
+#[cfg(feature = "testing")]
 #[derive(Clone)]
-pub(crate) struct Responder(
-    pub(crate) Arc<dyn Fn(&reqwest::Request) -> http::Response<bytes::Bytes> + Send + Sync>,
-);
+pub(crate) struct Responder(pub(crate) Arc<Respond>);
 
 #[cfg(feature = "testing")]
 impl fmt::Debug for Responder {
