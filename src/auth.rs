@@ -165,6 +165,11 @@ impl TokenCache {
             refresh_at: started + usable,
         };
         *self.current.write().unwrap_or_else(|p| p.into_inner()) = Some(cached);
+        tracing::debug!(
+            lifetime_s = life,
+            used_for_s = usable.as_secs(),
+            "access token obtained"
+        );
         Ok(header)
     }
 

@@ -405,15 +405,25 @@ impl ClientHooks<Shared> for generated::Client {
         let mut request = request;
         let mut attempt = 1;
         let mut refreshed = token_call;
+        let operation = info.operation_id;
         loop {
             let again = || template.as_ref().and_then(reqwest::Request::try_clone);
+            tracing::debug!(
+                operation,
+                attempt,
+                method = %request.method(),
+                path = request.url().path(),
+                "sending"
+            );
             match self.attempt(request).await {
                 Ok(response) => {
                     let status = response.status();
+                    tracing::debug!(operation, status = status.as_u16(), "response");
                     with_call(|c| c.status.set(Some(status.as_u16())));
                     if status == StatusCode::UNAUTHORIZED && !refreshed {
                         // The token was rejected: forget it, fetch another, try once more.
                         refreshed = true;
+                        tracing::info!(operation, "access token rejected; fetching another");
                         let Some(mut next) = again() else {
                             return Ok(response);
                         };
@@ -441,6 +451,13 @@ impl ClientHooks<Shared> for generated::Client {
                         if retry::outcome_unknown_status(status) && kind != Kind::Idempotent {
                             with_call(|c| c.outcome_unknown.set(Some(info.operation_id)));
                         }
+                        tracing::warn!(
+                            operation,
+                            attempt,
+                            status = status.as_u16(),
+                            wait_ms = wait.as_millis(),
+                            "retrying"
+                        );
                         if !wait.is_zero() {
                             tokio::time::sleep(wait).await;
                         }
@@ -473,6 +490,13 @@ impl ClientHooks<Shared> for generated::Client {
                         if arrived && kind != Kind::Idempotent {
                             with_call(|c| c.outcome_unknown.set(Some(info.operation_id)));
                         }
+                        tracing::warn!(
+                            operation,
+                            attempt,
+                            error = %e,
+                            wait_ms = wait.as_millis(),
+                            "retrying"
+                        );
                         if !wait.is_zero() {
                             tokio::time::sleep(wait).await;
                         }
@@ -481,6 +505,7 @@ impl ClientHooks<Shared> for generated::Client {
                         continue;
                     }
                     if arrived && kind != Kind::Idempotent {
+                        tracing::warn!(operation, error = %e, "outcome unknown; not sent again");
                         with_call(|c| c.outcome_unknown.set(Some(info.operation_id)));
                     }
                     return Err(e);

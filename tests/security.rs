@@ -1,0 +1,148 @@
+//! Secrets stay secret: the API secret and the access token never appear in a URL, an error,
+//! a `Debug` output or a `tracing` event, whatever happens to the calls.
+
+use std::{
+    io::Write,
+    sync::{Arc, Mutex},
+};
+
+use httpmock::MockServer;
+use iamport::{
+    Client, RetryPolicy,
+    testing::{MockIamport, payment},
+};
+
+const SECRET: &str = MockIamport::SECRET;
+const TOKEN: &str = MockIamport::TOKEN;
+const WRONG_SECRET: &str = "wrong-secret-Zq81";
+const LEAKY_TOKEN: &str = "leaky0token0from0a0cut0response";
+
+/// Every formatted `tracing` event, from every crate, at every level.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+/// Records the URI of every request the server receives.
+fn record_uris(server: &MockServer) -> Arc<Mutex<Vec<String>>> {
+    let uris = Arc::new(Mutex::new(Vec::new()));
+    let seen = uris.clone();
+    server.mock(move |when, then| {
+        when.is_true(move |req| {
+            seen.lock().unwrap().push(req.uri().to_string());
+            false
+        });
+        then.status(500);
+    });
+    uris
+}
+
+#[test]
+fn no_secret_or_token_in_urls_errors_debug_or_tracing() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+
+    let shown = runtime.block_on(async {
+        let mut shown = Vec::new();
+        let mock = MockIamport::start().await;
+        let uris = record_uris(mock.server());
+        let client = mock.client();
+        shown.push(format!("{client:?}"));
+
+        // A good call, a lookup that is retried after 502s, and a call refused with 401
+        // twice (one refresh, one retry).
+        let _ok = mock.payment(&payment("imp_600000000001", "order-1", 1000));
+        client.payment("imp_600000000001").await.unwrap();
+        let _bad = mock.error("GET", "/payments/imp_600000000002", 502, -1, "gateway");
+        let fast = Client::builder()
+            .credentials(MockIamport::KEY, SECRET)
+            .base_url(mock.base_url())
+            .retry(RetryPolicy::default().initial_backoff(std::time::Duration::ZERO))
+            .build()
+            .unwrap();
+        let e = fast.payment("imp_600000000002").await.unwrap_err();
+        shown.push(format!("{e} {e:?}"));
+        let _refused = mock.error("GET", "/payments/imp_600000000003", 401, -1, "expired");
+        let e = client.payment("imp_600000000003").await.unwrap_err();
+        assert!(e.is_auth(), "{e:?}");
+        shown.push(format!("{e} {e:?}"));
+
+        // A cancel whose outcome is unknown.
+        let e = client
+            .cancel_payment()
+            .imp_uid("imp_600000000004")
+            .send()
+            .await
+            .unwrap_err();
+        shown.push(format!("{e} {e:?}"));
+
+        // Wrong credentials: the token exchange is refused.
+        let wrong = Client::builder()
+            .credentials(MockIamport::KEY, WRONG_SECRET)
+            .base_url(mock.base_url())
+            .build()
+            .unwrap();
+        shown.push(format!("{wrong:?}"));
+        let e = wrong.payment("imp_600000000001").await.unwrap_err();
+        shown.push(format!("{e} {e:?}"));
+
+        let uris = uris.lock().unwrap().clone();
+        assert!(uris.len() >= 8, "{uris:?}");
+        for uri in &uris {
+            for secret in [SECRET, TOKEN, WRONG_SECRET] {
+                assert!(!uri.contains(secret), "{uri}");
+            }
+        }
+
+        // A token response cut short: its body carries a token and must not be shown.
+        let server = MockServer::start_async().await;
+        server.mock(|when, then| {
+            when.path("/users/getToken");
+            then.status(200).body(format!(
+                r#"{{"code":0,"message":null,"response":{{"access_token":"{LEAKY_TOKEN}","now":1"#
+            ));
+        });
+        let cut = Client::builder()
+            .credentials("key", SECRET)
+            .base_url(server.base_url())
+            .build()
+            .unwrap();
+        let e = cut.authenticate().await.unwrap_err();
+        shown.push(format!("{e} {e:?}"));
+        shown
+    });
+
+    let logs = captured.text();
+    assert!(logs.contains("access token obtained"), "{logs}");
+    assert!(logs.contains("retrying"), "{logs}");
+    assert!(logs.contains("access token rejected"), "{logs}");
+    for text in shown.iter().chain([&logs]) {
+        for secret in [SECRET, TOKEN, WRONG_SECRET, LEAKY_TOKEN] {
+            assert!(!text.contains(secret), "{secret:?} shown in:\n{text}");
+        }
+    }
+}
