@@ -110,8 +110,22 @@ impl Client {
     ///
     /// **Give a [`checksum`](CancelPayment::checksum)** (what you believe is still cancellable,
     /// [`Payment::cancellable_amount`]): the server then refuses a cancel whose premise is stale,
-    /// which makes a repeated request safe. Without it, a request whose outcome is unknown
-    /// (a timeout after it was sent) must not be repeated blindly: look the payment up first.
+    /// which makes a repeated request safe.
+    ///
+    /// What happens when the answer is lost (a timeout or a dropped connection after the
+    /// request was sent, or a 502/503/504 from a gateway):
+    ///
+    /// - **with `checksum`**, the client sends the cancel again under its
+    ///   [`RetryPolicy`](crate::RetryPolicy): if the first one went through, the balance has
+    ///   changed and the server refuses the second, so nothing is refunded twice. Should the
+    ///   retry be refused, the error is still [`Error::OutcomeUnknown`], since the refusal may
+    ///   mean the first attempt succeeded;
+    /// - **without it**, the cancel is never sent again and the error is
+    ///   [`Error::OutcomeUnknown`] ([`Error::is_outcome_unknown`]): query the payment before
+    ///   deciding to cancel again.
+    ///
+    /// A cancel that surely did not arrive (the connection was refused, or 429) is retried
+    /// either way.
     ///
     /// ```no_run
     /// # async fn run(client: iamport::Client) -> iamport::Result<()> {
