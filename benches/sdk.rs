@@ -1,0 +1,524 @@
+//! The SDK against a hand-written `reqwest` + `serde_json` client of the same endpoints, both
+//! talking to one local axum server (keep-alive, on 127.0.0.1) that serves recordings.
+//!
+//! ```sh
+//! cargo bench --bench sdk              # full run, figures in BENCHMARKS.md
+//! cargo bench --bench sdk -- --quick   # seconds: CI runs it so the harness never rots
+//! ```
+//!
+//! Nothing here asserts a timing; it prints figures.
+
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+use axum::{
+    Router,
+    body::Bytes,
+    extract::{Path, State},
+    http::header,
+    response::IntoResponse,
+    routing::{get, post},
+};
+use iamport::testing::Recording;
+use serde::Deserialize;
+
+const ID: &str = "imp_448280090638";
+
+/// What the server serves, and how many token requests it saw.
+struct Served {
+    payment: Bytes,
+    page: Bytes,
+    token_delay: Duration,
+    token_requests: AtomicUsize,
+}
+
+fn recording(name: &str) -> Recording {
+    Recording::load(format!(
+        "{}/spec/recordings/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+/// A page of `n` payments built from the recorded ones, ids made unique.
+fn page_of(n: usize) -> Vec<u8> {
+    let samples: Vec<serde_json::Value> = [
+        "get_payment.card_paid",
+        "get_payment.cancelled",
+        "get_payment.vbank_ready",
+        "get_payment.kakaopay_sandbox",
+    ]
+    .iter()
+    .map(|name| recording(name).response.body["response"].clone())
+    .collect();
+    let list: Vec<serde_json::Value> = (0..n)
+        .map(|i| {
+            let mut p = samples[i % samples.len()].clone();
+            p["imp_uid"] = format!("imp_{i:012}").into();
+            p["merchant_uid"] = format!("order-{i}").into();
+            p
+        })
+        .collect();
+    serde_json::to_vec(&serde_json::json!({
+        "code": 0, "message": null,
+        "response": {"total": n, "previous": 0, "next": 0, "list": list}
+    }))
+    .unwrap()
+}
+
+async fn token(State(s): State<Arc<Served>>) -> impl IntoResponse {
+    s.token_requests.fetch_add(1, Ordering::SeqCst);
+    if !s.token_delay.is_zero() {
+        tokio::time::sleep(s.token_delay).await;
+    }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let body = format!(
+        r#"{{"code":0,"message":null,"response":{{"access_token":"bench0token","now":{now},"expired_at":{}}}}}"#,
+        now + 1800
+    );
+    ([(header::CONTENT_TYPE, "application/json")], body)
+}
+
+async fn payment(State(s): State<Arc<Served>>, Path(_id): Path<String>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        s.payment.clone(),
+    )
+}
+
+async fn page(State(s): State<Arc<Served>>) -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], s.page.clone())
+}
+
+async fn serve(token_delay: Duration, page_size: usize) -> (String, Arc<Served>) {
+    let served = Arc::new(Served {
+        payment: serde_json::to_vec(&recording("get_payment.card_paid").response.body)
+            .unwrap()
+            .into(),
+        page: page_of(page_size).into(),
+        token_delay,
+        token_requests: AtomicUsize::new(0),
+    });
+    let app = Router::new()
+        .route("/users/getToken", post(token))
+        .route("/payments/{imp_uid}", get(payment))
+        .route("/payments/status/{status}", get(page))
+        .with_state(served.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (base, served)
+}
+
+// ---- the hand-written client: the same fields, plain types ----
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct RawEnvelope<T> {
+    code: i64,
+    message: Option<String>,
+    response: Option<T>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct RawToken {
+    access_token: String,
+    now: i64,
+    expired_at: i64,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct RawCancel {
+    pg_tid: Option<String>,
+    amount: f64,
+    cancelled_at: i64,
+    reason: Option<String>,
+    receipt_url: Option<String>,
+    cancellation_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct RawPayment {
+    imp_uid: String,
+    merchant_uid: String,
+    pay_method: Option<String>,
+    channel: Option<String>,
+    pg_provider: Option<String>,
+    emb_pg_provider: Option<String>,
+    pg_tid: Option<String>,
+    pg_id: Option<String>,
+    escrow: bool,
+    apply_num: Option<String>,
+    bank_code: Option<String>,
+    bank_name: Option<String>,
+    card_code: Option<String>,
+    card_name: Option<String>,
+    card_issuer_code: Option<String>,
+    card_issuer_name: Option<String>,
+    card_publisher_code: Option<String>,
+    card_publisher_name: Option<String>,
+    card_quota: Option<i64>,
+    card_number: Option<String>,
+    card_type: Option<i64>,
+    vbank_code: Option<String>,
+    vbank_name: Option<String>,
+    vbank_num: Option<String>,
+    vbank_holder: Option<String>,
+    vbank_date: i64,
+    vbank_issued_at: i64,
+    name: Option<String>,
+    amount: f64,
+    cancel_amount: f64,
+    currency: String,
+    buyer_name: Option<String>,
+    buyer_email: Option<String>,
+    buyer_tel: Option<String>,
+    buyer_addr: Option<String>,
+    buyer_postcode: Option<String>,
+    custom_data: Option<String>,
+    user_agent: Option<String>,
+    status: String,
+    started_at: i64,
+    paid_at: i64,
+    failed_at: i64,
+    cancelled_at: i64,
+    fail_reason: Option<String>,
+    cancel_reason: Option<String>,
+    receipt_url: Option<String>,
+    cancel_history: Option<Vec<RawCancel>>,
+    cancel_receipt_urls: Option<Vec<String>>,
+    cash_receipt_issued: bool,
+    customer_uid: Option<String>,
+    customer_uid_usage: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct RawPage {
+    total: i64,
+    previous: i64,
+    next: i64,
+    list: Option<Vec<RawPayment>>,
+}
+
+/// The hand-written client: one token, fetched first, then plain GETs.
+#[derive(Clone)]
+struct Raw {
+    http: reqwest::Client,
+    base: String,
+    bearer: Arc<String>,
+}
+
+impl Raw {
+    async fn new(base: &str) -> Raw {
+        let http = reqwest::Client::new();
+        let body = http
+            .post(format!("{base}/users/getToken"))
+            .json(&serde_json::json!({"imp_key": "k", "imp_secret": "s"}))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        let token: RawEnvelope<RawToken> = serde_json::from_slice(&body).unwrap();
+        let bearer = format!("Bearer {}", token.response.unwrap().access_token);
+        Raw {
+            http,
+            base: base.to_owned(),
+            bearer: Arc::new(bearer),
+        }
+    }
+
+    async fn payment(&self, id: &str) -> RawPayment {
+        let body = self
+            .http
+            .get(format!("{}/payments/{id}", self.base))
+            .header(header::AUTHORIZATION, self.bearer.as_str())
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        let env: RawEnvelope<RawPayment> = serde_json::from_slice(&body).unwrap();
+        assert_eq!(env.code, 0);
+        env.response.unwrap()
+    }
+}
+
+fn sdk(base: &str) -> iamport::Client {
+    iamport::Client::builder()
+        .credentials("k", "s")
+        .base_url(base)
+        .build()
+        .unwrap()
+}
+
+// ---- measurements ----
+
+struct Stats {
+    median: Duration,
+    p99: Duration,
+}
+
+fn stats(mut samples: Vec<Duration>) -> Stats {
+    samples.sort();
+    let at = |q: f64| samples[((samples.len() - 1) as f64 * q) as usize];
+    Stats {
+        median: at(0.5),
+        p99: at(0.99),
+    }
+}
+
+fn ratio(a: Duration, b: Duration) -> f64 {
+    a.as_secs_f64() / b.as_secs_f64()
+}
+
+/// Sequential calls, alternating SDK and raw in rounds so drift hits both alike.
+async fn latency(base: &str, calls: usize) {
+    let client = sdk(base);
+    let raw = Raw::new(base).await;
+    client.payment(ID).await.unwrap();
+    raw.payment(ID).await;
+    let (mut s, mut r) = (Vec::with_capacity(calls), Vec::with_capacity(calls));
+    for _ in 0..calls {
+        let t = Instant::now();
+        std::hint::black_box(client.payment(ID).await.unwrap());
+        s.push(t.elapsed());
+        let t = Instant::now();
+        std::hint::black_box(raw.payment(ID).await);
+        r.push(t.elapsed());
+    }
+    let (s, r) = (stats(s), stats(r));
+    println!("\n## 1. latency of one payment lookup ({calls} sequential calls each)\n");
+    println!("| client | median | p99 |\n|---|---|---|");
+    println!(
+        "| raw reqwest + serde_json | {:.1?} | {:.1?} |",
+        r.median, r.p99
+    );
+    println!("| iamport | {:.1?} | {:.1?} |", s.median, s.p99);
+    println!(
+        "| ratio iamport / raw | {:.3} | {:.3} |",
+        ratio(s.median, r.median),
+        ratio(s.p99, r.p99)
+    );
+}
+
+async fn run_concurrent<F, Fut>(tasks: usize, per_task: usize, call: F) -> f64
+where
+    F: Fn() -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let t = Instant::now();
+    let handles: Vec<_> = (0..tasks)
+        .map(|_| {
+            let call = call.clone();
+            tokio::spawn(async move {
+                for _ in 0..per_task {
+                    call().await;
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.await.unwrap();
+    }
+    (tasks * per_task) as f64 / t.elapsed().as_secs_f64()
+}
+
+async fn throughput(base: &str, total: usize) {
+    println!("\n## 2. throughput (calls per second, {total} calls per level, best of 3)\n");
+    println!("| tasks | raw | iamport | ratio |\n|---|---|---|---|");
+    let client = sdk(base);
+    let raw = Raw::new(base).await;
+    client.payment(ID).await.unwrap();
+    for tasks in [1usize, 64, 256, 1000] {
+        let per_task = (total / tasks).max(1);
+        let (mut best_s, mut best_r) = (0f64, 0f64);
+        for _ in 0..3 {
+            let r = raw.clone();
+            best_r = best_r.max(
+                run_concurrent(tasks, per_task, move || {
+                    let r = r.clone();
+                    async move {
+                        std::hint::black_box(r.payment(ID).await);
+                    }
+                })
+                .await,
+            );
+            let c = client.clone();
+            best_s = best_s.max(
+                run_concurrent(tasks, per_task, move || {
+                    let c = c.clone();
+                    async move {
+                        std::hint::black_box(c.payment(ID).await.unwrap());
+                    }
+                })
+                .await,
+            );
+        }
+        println!(
+            "| {tasks} | {best_r:.0} | {best_s:.0} | {:.3} |",
+            best_s / best_r
+        );
+    }
+}
+
+async fn cold_start(tasks: usize) {
+    let delay = Duration::from_millis(50);
+    let (base, served) = serve(delay, 1).await;
+    let client = sdk(&base);
+    let t = Instant::now();
+    let handles: Vec<_> = (0..tasks)
+        .map(|_| {
+            let c = client.clone();
+            tokio::spawn(async move {
+                let t = Instant::now();
+                c.payment(ID).await.unwrap();
+                t.elapsed()
+            })
+        })
+        .collect();
+    let mut waits = Vec::new();
+    for h in handles {
+        waits.push(h.await.unwrap());
+    }
+    let all = t.elapsed();
+    let w = stats(waits);
+    println!(
+        "\n## 2b. a cold client under {tasks} concurrent calls (token endpoint takes {delay:?})\n"
+    );
+    println!(
+        "token requests: {}; per-call latency median {:.1?}, p99 {:.1?}; all done in {:.1?}",
+        served.token_requests.load(Ordering::SeqCst),
+        w.median,
+        w.p99,
+        all
+    );
+}
+
+/// Peak resident memory (VmHWM) of this process, in KiB.
+fn peak_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// Child process: decode the page one way and report the growth of peak memory.
+fn decode_child(kind: &str, file: &str) {
+    let bytes = std::fs::read(file).unwrap();
+    let before = peak_kib();
+    let t = Instant::now();
+    let n = match kind {
+        "iamport" => {
+            let env: RawEnvelope<iamport::PaymentPage> = serde_json::from_slice(&bytes).unwrap();
+            env.response.unwrap().list.len()
+        }
+        "structs" => {
+            let env: RawEnvelope<RawPage> = serde_json::from_slice(&bytes).unwrap();
+            env.response.unwrap().list.unwrap().len()
+        }
+        _ => {
+            let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            v["response"]["list"].as_array().unwrap().len()
+        }
+    };
+    let spent = t.elapsed();
+    assert_eq!(n, 1000);
+    println!(
+        "{} {} {}",
+        spent.as_nanos(),
+        peak_kib().saturating_sub(before),
+        bytes.len()
+    );
+}
+
+fn decoding(rounds: usize) {
+    println!(
+        "\n## 3. decoding a page of 1000 payments (median of {rounds} runs, each in a fresh process)\n"
+    );
+    println!("| into | time | peak memory growth |\n|---|---|---|");
+    let exe = std::env::current_exe().unwrap();
+    let file = std::env::temp_dir().join(format!("iamport-bench-page-{}.json", std::process::id()));
+    std::fs::write(&file, page_of(1000)).unwrap();
+    let mut size = 0;
+    for kind in ["value", "structs", "iamport"] {
+        let mut times = Vec::new();
+        let mut mems = Vec::new();
+        for _ in 0..rounds {
+            let out = std::process::Command::new(&exe)
+                .args(["--decode-child", kind])
+                .arg(&file)
+                .output()
+                .unwrap();
+            let text = String::from_utf8_lossy(&out.stdout);
+            let f: Vec<u64> = text
+                .split_whitespace()
+                .filter_map(|x| x.parse().ok())
+                .collect();
+            times.push(Duration::from_nanos(f[0]));
+            mems.push(f[1]);
+            size = f[2];
+        }
+        mems.sort();
+        let label = match kind {
+            "value" => "serde_json::Value",
+            "structs" => "hand-written structs (String, f64)",
+            _ => "iamport::PaymentPage (Amount, open enums, UnixTime)",
+        };
+        println!(
+            "| {label} | {:.2?} | {} KiB |",
+            stats(times).median,
+            mems[mems.len() / 2]
+        );
+    }
+    let _ = std::fs::remove_file(&file);
+    println!("\npage size: {size} bytes");
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--decode-child") {
+        decode_child(&args[i + 1], &args[i + 2]);
+        return;
+    }
+    let quick = args.iter().any(|a| a == "--quick");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    println!(
+        "# iamport benchmarks{}",
+        if quick {
+            " (quick mode: figures are not meaningful)"
+        } else {
+            ""
+        }
+    );
+    runtime.block_on(async {
+        let (base, served) = serve(Duration::ZERO, 1000).await;
+        latency(&base, if quick { 50 } else { 5000 }).await;
+        throughput(&base, if quick { 1000 } else { 20000 }).await;
+        cold_start(1000).await;
+        // One for each SDK client and each raw client made above.
+        assert_eq!(served.token_requests.load(Ordering::SeqCst), 4);
+    });
+    decoding(if quick { 1 } else { 9 });
+}
