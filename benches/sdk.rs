@@ -259,11 +259,13 @@ impl Raw {
 }
 
 fn sdk(base: &str) -> iamport::Client {
-    iamport::Client::builder()
+    let mut b = iamport::Client::builder()
         .credentials("k", "s")
-        .base_url(base)
-        .build()
-        .unwrap()
+        .base_url(base);
+    if std::env::var_os("BENCH_PLAIN_HTTP").is_some() {
+        b = b.http_client(reqwest::Client::new());
+    }
+    b.build().unwrap()
 }
 
 // ---- measurements ----
@@ -500,6 +502,42 @@ fn main() {
         return;
     }
     let quick = args.iter().any(|a| a == "--quick");
+    // `--only sdk|raw`: 64 tasks making calls for a profiler, nothing printed but the rate.
+    if let Some(i) = args.iter().position(|a| a == "--only") {
+        let which = args[i + 1].clone();
+        let calls: usize = std::env::var("BENCH_CALLS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1000);
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let (base, _) = serve(Duration::ZERO, 1).await;
+            let client = sdk(&base);
+            let raw = Raw::new(&base).await;
+            let rate = if which == "sdk" {
+                run_concurrent(64, calls, move || {
+                    let c = client.clone();
+                    async move {
+                        std::hint::black_box(c.payment(ID).await.unwrap());
+                    }
+                })
+                .await
+            } else {
+                run_concurrent(64, calls, move || {
+                    let r = raw.clone();
+                    async move {
+                        std::hint::black_box(r.payment(ID).await);
+                    }
+                })
+                .await
+            };
+            println!("{which}: {rate:.0} calls/s");
+        });
+        return;
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

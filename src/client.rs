@@ -9,7 +9,8 @@ use std::{
     time::{Duration, Instant},
 };
 
-use bytes::BytesMut;
+use bytes::{Bytes, BytesMut};
+use reqwest::ResponseBuilderExt;
 
 use progenitor_client::{ClientHooks, Error as GenError, OperationInfo};
 use reqwest::{
@@ -556,16 +557,41 @@ impl generated::Client {
         if declared > limit as u64 {
             return Err(too_large);
         }
-        let mut body = BytesMut::with_capacity(usize::try_from(declared).unwrap_or(0));
+        // A body that arrives in one chunk is kept as it is; only a split one is copied.
+        let mut first: Option<Bytes> = None;
+        let mut joined: Option<BytesMut> = None;
+        let mut len = 0;
         while let Some(chunk) = response.chunk().await.map_err(Failure::Transport)? {
-            if body.len() + chunk.len() > limit {
+            len += chunk.len();
+            if len > limit {
                 return Err(too_large);
             }
-            body.extend_from_slice(&chunk);
+            match (&mut joined, first.take()) {
+                (Some(all), _) => all.extend_from_slice(&chunk),
+                (None, None) => first = Some(chunk),
+                (None, Some(head)) => {
+                    let mut all = BytesMut::with_capacity(
+                        usize::try_from(declared)
+                            .unwrap_or(0)
+                            .max(head.len() + chunk.len()),
+                    );
+                    all.extend_from_slice(&head);
+                    all.extend_from_slice(&chunk);
+                    joined = Some(all);
+                }
+            }
         }
-        let mut rebuilt = http::Response::new(body.freeze());
-        *rebuilt.status_mut() = status;
-        *rebuilt.version_mut() = response.version();
+        let body = match joined {
+            Some(all) => all.freeze(),
+            None => first.unwrap_or_default(),
+        };
+        // Carrying the URL over spares reqwest parsing a placeholder for the rebuilt response.
+        let mut rebuilt = http::Response::builder()
+            .status(status)
+            .version(response.version())
+            .url(response.url().clone())
+            .body(body)
+            .unwrap_or_else(|e| unreachable!("a builder given typed parts cannot fail: {e}"));
         *rebuilt.headers_mut() = std::mem::take(response.headers_mut());
         Ok(reqwest::Response::from(rebuilt))
     }

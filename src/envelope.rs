@@ -100,7 +100,21 @@ pub(crate) fn refusal(status: u16, code: i64, message: Option<String>, token_cal
 
 /// Runs one generated operation and unwraps its envelope. Returns the HTTP status with the
 /// payload, so callers can tell a 207 partial answer from a 200.
-pub(crate) async fn run<T, F>(secret_body: bool, call: F) -> Result<(u16, T::Payload)>
+///
+/// The operation's future is large (it holds the request, the hooks and the response being
+/// read); it is boxed here, once, so the futures that await it move a pointer, not its bytes.
+pub(crate) fn run<'a, T, F>(
+    secret_body: bool,
+    call: F,
+) -> impl Future<Output = Result<(u16, T::Payload)>> + 'a
+where
+    T: Envelope + 'a,
+    F: Future<Output = Result<ResponseValue<T>, GenError<types::ErrorEnvelope>>> + 'a,
+{
+    scoped(secret_body, Box::pin(call))
+}
+
+async fn scoped<T, F>(secret_body: bool, call: F) -> Result<(u16, T::Payload)>
 where
     T: Envelope,
     F: Future<Output = Result<ResponseValue<T>, GenError<types::ErrorEnvelope>>>,
