@@ -76,14 +76,7 @@ async fn token(State(s): State<Arc<Served>>) -> impl IntoResponse {
     if !s.token_delay.is_zero() {
         tokio::time::sleep(s.token_delay).await;
     }
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
-    let body = format!(
-        r#"{{"code":0,"message":null,"response":{{"access_token":"bench0token","now":{now},"expired_at":{}}}}}"#,
-        now + 1800
-    );
+    let body = iamport::testing::token_body("bench0token");
     ([(header::CONTENT_TYPE, "application/json")], body)
 }
 

@@ -66,15 +66,8 @@ async fn connection(mut stream: TcpStream, script: Vec<Act>, hits: Arc<AtomicUsi
             return;
         };
         if path == "/users/getToken" {
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_secs();
-            let body = format!(
-                r#"{{"code":0,"message":null,"response":{{"access_token":"fault0token","now":{now},"expired_at":{}}}}}"#,
-                now + 1800
-            );
-            respond(&mut stream, 200, "", body.as_bytes()).await;
+            let body = iamport::testing::token_body("fault0token");
+            respond(&mut stream, 200, "", &body).await;
             continue;
         }
         let n = hits.fetch_add(1, Ordering::SeqCst);

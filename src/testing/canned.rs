@@ -51,8 +51,7 @@ impl Default for CannedClient {
 }
 
 fn token_response() -> http::Response<Bytes> {
-    let body = br#"{"code":0,"message":null,"response":{"access_token":"canned0token","now":1000,"expired_at":2800}}"#;
-    let mut r = http::Response::new(Bytes::from_static(body));
+    let mut r = http::Response::new(Bytes::from(super::token_body("canned0token")));
     r.headers_mut().insert(
         reqwest::header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),

@@ -74,14 +74,7 @@ impl MockIamport {
     /// Starts a server on a free loopback port.
     pub async fn start() -> MockIamport {
         let server = MockServer::start_async().await;
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        let body = json!({
-            "code": 0,
-            "message": null,
-            "response": {"access_token": Self::TOKEN, "now": now, "expired_at": now + 1800},
-        });
+        let body = token_body(Self::TOKEN);
         let token = server
             .mock_async(|when, then| {
                 when.method("POST")
@@ -89,7 +82,7 @@ impl MockIamport {
                     .json_body(json!({"imp_key": Self::KEY, "imp_secret": Self::SECRET}));
                 then.status(200)
                     .header("content-type", "application/json; charset=UTF-8")
-                    .json_body(body);
+                    .body(body);
             })
             .await
             .id();
@@ -245,6 +238,20 @@ impl MockIamport {
                 .json_body(body);
         })
     }
+}
+
+/// The body of a successful token exchange handing out `token` for 30 minutes from now, as
+/// the API sends it.
+pub fn token_body(token: &str) -> Vec<u8> {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let body = json!({
+        "code": 0,
+        "message": null,
+        "response": {"access_token": token, "now": now, "expired_at": now + 1800},
+    });
+    serde_json::to_vec(&body).unwrap_or_default()
 }
 
 fn envelope<T: Serialize>(payload: &T) -> Value {

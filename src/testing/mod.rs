@@ -23,6 +23,6 @@ mod recording;
 mod replay;
 
 pub use canned::CannedClient;
-pub use mock::{MockIamport, mock_exchange, payment, receipt};
+pub use mock::{MockIamport, mock_exchange, payment, receipt, token_body};
 pub use recording::{RecordedRequest, RecordedResponse, Recording, RecordingError};
 pub use replay::{Mismatch, call, differences, verify};
