@@ -197,6 +197,10 @@ impl MockIamport {
 
     /// Answers a request with an error envelope: `status` (often 200 for business refusals),
     /// a non-zero `code` and a message. `path` is as sent, ids percent-encoded.
+    ///
+    /// A client retries 429 and, for lookups, 502–504 under its
+    /// [`RetryPolicy`](crate::RetryPolicy), so such a stub is hit more than once; build the
+    /// client with `.retry(RetryPolicy::none())` to see a single hit.
     pub fn error(
         &self,
         method: &str,
