@@ -416,7 +416,9 @@ impl ClientHooks<Shared> for generated::Client {
                 path = request.url().path(),
                 "sending"
             );
-            match self.attempt(request).await {
+            // What this attempt gave, whether the server may have acted on it without the
+            // client learning the result, and the wait before another attempt, if one is due.
+            let (result, unknown, wait) = match self.attempt(request).await {
                 Ok(response) => {
                     let status = response.status();
                     tracing::debug!(operation, status = status.as_u16(), "response");
@@ -441,35 +443,14 @@ impl ClientHooks<Shared> for generated::Client {
                             }
                         }
                     }
-                    if kind.retries_status(status)
-                        && let Some(wait) = shared.retry.delay(
-                            attempt,
-                            started,
-                            retry::retry_after(response.headers()),
-                        )
-                        && let Some(next) = again()
-                    {
-                        if retry::outcome_unknown_status(status) && kind != Kind::Idempotent {
-                            with_call(|c| c.outcome_unknown.set(Some(info.operation_id)));
-                        }
-                        tracing::warn!(
-                            operation,
-                            attempt,
-                            status = status.as_u16(),
-                            wait_ms = wait.as_millis(),
-                            "retrying"
-                        );
-                        if !wait.is_zero() {
-                            tokio::time::sleep(wait).await;
-                        }
-                        attempt += 1;
-                        request = next;
-                        continue;
-                    }
-                    if retry::outcome_unknown_status(status) && kind != Kind::Idempotent {
-                        with_call(|c| c.outcome_unknown.set(Some(info.operation_id)));
-                    }
-                    return Ok(response);
+                    let unknown = retry::outcome_unknown_status(status);
+                    let wait = if kind.retries_status(status) {
+                        let after = retry::retry_after(response.headers());
+                        shared.retry.delay(attempt, started, after)
+                    } else {
+                        None
+                    };
+                    (Ok(response), unknown, wait)
                 }
                 Err(Failure::TooLarge { status }) => {
                     with_call(|c| {
@@ -484,34 +465,44 @@ impl ClientHooks<Shared> for generated::Client {
                 Err(Failure::Transport(e)) => {
                     // Failing to connect means nothing was sent; anything later may have arrived.
                     let arrived = !e.is_connect();
-                    if kind.retries_failure(arrived)
-                        && let Some(wait) = shared.retry.delay(attempt, started, None)
-                        && let Some(next) = again()
-                    {
-                        if arrived && kind != Kind::Idempotent {
-                            with_call(|c| c.outcome_unknown.set(Some(info.operation_id)));
-                        }
-                        tracing::warn!(
-                            operation,
-                            attempt,
-                            error = %e,
-                            wait_ms = wait.as_millis(),
-                            "retrying"
-                        );
-                        if !wait.is_zero() {
-                            tokio::time::sleep(wait).await;
-                        }
-                        attempt += 1;
-                        request = next;
-                        continue;
-                    }
-                    if arrived && kind != Kind::Idempotent {
-                        tracing::warn!(operation, error = %e, "outcome unknown; not sent again");
-                        with_call(|c| c.outcome_unknown.set(Some(info.operation_id)));
-                    }
-                    return Err(e);
+                    let wait = if kind.retries_failure(arrived) {
+                        shared.retry.delay(attempt, started, None)
+                    } else {
+                        None
+                    };
+                    (Err(e), arrived, wait)
                 }
+            };
+            let unknown = unknown && kind != Kind::Idempotent;
+            if unknown {
+                with_call(|c| c.outcome_unknown.set(Some(operation)));
             }
+            if let Some(wait) = wait
+                && let Some(next) = again()
+            {
+                match &result {
+                    Ok(r) => tracing::warn!(
+                        operation,
+                        attempt,
+                        status = r.status().as_u16(),
+                        wait_ms = wait.as_millis(),
+                        "retrying"
+                    ),
+                    Err(e) => {
+                        tracing::warn!(operation, attempt, error = %e, wait_ms = wait.as_millis(), "retrying")
+                    }
+                }
+                if !wait.is_zero() {
+                    tokio::time::sleep(wait).await;
+                }
+                attempt += 1;
+                request = next;
+                continue;
+            }
+            if unknown {
+                tracing::warn!(operation, "outcome unknown; not sent again");
+            }
+            return result;
         }
     }
 }

@@ -212,6 +212,14 @@ fn diff(expected: &Value, actual: &Value, path: &mut String, out: &mut Vec<(Stri
     }
 }
 
+/// Applies a builder setter when the recording has the value.
+fn set<B, T>(b: B, value: Option<T>, setter: impl FnOnce(B, T) -> B) -> B {
+    match value {
+        Some(v) => setter(b, v),
+        None => b,
+    }
+}
+
 fn bad(reason: impl Into<String>) -> Error {
     Error::InvalidInput {
         field: "recording",
@@ -287,61 +295,37 @@ pub async fn call(client: &Client, rec: &Recording) -> Result<Value> {
         "get_payments_by_status" => {
             let mut b =
                 client.payments_by_status(crate::PaymentStatusFilter::from(seg_at(2)?.as_str()));
-            if let Some(p) = page {
-                b = b.page(p);
-            }
-            if let Some(l) = limit {
-                b = b.limit(l);
-            }
-            if let Some(s) = sorting {
-                b = b.sorting(s);
-            }
+            b = set(b, page, |b, p| b.page(p));
+            b = set(b, limit, |b, l| b.limit(l));
+            b = set(b, sorting, |b, s| b.sorting(s));
             to_json(b.send().await)
         }
         "find_payment" | "find_payment_by_status" => {
             let mut b = client.find_payment(seg_at(2)?);
-            if let Some(s) = seg.get(3) {
-                b = b.status(PaymentStatus::from(s.as_str()));
-            }
-            if let Some(s) = sorting {
-                b = b.sorting(s);
-            }
+            b = set(b, seg.get(3), |b, s| {
+                b.status(PaymentStatus::from(s.as_str()))
+            });
+            b = set(b, sorting, |b, s| b.sorting(s));
             to_json(b.send().await)
         }
         "find_all_payments" | "find_all_payments_by_status" => {
             let mut b = client.find_all_payments(seg_at(2)?);
-            if let Some(s) = seg.get(3) {
-                b = b.status(PaymentStatus::from(s.as_str()));
-            }
-            if let Some(p) = page {
-                b = b.page(p);
-            }
-            if let Some(l) = limit {
-                b = b.limit(l);
-            }
-            if let Some(s) = sorting {
-                b = b.sorting(s);
-            }
+            b = set(b, seg.get(3), |b, s| {
+                b.status(PaymentStatus::from(s.as_str()))
+            });
+            b = set(b, page, |b, p| b.page(p));
+            b = set(b, limit, |b, l| b.limit(l));
+            b = set(b, sorting, |b, s| b.sorting(s));
             to_json(b.send().await)
         }
         "get_payment_balance" => to_json(client.payment_balance(&seg_at(1)?).await),
         "cancel_payment" => {
             let mut b = client.cancel_payment();
-            if let Some(v) = text("imp_uid") {
-                b = b.imp_uid(v);
-            }
-            if let Some(v) = text("merchant_uid") {
-                b = b.merchant_uid(v);
-            }
-            if let Some(v) = amount("amount")? {
-                b = b.amount(v);
-            }
-            if let Some(v) = amount("checksum")? {
-                b = b.checksum(v);
-            }
-            if let Some(v) = text("reason") {
-                b = b.reason(v);
-            }
+            b = set(b, text("imp_uid"), |b, v| b.imp_uid(v));
+            b = set(b, text("merchant_uid"), |b, v| b.merchant_uid(v));
+            b = set(b, amount("amount")?, |b, v| b.amount(v));
+            b = set(b, amount("checksum")?, |b, v| b.checksum(v));
+            b = set(b, text("reason"), |b, v| b.reason(v));
             to_json(b.send().await)
         }
         "prepare_payment" | "update_prepared_payment" => {
@@ -352,9 +336,7 @@ pub async fn call(client: &Client, rec: &Recording) -> Result<Value> {
             } else {
                 client.update_prepared_payment(uid, amt)
             };
-            if let Some(c) = text("currency") {
-                b = b.currency(c.as_str().into());
-            }
+            b = set(b, text("currency"), |b, c| b.currency(c.as_str().into()));
             to_json(b.send().await)
         }
         "get_prepared_payment" => to_json(client.prepared_payment(&seg_at(2)?).await),
@@ -362,12 +344,10 @@ pub async fn call(client: &Client, rec: &Recording) -> Result<Value> {
         "revoke_receipt" => to_json(client.revoke_receipt(&seg_at(1)?).await),
         "issue_receipt" => {
             let mut b = client.issue_receipt(seg_at(1)?, need("identifier")?);
-            if let Some(v) = text("identifier_type") {
-                b = b.identifier_type(v.as_str().into());
-            }
-            if let Some(v) = text("type") {
-                b = b.receipt_type(v.as_str().into());
-            }
+            b = set(b, text("identifier_type"), |b, v| {
+                b.identifier_type(v.as_str().into())
+            });
+            b = set(b, text("type"), |b, v| b.receipt_type(v.as_str().into()));
             to_json(b.send().await)
         }
         "get_external_receipt" => to_json(client.external_receipt(&seg_at(2)?).await),
@@ -380,15 +360,13 @@ pub async fn call(client: &Client, rec: &Recording) -> Result<Value> {
                 need_amount("amount")?,
                 need("identifier")?,
             );
-            if let Some(v) = text("identifier_type") {
-                b = b.identifier_type(v.as_str().into());
-            }
-            if let Some(v) = text("type") {
-                b = b.receipt_type(v.as_str().into());
-            }
-            if let Some(v) = text("pay_method") {
-                b = b.pay_method(v.as_str().into());
-            }
+            b = set(b, text("identifier_type"), |b, v| {
+                b.identifier_type(v.as_str().into())
+            });
+            b = set(b, text("type"), |b, v| b.receipt_type(v.as_str().into()));
+            b = set(b, text("pay_method"), |b, v| {
+                b.pay_method(v.as_str().into())
+            });
             to_json(b.send().await)
         }
         other => Err(bad(format!("no client method for operation {other:?}"))),
