@@ -1,13 +1,35 @@
-//! The one definition of how the low-level client is generated from the spec, shared by
+//! How the low-level client and the public data types are generated from the spec; shared by
 //! `build.rs` and `cargo xtask codegen`.
 //!
-//! The hand-written domain types, enums and `Amount` are swapped in for the spec's component
-//! schemas of the same name, so the generated operations decode straight into the public types.
+//! progenitor (typify underneath) generates every data type from the spec's components. What
+//! the spec says in its own words is mapped to Rust by convention, never per field:
+//!
+//! | in the spec | in Rust |
+//! |---|---|
+//! | `$ref: Amount`, `$ref: UnixTime`, an open enum component | the hand-written type of that name |
+//! | `$ref: EventTime` (`0` means "has not happened") | `Option<UnixTime>`, `0` and `null` ⇄ `None` |
+//! | an optional or nullable array | `Vec<T>`; absent and `null` decode as empty |
+//! | `format: password` on a string | `iamport::Secret`: `Debug` never shows it |
+//! | `x-personal: true` on a property | the struct's `Debug` shows the field as redacted |
+//! | a property named `type` | a field `r#type` |
+//! | `nullable: true` in a response | `None` is written back as `null`; an optional one as absent |
+//! | `minLength`, `maxLength`, `pattern` on strings | left to the facade, which checks ids before sending |
+//!
+//! Every component object is a public struct with `#[non_exhaustive]`, `PartialEq`, its fields
+//! in the spec's order and the spec's descriptions as docs; those reachable from a request body
+//! also get `new(required..)` and a setter per optional field. Envelopes (`*Envelope`) implement
+//! the crate's `Envelope` trait; they and the token exchange's types stay private.
 
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::{Span, TokenStream};
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TypeImpl};
+use quote::{format_ident, quote};
+use serde_json::Value;
+use syn::{Attribute, Field, Fields, Ident, Item, ItemStruct, Type, parse_quote};
 
-/// Spec component -> hand-written type. Enums are open (they keep unknown values), so they need
-/// `Display` and `FromStr` where the generator uses them as path or query parameters.
+/// Spec component -> hand-written open enum of the same name. They keep unknown values, and
+/// implement `Display` and `FromStr` for use in paths and queries.
 pub const ENUMS: &[&str] = &[
     "PaymentStatus",
     "PaymentStatusFilter",
@@ -22,36 +44,203 @@ pub const ENUMS: &[&str] = &[
     "ExternalPayMethod",
 ];
 
-pub const TYPES: &[(&str, &str)] = &[
+/// Spec component -> hand-written scalar. `EventTime` is a marker the post-pass below turns
+/// into `Option<UnixTime>` with the zero-as-none serde helpers.
+pub const SCALARS: &[(&str, &str)] = &[
     ("Amount", "crate::Amount"),
     ("UnixTime", "crate::UnixTime"),
-    ("AccessToken", "crate::auth::AccessToken"),
-    ("TokenRequest", "crate::auth::TokenRequest"),
-    ("Payment", "crate::Payment"),
-    ("PaymentCancel", "crate::PaymentCancel"),
-    ("VbankDeposit", "crate::VbankDeposit"),
-    ("PaymentPromotion", "crate::PaymentPromotion"),
-    ("PaymentPage", "crate::PaymentPage"),
-    ("PaymentBalance", "crate::PaymentBalance"),
-    ("BalanceDetail", "crate::BalanceDetail"),
-    ("BalanceHistory", "crate::BalanceHistory"),
-    ("PreparedPayment", "crate::PreparedPayment"),
-    ("Receipt", "crate::Receipt"),
-    ("ExternalReceipt", "crate::ExternalReceipt"),
+    ("EventTime", "crate::EventTime"),
 ];
+
+/// Components that are generated but not public: the token exchange's request and answer
+/// (the crate handles them) and the error envelope.
+pub const INTERNAL: &[&str] = &["TokenRequest", "AccessToken", "ErrorEnvelope"];
+
+/// What the generation needs to know of the spec beyond what typify reads.
+#[derive(Debug, Default)]
+pub struct Model {
+    /// Object components: their properties in the spec's order.
+    pub objects: BTreeMap<String, Component>,
+    /// Object components reachable from a request body.
+    pub requests: BTreeSet<String>,
+}
+
+/// One object component.
+#[derive(Debug, Default)]
+pub struct Component {
+    /// Property names, in the spec's order.
+    pub properties: Vec<String>,
+    /// Required properties that are not nullable: the arguments of `new`.
+    pub required: BTreeSet<String>,
+    /// Properties that may be `null`.
+    pub nullable: BTreeSet<String>,
+    /// Properties marked `x-personal: true`.
+    pub personal: BTreeSet<String>,
+    /// Properties with `format: password`.
+    pub secret: BTreeSet<String>,
+}
+
+impl Model {
+    /// Reads the components and what references them.
+    pub fn read(spec: &Value) -> Model {
+        let mut model = Model::default();
+        let schemas = spec
+            .pointer("/components/schemas")
+            .and_then(Value::as_object);
+        for (name, schema) in schemas.into_iter().flatten() {
+            let Some(props) = schema.get("properties").and_then(Value::as_object) else {
+                continue;
+            };
+            let required: BTreeSet<String> = schema
+                .get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect();
+            let mut c = Component::default();
+            for (prop, s) in props {
+                c.properties.push(prop.clone());
+                let nullable = s.get("nullable") == Some(&Value::Bool(true)) || any_null(s);
+                if required.contains(prop) && !nullable {
+                    c.required.insert(prop.clone());
+                }
+                if nullable {
+                    c.nullable.insert(prop.clone());
+                }
+                if s.get("x-personal") == Some(&Value::Bool(true)) {
+                    c.personal.insert(prop.clone());
+                }
+                if s.get("format").and_then(Value::as_str) == Some("password") {
+                    c.secret.insert(prop.clone());
+                }
+            }
+            model.objects.insert(name.clone(), c);
+        }
+        let mut roots = Vec::new();
+        let methods = spec.get("paths").and_then(Value::as_object);
+        for item in methods.into_iter().flat_map(|m| m.values()) {
+            for op in item.as_object().into_iter().flat_map(|o| o.values()) {
+                if let Some(body) = op.pointer("/requestBody/content") {
+                    collect_refs(body, &mut roots);
+                }
+            }
+        }
+        while let Some(name) = roots.pop() {
+            if model.requests.insert(name.clone())
+                && let Some(schema) = spec.pointer(&format!("/components/schemas/{name}"))
+            {
+                collect_refs(schema, &mut roots);
+            }
+        }
+        model.requests.retain(|n| model.objects.contains_key(n));
+        model
+    }
+
+    /// Puts each component's properties in the order the document lists them (a JSON map
+    /// sorts its keys; the OpenAPI model keeps them as written).
+    pub fn order_properties(&mut self, spec: &openapiv3::OpenAPI) {
+        let schemas = spec.components.iter().flat_map(|c| &c.schemas);
+        for (name, schema) in schemas {
+            let (Some(component), openapiv3::ReferenceOr::Item(schema)) =
+                (self.objects.get_mut(name), schema)
+            else {
+                continue;
+            };
+            if let openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) =
+                &schema.schema_kind
+            {
+                component.properties = object.properties.keys().cloned().collect();
+            }
+        }
+    }
+
+    /// The public data types: object components that are neither envelopes nor internal.
+    pub fn public(&self) -> Vec<&str> {
+        self.objects
+            .keys()
+            .map(String::as_str)
+            .filter(|n| !n.ends_with("Envelope") && !INTERNAL.contains(n))
+            .collect()
+    }
+}
+
+/// Whether a schema admits `null` through an `anyOf`/`oneOf` branch.
+fn any_null(schema: &Value) -> bool {
+    ["anyOf", "oneOf"].iter().any(|k| {
+        schema
+            .get(*k)
+            .and_then(Value::as_array)
+            .is_some_and(|branches| {
+                branches.iter().any(|b| {
+                    b.get("enum")
+                        .and_then(Value::as_array)
+                        .is_some_and(|e| e.iter().all(Value::is_null))
+                })
+            })
+    })
+}
+
+/// Every component named by a `$ref` inside `value`.
+fn collect_refs(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                match (k.as_str(), v.as_str()) {
+                    ("$ref", Some(r)) => {
+                        if let Some(name) = r.strip_prefix("#/components/schemas/") {
+                            out.push(name.to_owned());
+                        }
+                    }
+                    _ => collect_refs(v, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
+    }
+}
+
+/// Drops the string limits that would make typify wrap a string in a checked newtype: the
+/// facade checks ids itself before sending, and a response must never fail to decode because
+/// the server sent a longer id than it documents.
+fn strip_string_limits(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if map.get("type").and_then(Value::as_str) == Some("string") {
+                for k in ["minLength", "maxLength", "pattern"] {
+                    map.remove(k);
+                }
+            }
+            map.values_mut().for_each(strip_string_limits);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_string_limits),
+        _ => {}
+    }
+}
 
 /// Formatted Rust source of the client generated from the text of an OpenAPI document.
 ///
 /// # Errors
 /// A message saying why the document cannot be read or the client cannot be generated.
 pub fn generate(spec_text: &str) -> Result<String, String> {
-    let spec: openapiv3::OpenAPI = serde_norway::from_str(spec_text)
+    let mut raw: Value = serde_norway::from_str(spec_text)
         .map_err(|e| format!("not a valid OpenAPI 3.0 document: {e}"))?;
+    let mut model = Model::read(&raw);
+    strip_string_limits(&mut raw);
+    let spec: openapiv3::OpenAPI = serde_json::from_value(raw)
+        .map_err(|e| format!("not a valid OpenAPI 3.0 document: {e}"))?;
+    // The JSON value above sorted every map; the document's own order comes from its text.
+    let ordered: openapiv3::OpenAPI = serde_norway::from_str(spec_text)
+        .map_err(|e| format!("not a valid OpenAPI 3.0 document: {e}"))?;
+    model.order_properties(&ordered);
 
     let mut settings = GenerationSettings::new();
     settings
-        .with_interface(InterfaceStyle::Builder)
+        .with_interface(InterfaceStyle::Positional)
         .with_hooks(HooksMode::Expected)
+        .with_derive("PartialEq")
         .with_inner_type(
             "crate::client::Shared"
                 .parse()
@@ -64,7 +253,7 @@ pub fn generate(spec_text: &str) -> Result<String, String> {
             [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
         );
     }
-    for (name, path) in TYPES {
+    for (name, path) in SCALARS {
         settings.with_replacement(name, path, std::iter::empty());
     }
 
@@ -83,7 +272,305 @@ pub fn generate(spec_text: &str) -> Result<String, String> {
         format!("progenitor could not generate a client: {reason}")
     })?;
     let tokens = generated.map_err(|e| format!("progenitor could not generate a client: {e}"))?;
-    let file: syn::File =
+    let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("the generated code does not parse: {e}"))?;
+    post_pass(&mut file, &model)?;
     Ok(prettyplease::unparse(&file))
+}
+
+/// Applies the conventions typify has no setting for, inside `mod types`, and appends the list
+/// of public types.
+fn post_pass(file: &mut syn::File, model: &Model) -> Result<(), String> {
+    let module = file
+        .items
+        .iter_mut()
+        .find_map(|item| match item {
+            Item::Mod(m) if m.ident == "types" => Some(m),
+            _ => None,
+        })
+        .ok_or("the generated code has no `types` module")?;
+    // The rest of the generated code is private; its public types must all be documented.
+    module.attrs.push(parse_quote!(#[warn(missing_docs)]));
+    let types = module
+        .content
+        .as_mut()
+        .ok_or("the generated `types` module is empty")?;
+    let items = &mut types.1;
+    let mut extra: Vec<Item> = Vec::new();
+    for item in items.iter_mut() {
+        let Item::Struct(s) = item else { continue };
+        let name = s.ident.to_string();
+        let Some(component) = model.objects.get(&name) else {
+            continue;
+        };
+        let envelope = name.ends_with("Envelope");
+        let request = model.requests.contains(&name);
+        if let Fields::Named(fields) = &mut s.fields {
+            for field in fields.named.iter_mut() {
+                let wire = wire_name(field);
+                if !request && component.nullable.contains(&wire) {
+                    null_field(field);
+                }
+                if component.secret.contains(&wire) {
+                    secret_field(field);
+                }
+                if !envelope {
+                    event_time_field(field);
+                    list_field(field);
+                }
+                if field.ident.as_ref().is_some_and(|i| i == "type_") {
+                    field.ident = Some(Ident::new_raw("type", Span::call_site()));
+                }
+            }
+            let order = |f: &Field| {
+                let wire = wire_name(f);
+                component
+                    .properties
+                    .iter()
+                    .position(|p| *p == wire)
+                    .unwrap_or(usize::MAX)
+            };
+            let mut sorted: Vec<Field> = fields.named.iter().cloned().collect();
+            sorted.sort_by_key(order);
+            fields.named = sorted.into_iter().collect();
+        }
+        if envelope {
+            extra.extend(envelope_impl(s));
+            continue;
+        }
+        s.attrs.push(parse_quote!(#[non_exhaustive]));
+        if !component.personal.is_empty() {
+            extra.push(redacted_debug(s, component));
+        }
+        if model.requests.contains(&name) {
+            extra.push(constructors(s, component));
+        }
+    }
+    items.extend(extra);
+
+    // The public types, re-exported by `crate::types`. The module keeps its docs lint on, so
+    // every public type and field must carry a description from the spec.
+    let public: Vec<Ident> = model
+        .public()
+        .into_iter()
+        .map(|n| format_ident!("{n}"))
+        .collect();
+    file.items.push(parse_quote! {
+        /// The data types of the API, as the spec describes them.
+        pub mod public {
+            pub use super::types::{#(#public),*};
+        }
+    });
+    Ok(())
+}
+
+/// The property a field stands for: its serde rename, or its name.
+fn wire_name(field: &Field) -> String {
+    for attr in &field.attrs {
+        if !attr.path().is_ident("serde") {
+            continue;
+        }
+        let mut rename = None;
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                let lit: syn::LitStr = meta.value()?.parse()?;
+                rename = Some(lit.value());
+            } else if meta.input.peek(syn::Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?;
+            }
+            Ok(())
+        });
+        if let Some(r) = rename {
+            return r;
+        }
+    }
+    field
+        .ident
+        .as_ref()
+        .map(|i| i.to_string().trim_start_matches("r#").to_owned())
+        .unwrap_or_default()
+}
+
+/// Keeps a field's serde `rename` (if any) and replaces its other serde attributes.
+fn set_serde(field: &mut Field, attrs: TokenStream) {
+    let wire = wire_name(field);
+    let renamed = field.ident.as_ref().is_none_or(|i| *i != wire);
+    field.attrs.retain(|a| !a.path().is_ident("serde"));
+    if renamed {
+        field.attrs.push(parse_quote!(#[serde(rename = #wire)]));
+    }
+    field.attrs.push(parse_quote!(#[serde(#attrs)]));
+}
+
+/// `T` when `ty` is `Wrapper<T>` (matched on the last path segment).
+fn inner<'a>(ty: &'a Type, wrapper: &str) -> Option<&'a Type> {
+    let Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != wrapper {
+        return None;
+    }
+    match &last.arguments {
+        syn::PathArguments::AngleBracketed(args) => args.args.iter().find_map(|a| match a {
+            syn::GenericArgument::Type(t) => Some(t),
+            _ => None,
+        }),
+        _ => None,
+    }
+}
+
+fn is_path(ty: &Type, path: &str) -> bool {
+    let Type::Path(p) = ty else { return false };
+    let text: Vec<String> = p
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    text.join("::") == path
+}
+
+/// A nullable field of a response writes `None` back as `null`, as the server sent it (an
+/// optional one that is not nullable stays absent).
+fn null_field(field: &mut Field) {
+    let skips = field.attrs.iter().any(|a| {
+        a.path().is_ident("serde") && quote!(#a).to_string().contains("skip_serializing_if")
+    });
+    if skips {
+        set_serde(field, quote!(default));
+    }
+}
+
+/// `EventTime` or `Option<EventTime>` -> `Option<UnixTime>`, `0` and `null` read as `None`,
+/// `None` written as `0`.
+fn event_time_field(field: &mut Field) {
+    let ty = inner(&field.ty, "Option").unwrap_or(&field.ty);
+    if !is_path(ty, "crate::EventTime") {
+        return;
+    }
+    field.ty = parse_quote!(::std::option::Option<crate::UnixTime>);
+    set_serde(field, quote!(default, with = "crate::quirks::event_time"));
+}
+
+/// `Option<Vec<T>>` -> `Vec<T>`; an absent or `null` list reads as empty.
+fn list_field(field: &mut Field) {
+    let Some(list) = inner(&field.ty, "Option").filter(|t| inner(t, "Vec").is_some()) else {
+        return;
+    };
+    field.ty = list.clone();
+    set_serde(
+        field,
+        quote!(default, deserialize_with = "crate::quirks::null_as_empty"),
+    );
+}
+
+/// `String` -> `Secret` (and inside an `Option`).
+fn secret_field(field: &mut Field) {
+    if inner(&field.ty, "Option").is_some() {
+        field.ty = parse_quote!(::std::option::Option<crate::Secret>);
+    } else {
+        field.ty = parse_quote!(crate::Secret);
+    }
+}
+
+/// `impl Envelope` for a `{code, message, response}` struct.
+fn envelope_impl(s: &ItemStruct) -> Option<Item> {
+    let Fields::Named(fields) = &s.fields else {
+        return None;
+    };
+    let response = fields
+        .named
+        .iter()
+        .find(|f| f.ident.as_ref().is_some_and(|i| i == "response"))?;
+    let payload = inner(&response.ty, "Option")?;
+    let name = &s.ident;
+    Some(parse_quote! {
+        impl crate::envelope::Envelope for #name {
+            type Payload = #payload;
+            fn into_parts(self) -> (i64, ::std::option::Option<::std::string::String>, ::std::option::Option<#payload>) {
+                (self.code, self.message, self.response)
+            }
+        }
+    })
+}
+
+/// A `Debug` that shows personal fields as redacted, in place of the derived one.
+fn redacted_debug(s: &mut ItemStruct, component: &Component) -> Item {
+    for attr in s.attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
+        let paths = attr
+            .parse_args_with(
+                syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+            )
+            .unwrap_or_default();
+        let kept = paths.iter().filter(|p| !p.is_ident("Debug"));
+        *attr = parse_quote!(#[derive(#(#kept),*)]);
+    }
+    let name = &s.ident;
+    let label = name.to_string();
+    let rows = s.fields.iter().filter_map(|f| {
+        let ident = f.ident.as_ref()?;
+        let key = wire_name(f);
+        Some(if component.personal.contains(&key) {
+            quote!(.field(#key, &crate::quirks::Redacted::of(&self.#ident)))
+        } else {
+            quote!(.field(#key, &self.#ident))
+        })
+    });
+    parse_quote! {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#label) #(#rows)* .finish()
+            }
+        }
+    }
+}
+
+/// `new(required..)` and a setter per other field, for a type the caller builds.
+fn constructors(s: &ItemStruct, component: &Component) -> Item {
+    let name = &s.ident;
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    let mut setters = Vec::new();
+    for f in &s.fields {
+        let Some(ident) = f.ident.as_ref() else {
+            continue;
+        };
+        let ty = &f.ty;
+        let docs: Vec<&Attribute> = f
+            .attrs
+            .iter()
+            .filter(|a| a.path().is_ident("doc"))
+            .collect();
+        if component.required.contains(&wire_name(f)) {
+            args.push(quote!(#ident: impl ::std::convert::Into<#ty>));
+            inits.push(quote!(#ident: #ident.into()));
+            continue;
+        }
+        inits.push(quote!(#ident: ::std::default::Default::default()));
+        let setter = match inner(ty, "Option") {
+            Some(t) => quote! {
+                #(#docs)*
+                pub fn #ident(mut self, value: impl ::std::convert::Into<#t>) -> Self {
+                    self.#ident = ::std::option::Option::Some(value.into());
+                    self
+                }
+            },
+            None => quote! {
+                #(#docs)*
+                pub fn #ident(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
+                    self.#ident = value.into();
+                    self
+                }
+            },
+        };
+        setters.push(setter);
+    }
+    parse_quote! {
+        impl #name {
+            /// A value with the required fields; the optional ones are left out until set.
+            pub fn new(#(#args),*) -> Self {
+                #name { #(#inits),* }
+            }
+            #(#setters)*
+        }
+    }
 }

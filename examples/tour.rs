@@ -13,6 +13,7 @@
 use iamport::{
     Client, PaymentStatus, PaymentStatusFilter, Sorting,
     testing::{MockIamport, Recording},
+    types::{ExternalReceiptRequest, ReceiptRequest},
 };
 
 fn line(op: &str, asked: &str, answer: String) {
@@ -205,19 +206,17 @@ async fn offline() -> Result<(), Box<dyn std::error::Error>> {
         "receipt(\"imp_120398475612\")",
         format!(
             "{} {} vat {} no. {:?}",
-            r.receipt_type, r.amount, r.vat, r.apply_num
+            r.r#type, r.amount, r.vat, r.apply_num
         ),
     );
 
-    let r = client
-        .issue_receipt("imp_120398475612", "01012345678")
+    let request = ReceiptRequest::new("01012345678")
         .identifier_type(iamport::IdentifierType::Phone)
-        .receipt_type(iamport::ReceiptType::Person)
-        .send()
-        .await?;
+        .r#type(iamport::ReceiptType::Person);
+    let r = client.issue_receipt("imp_120398475612", request).await?;
     line(
         "issue_receipt",
-        "issue_receipt(.., \"01012345678\").identifier_type(Phone)",
+        "issue_receipt(.., ReceiptRequest::new(\"01012345678\").identifier_type(Phone))",
         format!("issued at {:?}", r.applied_at.map(|t| t.as_secs())),
     );
 
@@ -232,21 +231,15 @@ async fn offline() -> Result<(), Box<dyn std::error::Error>> {
     line(
         "get_external_receipt",
         "external_receipt(\"offline-20261108-0001\")",
-        format!("{} {}", r.receipt_type, r.amount),
+        format!("{} {}", r.r#type, r.amount),
     );
 
-    let r = client
-        .issue_external_receipt(
-            "offline-20261108-0001",
-            "channel-key-1234",
-            "사무용품",
-            330000,
-            "1234567890",
-        )
+    let request = ExternalReceiptRequest::new("channel-key-1234", "사무용품", 330000, "1234567890")
         .identifier_type(iamport::IdentifierType::Business)
-        .receipt_type(iamport::ReceiptType::Company)
-        .pay_method(iamport::ExternalPayMethod::Trans)
-        .send()
+        .r#type(iamport::ReceiptType::Company)
+        .pay_method(iamport::ExternalPayMethod::Trans);
+    let r = client
+        .issue_external_receipt("offline-20261108-0001", request)
         .await?;
     line(
         "issue_external_receipt",
@@ -365,7 +358,7 @@ async fn live(client: Client) -> Result<(), Box<dyn std::error::Error>> {
         "get_receipt",
         "receipt(..)",
         shown(client.receipt(&p.imp_uid).await, |r| {
-            format!("{} {}", r.receipt_type, r.amount)
+            format!("{} {}", r.r#type, r.amount)
         }),
     );
     line(

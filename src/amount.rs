@@ -221,18 +221,3 @@ impl From<UnixTime> for SystemTime {
         t.to_system_time()
     }
 }
-
-/// Serde helpers for `Option<UnixTime>` fields where the server writes `0` for "never".
-pub(crate) mod zero_as_none {
-    use super::UnixTime;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(v: &Option<UnixTime>, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_i64(v.map_or(0, |t| t.0))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<UnixTime>, D::Error> {
-        let v = Option::<i64>::deserialize(d)?;
-        Ok(v.filter(|&s| s != 0).map(UnixTime))
-    }
-}

@@ -16,15 +16,23 @@ use std::{
 use reqwest::header::HeaderValue;
 use serde::{Deserialize, Serialize};
 
-use crate::{Error, Result, UnixTime};
+use crate::{
+    Error, Result,
+    generated::types::{AccessToken, TokenRequest},
+};
 
-/// A string that must never be printed: the API secret or an access token.
+/// A string that must never be printed: the API secret, an access token, card data.
 ///
-/// Its `Debug` prints a redaction marker; it has no `Display` and its value is reachable only
-/// inside the crate.
+/// Its `Debug` prints a redaction marker and it has no `Display`; it serializes as the plain
+/// string, so it can be sent. Fields the spec marks `format: password` have this type.
+///
+/// ```
+/// let secret = iamport::Secret::from("4242-4242-4242-4242");
+/// assert_eq!(format!("{secret:?}"), "[redacted]");
+/// ```
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
-pub(crate) struct Secret(String);
+pub struct Secret(String);
 
 impl Secret {
     pub(crate) fn new(s: impl Into<String>) -> Self {
@@ -42,37 +50,15 @@ impl fmt::Debug for Secret {
     }
 }
 
-/// The body of `POST /users/getToken`.
-#[derive(Clone, Serialize, Deserialize)]
-pub(crate) struct TokenRequest {
-    pub(crate) imp_key: String,
-    pub(crate) imp_secret: Secret,
-}
-
-impl fmt::Debug for TokenRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TokenRequest")
-            .field("imp_key", &self.imp_key)
-            .field("imp_secret", &self.imp_secret)
-            .finish()
+impl From<String> for Secret {
+    fn from(s: String) -> Self {
+        Secret(s)
     }
 }
 
-/// The payload of a token response.
-#[derive(Clone, Serialize, Deserialize)]
-pub(crate) struct AccessToken {
-    pub(crate) access_token: Secret,
-    pub(crate) now: UnixTime,
-    pub(crate) expired_at: UnixTime,
-}
-
-impl fmt::Debug for AccessToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AccessToken")
-            .field("access_token", &self.access_token)
-            .field("now", &self.now)
-            .field("expired_at", &self.expired_at)
-            .finish()
+impl From<&str> for Secret {
+    fn from(s: &str) -> Self {
+        Secret(s.to_owned())
     }
 }
 
@@ -141,10 +127,7 @@ impl TokenCache {
             return Ok(h);
         }
         let started = Instant::now();
-        let request = TokenRequest {
-            imp_key: self.key.clone(),
-            imp_secret: self.secret.clone(),
-        };
+        let request = TokenRequest::new(self.key.clone(), self.secret.clone());
         let token = fetch(request).await?;
         let mut header = HeaderValue::try_from(format!("Bearer {}", token.access_token.expose()))
             .map_err(|_| Error::Auth {

@@ -358,7 +358,7 @@ impl generated::Client {
             tokens
                 .header(move |request| {
                     Box::pin(async move {
-                        let call = self.get_token().body(request).send();
+                        let call = self.get_token(&request);
                         envelope::run(true, call).await.map(|(_, token)| token)
                     })
                 })

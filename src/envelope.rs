@@ -9,32 +9,11 @@ use progenitor_client::{Error as GenError, ResponseValue};
 
 use crate::{Error, Result, generated::types};
 
-/// The envelope every response body is wrapped in.
+/// The envelope every response body is wrapped in; implemented by the generated `*Envelope`
+/// types.
 pub(crate) trait Envelope {
     type Payload;
     fn into_parts(self) -> (i64, Option<String>, Option<Self::Payload>);
-}
-
-macro_rules! envelopes {
-    ($($env:ident => $payload:ty,)*) => {$(
-        impl Envelope for types::$env {
-            type Payload = $payload;
-            fn into_parts(self) -> (i64, Option<String>, Option<$payload>) {
-                (self.code, self.message, self.response)
-            }
-        }
-    )*};
-}
-
-envelopes! {
-    TokenEnvelope => crate::auth::AccessToken,
-    PaymentEnvelope => crate::Payment,
-    PaymentListEnvelope => Vec<crate::Payment>,
-    PaymentPageEnvelope => crate::PaymentPage,
-    PaymentBalanceEnvelope => crate::PaymentBalance,
-    PreparedPaymentEnvelope => crate::PreparedPayment,
-    ReceiptEnvelope => crate::Receipt,
-    ExternalReceiptEnvelope => crate::ExternalReceipt,
 }
 
 /// What the hooks learn about one call that the generated error cannot carry.

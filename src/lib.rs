@@ -2,42 +2,50 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![warn(clippy::unwrap_used, clippy::expect_used)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod amount;
+// The call machinery: how every operation is sent, authenticated, retried and unwrapped.
 mod auth;
 mod client;
-mod enums;
 mod envelope;
 mod error;
-mod generated;
-mod payment;
-mod payments;
-mod prepare;
-mod receipts;
 mod retry;
-#[cfg(feature = "testing")]
-pub mod testing;
 mod validate;
+
+// What the spec cannot say: exact money, typed time, open enums and the serde conventions.
+mod amount;
+mod enums;
+mod quirks;
+
+// The generated client (private) and data types (public in `types`).
+mod generated;
+pub mod types;
+
+// The facade: one method on `Client` per operation, by API group.
+mod api;
+
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+pub mod testing;
 pub mod verify;
 pub mod webhook;
 
 pub use amount::{Amount, ParseAmountError, UnixTime};
+pub use api::{
+    CancelPayment, FindAllPayments, FindPayment, MissingId, PaymentBatch, PaymentsByStatus,
+    PaymentsRequest, Prepare,
+};
+pub use auth::Secret;
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES};
 pub use enums::{
     CancelRequester, Channel, Currency, ExternalPayMethod, IdentifierType, PayMethod,
     PaymentStatus, PaymentStatusFilter, ProductType, ReceiptType, Sorting,
 };
 pub use error::{Error, Result};
-pub use payment::{
-    BalanceDetail, BalanceHistory, Payment, PaymentBalance, PaymentCancel, PaymentPage,
-    PaymentPromotion, PreparedPayment, VbankDeposit,
-};
-pub use payments::{
-    CancelPayment, FindAllPayments, FindPayment, MissingId, PaymentBatch, PaymentsByStatus,
-    PaymentsRequest,
-};
-pub use prepare::Prepare;
-pub use receipts::{ExternalReceipt, IssueExternalReceipt, IssueReceipt, Receipt};
 pub use retry::RetryPolicy;
 pub use rust_decimal::Decimal;
+pub use types::{
+    BalanceDetail, BalanceHistory, ExternalReceipt, Payment, PaymentBalance, PaymentCancel,
+    PaymentPage, PaymentPromotion, PreparedPayment, Receipt, VbankDeposit,
+};
 pub use verify::{Expected, PaymentMismatch};

@@ -35,6 +35,16 @@ pub(crate) fn id(field: &'static str, value: &str, max: usize) -> Result<()> {
     Ok(())
 }
 
+/// A value that goes into a path segment but is not an id (an open enum's value): checked like
+/// an id, so that an unknown value such as `..` cannot turn the request into another one.
+pub(crate) fn path_value(field: &'static str, value: &str) -> Result<()> {
+    id(field, value, MERCHANT_UID_MAX)?;
+    if value.contains('/') {
+        return Err(Error::invalid(field, "must not contain `/`"));
+    }
+    Ok(())
+}
+
 pub(crate) fn imp_uid(value: &str) -> Result<()> {
     id("imp_uid", value, IMP_UID_MAX)
 }
@@ -59,12 +69,10 @@ pub(crate) fn paging(page: Option<u32>, limit: Option<u32>) -> Result<()> {
     Ok(())
 }
 
-/// Maps a generated type's own length check to our error (ours runs first, so this is a guard).
-pub(crate) fn convert<T, U>(field: &'static str, value: T) -> Result<U>
-where
-    T: TryInto<U>,
-{
-    value
-        .try_into()
-        .map_err(|_| Error::invalid(field, "rejected by the API's limits"))
+/// An amount sent to the API: never negative.
+pub(crate) fn amount(field: &'static str, value: crate::Amount) -> Result<()> {
+    if value.is_negative() {
+        return Err(Error::invalid(field, "must not be negative"));
+    }
+    Ok(())
 }

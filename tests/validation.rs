@@ -99,7 +99,20 @@ async fn invalid_arguments_send_nothing() {
     )
     .await;
     rejects(&server, "amount", c.prepare_payment("m_1", -5).send()).await;
-    rejects(&server, "identifier", c.issue_receipt("imp_1", " ").send()).await;
+    let blank = iamport::types::ReceiptRequest::new(" ");
+    rejects(&server, "identifier", c.issue_receipt("imp_1", blank)).await;
+    let negative = iamport::types::ExternalReceiptRequest::new("channel", "Beans", -1, "010");
+    rejects(&server, "amount", c.issue_external_receipt("m_1", negative)).await;
+    // An unknown status must not become a path step that names another endpoint.
+    let dots = iamport::PaymentStatus::from("..");
+    rejects(&server, "status", c.find_payment("m_1").status(dots).send()).await;
+    let slash = iamport::PaymentStatus::from("paid/../x");
+    rejects(
+        &server,
+        "status",
+        c.find_all_payments("m_1").status(slash).send(),
+    )
+    .await;
     anything.assert_calls(0);
 }
 

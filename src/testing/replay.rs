@@ -212,6 +212,12 @@ fn diff(expected: &Value, actual: &Value, path: &mut String, out: &mut Vec<(Stri
     }
 }
 
+/// The recorded request body as the generated request type it stands for.
+fn body_as<T: serde::de::DeserializeOwned>(rec: &Recording) -> Result<T> {
+    let body = rec.request.body.clone().unwrap_or(Value::Null);
+    serde_json::from_value(body).map_err(|e| bad(format!("the request body does not decode: {e}")))
+}
+
 /// Applies a builder setter when the recording has the value.
 fn set<B, T>(b: B, value: Option<T>, setter: impl FnOnce(B, T) -> B) -> B {
     match value {
@@ -342,32 +348,12 @@ pub async fn call(client: &Client, rec: &Recording) -> Result<Value> {
         "get_prepared_payment" => to_json(client.prepared_payment(&seg_at(2)?).await),
         "get_receipt" => to_json(client.receipt(&seg_at(1)?).await),
         "revoke_receipt" => to_json(client.revoke_receipt(&seg_at(1)?).await),
-        "issue_receipt" => {
-            let mut b = client.issue_receipt(seg_at(1)?, need("identifier")?);
-            b = set(b, text("identifier_type"), |b, v| {
-                b.identifier_type(v.as_str().into())
-            });
-            b = set(b, text("type"), |b, v| b.receipt_type(v.as_str().into()));
-            to_json(b.send().await)
-        }
+        "issue_receipt" => to_json(client.issue_receipt(&seg_at(1)?, body_as(rec)?).await),
         "get_external_receipt" => to_json(client.external_receipt(&seg_at(2)?).await),
         "revoke_external_receipt" => to_json(client.revoke_external_receipt(&seg_at(2)?).await),
         "issue_external_receipt" => {
-            let mut b = client.issue_external_receipt(
-                seg_at(2)?,
-                need("channel_key")?,
-                need("name")?,
-                need_amount("amount")?,
-                need("identifier")?,
-            );
-            b = set(b, text("identifier_type"), |b, v| {
-                b.identifier_type(v.as_str().into())
-            });
-            b = set(b, text("type"), |b, v| b.receipt_type(v.as_str().into()));
-            b = set(b, text("pay_method"), |b, v| {
-                b.pay_method(v.as_str().into())
-            });
-            to_json(b.send().await)
+            let request = body_as(rec)?;
+            to_json(client.issue_external_receipt(&seg_at(2)?, request).await)
         }
         other => Err(bad(format!("no client method for operation {other:?}"))),
     }

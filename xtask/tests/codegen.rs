@@ -1,10 +1,52 @@
-//! `cargo xtask codegen`: the same generation as `build.rs`, written out for reading.
+//! `cargo xtask codegen`: the same generation as `build.rs`, written out for reading; and proof
+//! that the public data types follow the spec.
 
 use std::path::Path;
+
+use quote::ToTokens;
 
 fn spec_text() -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
     std::fs::read_to_string(root.join("spec/iamport.yaml")).unwrap()
+}
+
+/// The fields of a generated struct: (name, type, doc), in order.
+fn fields(code: &str, name: &str) -> Vec<(String, String, String)> {
+    let file = syn::parse_file(code).unwrap();
+    let types = file
+        .items
+        .iter()
+        .find_map(|i| match i {
+            syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref(),
+            _ => None,
+        })
+        .expect("a types module");
+    let s = types
+        .1
+        .iter()
+        .find_map(|i| match i {
+            syn::Item::Struct(s) if s.ident == name => Some(s),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no struct {name}"));
+    s.fields
+        .iter()
+        .map(|f| {
+            let doc = f
+                .attrs
+                .iter()
+                .filter(|a| a.path().is_ident("doc"))
+                .map(|a| a.to_token_stream().to_string())
+                .collect::<String>();
+            let ty = f.ty.to_token_stream().to_string().replace(' ', "");
+            (f.ident.as_ref().unwrap().to_string(), ty, doc)
+        })
+        .collect()
+}
+
+fn public_list(code: &str) -> String {
+    let start = code.find("pub mod public").expect("a public module");
+    code[start..].to_owned()
 }
 
 #[test]
@@ -16,12 +58,88 @@ fn the_spec_generates_a_formatted_client_with_every_operation() {
         "cancel_payment",
         "revoke_external_receipt",
     ] {
-        assert!(code.contains(&format!("pub fn {op}(")), "{op} missing");
+        assert!(
+            code.contains(&format!("pub async fn {op}<'a>(")),
+            "{op} missing"
+        );
     }
-    // Our own types are swapped in, never generated.
+    // The hand-written scalars and enums are swapped in, never generated.
     assert!(code.contains("crate::PaymentStatus"));
     assert!(!code.contains("pub enum PaymentStatus"));
+    assert!(!code.contains("pub struct Amount"));
     assert!(code.lines().count() > 1000);
+}
+
+#[test]
+fn a_property_added_to_the_spec_is_a_documented_field_after_regeneration() {
+    let spec = spec_text();
+    let anchor = "        imp_uid:\n          type: string\n          description: i'mport's id of the payment";
+    assert!(spec.contains(anchor), "the Payment schema moved");
+    let edited = spec.replacen(
+        anchor,
+        &format!(
+            "        card_bin:\n          type: string\n          nullable: true\n          \
+             description: The first six digits of the card.\n{anchor}"
+        ),
+        1,
+    );
+    let before = fields(&xtask::codegen::generate(&spec).unwrap(), "Payment");
+    let after = fields(&xtask::codegen::generate(&edited).unwrap(), "Payment");
+    assert!(!before.iter().any(|(n, ..)| n == "card_bin"));
+    let (name, ty, doc) = &after[0];
+    assert_eq!(name, "card_bin", "fields follow the spec's order");
+    assert_eq!(ty, "::std::option::Option<::std::string::String>");
+    assert!(doc.contains("The first six digits of the card."), "{doc}");
+    assert_eq!(after.len(), before.len() + 1);
+}
+
+#[test]
+fn a_property_removed_from_the_spec_is_gone_after_regeneration() {
+    let spec = spec_text();
+    let property = "        cancel_amount:\n          description: The amount cancelled so far, over every partial cancellation.\n          allOf:\n            - $ref: \"#/components/schemas/Amount\"\n";
+    assert!(spec.contains(property), "the Payment schema moved");
+    let edited = spec.replacen(property, "", 1).replacen(
+        "required: [imp_uid, merchant_uid, amount, cancel_amount, currency, status]",
+        "required: [imp_uid, merchant_uid, amount, currency, status]",
+        1,
+    );
+    let before = fields(&xtask::codegen::generate(&spec).unwrap(), "Payment");
+    let after = fields(&xtask::codegen::generate(&edited).unwrap(), "Payment");
+    let field = before.iter().find(|(n, ..)| n == "cancel_amount").unwrap();
+    assert_eq!(field.1, "crate::Amount");
+    assert!(!after.iter().any(|(n, ..)| n == "cancel_amount"));
+}
+
+#[test]
+fn conventions_of_the_spec_map_to_rust_types() {
+    let code = xtask::codegen::generate(&spec_text()).unwrap();
+    let payment = fields(&code, "Payment");
+    let ty = |name: &str| {
+        payment
+            .iter()
+            .find(|(n, ..)| n == name)
+            .unwrap_or_else(|| panic!("no field {name}"))
+            .1
+            .clone()
+    };
+    // An EventTime is an optional UnixTime, `0` read as `None`.
+    assert_eq!(ty("paid_at"), "::std::option::Option<crate::UnixTime>");
+    // A nullable list is a plain Vec.
+    assert_eq!(ty("cancel_history"), "::std::vec::Vec<PaymentCancel>");
+    // A boolean with `default: false` is a plain bool.
+    assert_eq!(ty("escrow"), "bool");
+    // Fields keep the spec's order, not the alphabet's.
+    assert_eq!(payment[0].0, "imp_uid");
+    assert_eq!(payment[1].0, "merchant_uid");
+    // A `format: password` string is a Secret.
+    let token = fields(&code, "TokenRequest");
+    assert_eq!(token[1].1, "crate::Secret");
+    // A property named `type` is `r#type`.
+    assert!(fields(&code, "Receipt").iter().any(|(n, ..)| n == "r#type"));
+    // Envelopes and the token exchange stay private; the rest is public.
+    let public = public_list(&code);
+    assert!(public.contains("Payment,") && public.contains("ReceiptRequest"));
+    assert!(!public.contains("Envelope") && !public.contains("TokenRequest"));
 }
 
 #[test]

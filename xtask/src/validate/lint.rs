@@ -287,7 +287,13 @@ fn keywords(v: &Value, pointer: &str, names: bool, add: &mut impl FnMut(String, 
                         );
                     }
                 }
-                if map.contains_key("enum") && !is_named_schema(pointer) {
+                // `{nullable: true, enum: [null]}` is the null branch of a nullable `$ref`
+                // (`anyOf: [{$ref}, {nullable: true, enum: [null]}]`), not an enum.
+                let null_branch = map
+                    .get("enum")
+                    .and_then(Value::as_array)
+                    .is_some_and(|e| e.iter().all(Value::is_null));
+                if map.contains_key("enum") && !null_branch && !is_named_schema(pointer) {
                     add(
                         join(pointer, &["enum"]),
                         "an enum must be a named component under /components/schemas, referenced with $ref".into(),

@@ -1,12 +1,17 @@
 //! Pre-registration of the amount an order's payment must have.
 
 use crate::{
-    Amount, Client, Currency, PreparedPayment, Result, envelope::run, generated::types, validate,
+    Amount, Client, Currency, Result,
+    types::{PrepareRequest, PreparedPayment},
+    validate,
 };
 
 impl Client {
     /// Registers the amount a payment for `merchant_uid` must have (`POST /payments/prepare`);
     /// a payment request with another amount is then refused before it reaches the PG.
+    ///
+    /// This is the other half of i'mport's tamper protection, beside checking the paid payment
+    /// on the server ([`Client::verify_payment`]).
     pub fn prepare_payment(
         &self,
         merchant_uid: impl Into<String>,
@@ -30,15 +35,7 @@ impl Client {
     /// [`crate::Error::NotFound`] when nothing was registered.
     pub async fn prepared_payment(&self, merchant_uid: &str) -> Result<PreparedPayment> {
         validate::merchant_uid(merchant_uid)?;
-        Ok(run(
-            false,
-            self.api
-                .get_prepared_payment()
-                .merchant_uid(merchant_uid)
-                .send(),
-        )
-        .await?
-        .1)
+        self.call(self.api.get_prepared_payment(merchant_uid)).await
     }
 }
 
@@ -48,25 +45,22 @@ impl Client {
 pub struct Prepare<'c> {
     client: &'c Client,
     update: bool,
-    merchant_uid: String,
-    amount: Amount,
-    currency: Option<Currency>,
+    body: PrepareRequest,
 }
 
 impl<'c> Prepare<'c> {
     fn new(client: &'c Client, update: bool, merchant_uid: String, amount: Amount) -> Self {
+        let body = PrepareRequest::new(merchant_uid, amount);
         Prepare {
             client,
             update,
-            merchant_uid,
-            amount,
-            currency: None,
+            body,
         }
     }
 
     /// Also require this currency.
     pub fn currency(mut self, currency: Currency) -> Self {
-        self.currency = Some(currency);
+        self.body.currency = Some(currency);
         self
     }
 
@@ -75,24 +69,15 @@ impl<'c> Prepare<'c> {
     /// # Errors
     /// [`crate::Error::InvalidInput`] for a malformed order id or a negative amount.
     pub async fn send(self) -> Result<PreparedPayment> {
-        validate::merchant_uid(&self.merchant_uid)?;
-        if self.amount.is_negative() {
-            return Err(crate::Error::invalid("amount", "must not be negative"));
-        }
-        let body = types::PrepareRequest {
-            amount: self.amount,
-            currency: self.currency,
-            merchant_uid: validate::convert("merchant_uid", self.merchant_uid.as_str())?,
-        };
-        let result = if self.update {
-            run(
-                false,
-                self.client.api.update_prepared_payment().body(body).send(),
-            )
-            .await
+        validate::merchant_uid(&self.body.merchant_uid)?;
+        validate::amount("amount", self.body.amount)?;
+        let api = &self.client.api;
+        if self.update {
+            self.client
+                .call(api.update_prepared_payment(&self.body))
+                .await
         } else {
-            run(false, self.client.api.prepare_payment().body(body).send()).await
-        };
-        Ok(result?.1)
+            self.client.call(api.prepare_payment(&self.body)).await
+        }
     }
 }

@@ -5,8 +5,10 @@ use std::{collections::VecDeque, future::Future};
 use futures_core::Stream;
 
 use crate::{
-    Amount, CancelRequester, Client, Error, Payment, PaymentBalance, PaymentPage, PaymentStatus,
-    PaymentStatusFilter, Result, Sorting, UnixTime, envelope::run, generated::types, validate,
+    Amount, CancelRequester, Client, Error, PaymentStatus, PaymentStatusFilter, Result, Sorting,
+    UnixTime,
+    types::{CancelExtra, CancelRequest, Payment, PaymentBalance, PaymentPage},
+    validate,
 };
 
 impl Client {
@@ -26,11 +28,7 @@ impl Client {
 
     async fn payment_inner(&self, imp_uid: &str, sandbox: Option<bool>) -> Result<Payment> {
         validate::imp_uid(imp_uid)?;
-        let mut call = self.api.get_payment().imp_uid(imp_uid);
-        if let Some(s) = sandbox {
-            call = call.include_sandbox(s);
-        }
-        Ok(run(false, call.send()).await?.1)
+        self.call(self.api.get_payment(imp_uid, sandbox)).await
     }
 
     /// Several payments at once by i'mport id and by order id (`GET /payments`).
@@ -95,12 +93,7 @@ impl Client {
     /// Only some PGs support it; others answer with an API error.
     pub async fn payment_balance(&self, imp_uid: &str) -> Result<PaymentBalance> {
         validate::imp_uid(imp_uid)?;
-        Ok(run(
-            false,
-            self.api.get_payment_balance().imp_uid(imp_uid).send(),
-        )
-        .await?
-        .1)
+        self.call(self.api.get_payment_balance(imp_uid)).await
     }
 
     /// Cancels a payment in full or in part (`POST /payments/cancel`).
@@ -146,28 +139,7 @@ impl Client {
             client: self,
             imp_uid: None,
             merchant_uid: None,
-            body: types::CancelRequest::default_body(),
-        }
-    }
-}
-
-impl types::CancelRequest {
-    fn default_body() -> Self {
-        types::CancelRequest {
-            amount: None,
-            checksum: None,
-            enable_webhook: None,
-            extra: None,
-            imp_uid: None,
-            merchant_uid: None,
-            reason: None,
-            refund_account: None,
-            refund_bank: None,
-            refund_holder: None,
-            refund_tel: None,
-            retain_promotion: None,
-            tax_free: None,
-            vat_amount: None,
+            body: CancelRequest::default(),
         }
     }
 }
@@ -266,24 +238,14 @@ impl PaymentsRequest<'_> {
         self.merchant_uids
             .iter()
             .try_for_each(|id| validate::merchant_uid(id))?;
-        let mut call = self.client.api.get_payments();
-        if !self.imp_uids.is_empty() {
-            let ids = self
-                .imp_uids
-                .iter()
-                .map(|s| validate::convert("imp_uid", s.as_str()));
-            call = call.imp_uid(ids.collect::<Result<Vec<types::GetPaymentsImpUidItem>>>()?);
-        }
-        if !self.merchant_uids.is_empty() {
-            let ids = self
-                .merchant_uids
-                .iter()
-                .map(|s| validate::convert("merchant_uid", s.as_str()));
-            call =
-                call.merchant_uid(ids.collect::<Result<Vec<types::GetPaymentsMerchantUidItem>>>()?);
-        }
-        let payments = match run(false, call.send()).await {
-            Ok((_, payments)) => payments,
+        let imp = (!self.imp_uids.is_empty()).then_some(&self.imp_uids);
+        let merchant = (!self.merchant_uids.is_empty()).then_some(&self.merchant_uids);
+        let payments = match self
+            .client
+            .call(self.client.api.get_payments(imp, merchant))
+            .await
+        {
+            Ok(payments) => payments,
             Err(e) if e.is_not_found() => Vec::new(),
             Err(e) => return Err(e),
         };
@@ -360,27 +322,16 @@ impl<'c> PaymentsByStatus<'c> {
         {
             return Err(Error::invalid("from", "the window starts after it ends"));
         }
-        let mut call = self
-            .client
-            .api
-            .get_payments_by_status()
-            .payment_status(self.status);
-        if let Some(p) = self.page {
-            call = call.page(validate::convert::<_, std::num::NonZeroU32>("page", p)?);
-        }
-        if let Some(l) = self.limit {
-            call = call.limit(validate::convert::<_, std::num::NonZeroU32>("limit", l)?);
-        }
-        if let Some(f) = self.from {
-            call = call.from(f.as_secs());
-        }
-        if let Some(t) = self.to {
-            call = call.to(t.as_secs());
-        }
-        if let Some(s) = self.sorting {
-            call = call.sorting(s);
-        }
-        Ok(run(false, call.send()).await?.1)
+        validate::path_value("status", self.status.as_str())?;
+        let call = self.client.api.get_payments_by_status(
+            &self.status,
+            self.from.map(|f| f.as_secs()),
+            non_zero(self.limit),
+            non_zero(self.page),
+            self.sorting.as_ref(),
+            self.to.map(|t| t.as_secs()),
+        );
+        self.client.call(call).await
     }
 
     /// Every payment of every page from the requested one on, fetched as the stream is read.
@@ -420,29 +371,16 @@ impl FindPayment<'_> {
     /// [`Error::NotFound`] when the order has no (matching) payment.
     pub async fn send(self) -> Result<Payment> {
         validate::merchant_uid(&self.merchant_uid)?;
-        let uid = self.merchant_uid.as_str();
-        let result = match self.status {
+        let (api, uid) = (&self.client.api, self.merchant_uid.as_str());
+        let sorting = self.sorting.as_ref();
+        match &self.status {
             Some(status) => {
-                let mut call = self
-                    .client
-                    .api
-                    .find_payment_by_status()
-                    .merchant_uid(uid)
-                    .payment_status(status);
-                if let Some(s) = self.sorting {
-                    call = call.sorting(s);
-                }
-                run(false, call.send()).await
+                validate::path_value("status", status.as_str())?;
+                let call = api.find_payment_by_status(uid, status, sorting);
+                self.client.call(call).await
             }
-            None => {
-                let mut call = self.client.api.find_payment().merchant_uid(uid);
-                if let Some(s) = self.sorting {
-                    call = call.sorting(s);
-                }
-                run(false, call.send()).await
-            }
-        };
-        Ok(result?.1)
+            None => self.client.call(api.find_payment(uid, sorting)).await,
+        }
     }
 }
 
@@ -490,49 +428,23 @@ impl<'c> FindAllPayments<'c> {
     pub async fn send(self) -> Result<PaymentPage> {
         validate::merchant_uid(&self.merchant_uid)?;
         validate::paging(self.page, self.limit)?;
-        let uid = self.merchant_uid.as_str();
-        let page = self
-            .page
-            .map(|p| validate::convert::<_, std::num::NonZeroU32>("page", p))
-            .transpose()?;
-        let limit = self
-            .limit
-            .map(|l| validate::convert::<_, std::num::NonZeroU32>("limit", l))
-            .transpose()?;
-        let result = match self.status {
+        let (api, uid) = (&self.client.api, self.merchant_uid.as_str());
+        let (page, limit, sorting) = (
+            non_zero(self.page),
+            non_zero(self.limit),
+            self.sorting.as_ref(),
+        );
+        match &self.status {
             Some(status) => {
-                let mut call = self
-                    .client
-                    .api
-                    .find_all_payments_by_status()
-                    .merchant_uid(uid)
-                    .payment_status(status);
-                if let Some(p) = page {
-                    call = call.page(p);
-                }
-                if let Some(l) = limit {
-                    call = call.limit(l);
-                }
-                if let Some(s) = self.sorting {
-                    call = call.sorting(s);
-                }
-                run(false, call.send()).await
+                validate::path_value("status", status.as_str())?;
+                let call = api.find_all_payments_by_status(uid, status, limit, page, sorting);
+                self.client.call(call).await
             }
             None => {
-                let mut call = self.client.api.find_all_payments().merchant_uid(uid);
-                if let Some(p) = page {
-                    call = call.page(p);
-                }
-                if let Some(l) = limit {
-                    call = call.limit(l);
-                }
-                if let Some(s) = self.sorting {
-                    call = call.sorting(s);
-                }
-                run(false, call.send()).await
+                let call = api.find_all_payments(uid, limit, page, sorting);
+                self.client.call(call).await
             }
-        };
-        Ok(result?.1)
+        }
     }
 
     /// Every payment of every page from the requested one on, fetched as the stream is read.
@@ -587,7 +499,7 @@ pub struct CancelPayment<'c> {
     client: &'c Client,
     imp_uid: Option<String>,
     merchant_uid: Option<String>,
-    body: types::CancelRequest,
+    body: CancelRequest,
 }
 
 macro_rules! string_setters {
@@ -662,9 +574,7 @@ impl CancelPayment<'_> {
 
     /// Who asked for the cancellation.
     pub fn requester(mut self, requester: CancelRequester) -> Self {
-        self.body.extra = Some(types::CancelExtra {
-            requester: Some(requester),
-        });
+        self.body.extra = Some(CancelExtra::new().requester(requester));
         self
     }
 
@@ -686,11 +596,11 @@ impl CancelPayment<'_> {
             (imp, merchant) => {
                 if let Some(id) = imp {
                     validate::imp_uid(id)?;
-                    body.imp_uid = Some(validate::convert("imp_uid", id.as_str())?);
+                    body.imp_uid = Some(id.clone());
                 }
                 if let Some(id) = merchant {
                     validate::merchant_uid(id)?;
-                    body.merchant_uid = Some(validate::convert("merchant_uid", id.as_str())?);
+                    body.merchant_uid = Some(id.clone());
                 }
             }
         }
@@ -712,10 +622,40 @@ impl CancelPayment<'_> {
                 format!("{amount} is more than the cancellable {checksum}"),
             ));
         }
-        Ok(
-            run(false, self.client.api.cancel_payment().body(body).send())
-                .await?
-                .1,
-        )
+        self.client
+            .call(self.client.api.cancel_payment(&body))
+            .await
+    }
+}
+
+/// A page number or size as the generated client takes it; `validate::paging` has already
+/// refused zero.
+fn non_zero(n: Option<u32>) -> Option<std::num::NonZeroU32> {
+    n.and_then(std::num::NonZeroU32::new)
+}
+
+impl Payment {
+    /// The amount that can still be cancelled: `amount - cancel_amount`.
+    ///
+    /// Pass it as the `checksum` of a cancellation to make the request safe to repeat.
+    pub fn cancellable_amount(&self) -> Amount {
+        Amount::new(self.amount.as_decimal() - self.cancel_amount.as_decimal())
+    }
+
+    /// The approval number, treating the server's `""` as absent.
+    pub fn approval_number(&self) -> Option<&str> {
+        self.apply_num.as_deref().filter(|s| !s.is_empty())
+    }
+}
+
+impl PaymentPage {
+    /// The number of the next page, or `None` when this is the last one.
+    pub fn next_page(&self) -> Option<u32> {
+        (self.next != 0).then_some(self.next)
+    }
+
+    /// The number of the previous page, or `None` when this is the first one.
+    pub fn previous_page(&self) -> Option<u32> {
+        (self.previous != 0).then_some(self.previous)
     }
 }

@@ -1,0 +1,37 @@
+//! The facade: one documented method on [`Client`](crate::Client) per operation, grouped by
+//! the API's groups. Each checks its arguments, calls the generated operation and unwraps the
+//! envelope through [`Client::call`](crate::Client); the data types come from the spec.
+
+mod payments;
+mod prepare;
+mod receipts;
+
+pub use payments::{
+    CancelPayment, FindAllPayments, FindPayment, MissingId, PaymentBatch, PaymentsByStatus,
+    PaymentsRequest,
+};
+pub use prepare::Prepare;
+
+use std::future::Future;
+
+use progenitor_client::{Error as GenError, ResponseValue};
+
+use crate::{
+    Client, Result,
+    envelope::{self, Envelope},
+    generated::types::ErrorEnvelope,
+};
+
+impl Client {
+    /// Runs one generated operation and unwraps its envelope into the payload: the one path
+    /// every facade method takes.
+    pub(crate) async fn call<T, F>(&self, operation: F) -> Result<T::Payload>
+    where
+        T: Envelope,
+        F: Future<Output = std::result::Result<ResponseValue<T>, GenError<ErrorEnvelope>>>,
+    {
+        envelope::run(false, operation)
+            .await
+            .map(|(_, payload)| payload)
+    }
+}
