@@ -221,3 +221,13 @@ impl From<UnixTime> for SystemTime {
         t.to_system_time()
     }
 }
+
+impl schemars::JsonSchema for UnixTime {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "UnixTime".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "integer", "format": "int64" })
+    }
+}

@@ -85,3 +85,75 @@ fn enums_parse_display_and_keep_unknown_values() {
         assert_eq!(PaymentStatus::from(s.as_str()), *s);
     }
 }
+
+fn recorded_payment(name: &str) -> (serde_json::Value, iamport::Payment) {
+    let rec: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("spec/recordings/{name}.json")).unwrap(),
+    )
+    .unwrap();
+    let body = rec["response"]["body"]["response"].clone();
+    let payment = serde_json::from_value(body.clone()).unwrap();
+    (body, payment)
+}
+
+#[test]
+fn personal_fields_never_show_in_debug() {
+    let (body, p) = recorded_payment("get_payment.card_paid");
+    let shown = format!("{p:?}");
+    for key in ["buyer_name", "buyer_email", "buyer_tel", "card_number"] {
+        let value = body[key]
+            .as_str()
+            .unwrap_or_else(|| panic!("{key} is recorded"));
+        assert!(!shown.contains(value), "{key} {value:?} shows in {shown}");
+        assert!(
+            shown.contains(&format!("{key}: Some([redacted])")),
+            "{shown}"
+        );
+    }
+    // Everything else still shows.
+    assert!(shown.contains(&p.imp_uid) && shown.contains("Paid"));
+
+    let request = iamport::types::ReceiptRequest::new("9001011234567").buyer_name("홍길동");
+    let shown = format!("{request:?}");
+    assert!(
+        !shown.contains("9001011234567") && !shown.contains("홍길동"),
+        "{shown}"
+    );
+    assert!(shown.contains("identifier: [redacted]"), "{shown}");
+}
+
+#[test]
+fn nulls_and_absent_keys_come_back_as_the_spec_says() {
+    // A nullable field the server sent as `null` is written back as `null`.
+    let (body, p) = recorded_payment("get_payment.vbank_ready");
+    let again = serde_json::to_value(&p).unwrap();
+    for (key, value) in body.as_object().unwrap() {
+        if value.is_null() {
+            assert!(
+                again[key].is_null() || again[key] == serde_json::json!([]),
+                "{key}"
+            );
+            assert!(again.get(key).is_some(), "{key} dropped");
+        }
+    }
+    // A request leaves unset optional fields out entirely.
+    let request = iamport::types::ReceiptRequest::new("01012345678");
+    assert_eq!(
+        serde_json::to_value(&request).unwrap(),
+        serde_json::json!({"identifier": "01012345678"})
+    );
+}
+
+#[test]
+fn response_lists_and_flags_tolerate_null_and_absence() {
+    let (mut body, _) = recorded_payment("get_payment.card_paid");
+    body["cancel_history"] = serde_json::Value::Null;
+    body.as_object_mut().unwrap().remove("cancel_receipt_urls");
+    body.as_object_mut().unwrap().remove("escrow");
+    // A longer id than the docs promise still decodes.
+    body["imp_uid"] = serde_json::Value::String("imp_".to_owned() + &"9".repeat(60));
+    let p: iamport::Payment = serde_json::from_value(body).unwrap();
+    assert!(p.cancel_history.is_empty() && p.cancel_receipt_urls.is_empty());
+    assert!(!p.escrow);
+    assert_eq!(p.imp_uid.len(), 64);
+}

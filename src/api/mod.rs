@@ -2,14 +2,15 @@
 //! the API's groups. Each checks its arguments, calls the generated operation and unwraps the
 //! envelope through [`Client::call`](crate::Client); the data types come from the spec.
 
+mod cancel;
+mod listings;
 mod payments;
 mod prepare;
 mod receipts;
 
-pub use payments::{
-    CancelPayment, FindAllPayments, FindPayment, MissingId, PaymentBatch, PaymentsByStatus,
-    PaymentsRequest,
-};
+pub use cancel::CancelPayment;
+pub use listings::{FindAllPayments, FindPayment, PaymentsByStatus};
+pub use payments::{MissingId, PaymentBatch, PaymentsRequest};
 pub use prepare::Prepare;
 
 use std::future::Future;

@@ -387,3 +387,54 @@ fn a_spec_that_is_not_openapi() {
         "not an OpenAPI 3.0 document",
     );
 }
+
+#[test]
+fn public_api_checks_each_report_their_place() {
+    let copy = Copy::new();
+    copy.spec(|s| {
+        let schemas = &mut s["components"]["schemas"];
+        // A component generated as a type no user can name.
+        schemas["CardBin"] = json!({"type": "string", "description": "Six digits."});
+        schemas["Payment"]["properties"]["card_bin"] = json!({
+            "description": "The card's first digits.",
+            "allOf": [{"$ref": "#/components/schemas/CardBin"}],
+        });
+        // A public type holding an internal one.
+        schemas["Payment"]["properties"]["token"] = json!({
+            "description": "Never public.",
+            "allOf": [{"$ref": "#/components/schemas/AccessToken"}],
+        });
+        // A property without a description.
+        schemas["Payment"]["properties"]["buyer_name"]
+            .as_object_mut()
+            .unwrap()
+            .remove("description");
+        // A scalar that disagrees with its hand-written type.
+        schemas["Amount"]["type"] = json!("string");
+    });
+    let findings = copy.findings(STATIC);
+    assert_found(
+        &findings,
+        SPEC_FILE,
+        "/components/schemas/CardBin",
+        "not reachable from the public API",
+    );
+    assert_found(
+        &findings,
+        SPEC_FILE,
+        "/components/schemas/Payment",
+        "the public type Payment holds AccessToken, which is not public",
+    );
+    assert_found(
+        &findings,
+        SPEC_FILE,
+        "/components/schemas/Payment/properties/buyer_name",
+        "a property needs a description",
+    );
+    assert_found(
+        &findings,
+        SPEC_FILE,
+        "/components/schemas/Amount/type",
+        "the hand-written Amount has type \"number\", the spec \"string\"",
+    );
+}

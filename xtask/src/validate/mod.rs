@@ -6,6 +6,7 @@
 mod coverage;
 mod drift;
 mod lint;
+mod public;
 pub(crate) mod recordings;
 mod replay;
 mod schema;
@@ -14,6 +15,7 @@ pub(crate) mod spec;
 use std::{fmt, path::Path};
 
 pub use coverage::CoverageRow;
+pub use public::rust_scalars;
 
 /// One thing wrong, in one place.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,7 +57,8 @@ pub struct Checks {
     pub schemas: bool,
     /// Every recording through the client.
     pub replay: bool,
-    /// The hand-written enums against the spec's enum components.
+    /// The hand-written enums and scalars against the spec's components, and the public
+    /// types against what the spec generates.
     pub drift: bool,
     /// A success and a failure recording for every operation.
     pub coverage: bool,
@@ -111,6 +114,7 @@ pub fn validate(root: &Path, checks: Checks) -> Report {
     }
     if checks.drift {
         report.findings.extend(drift::drift(&spec));
+        report.findings.extend(public::public_api(&spec));
     }
     let (recs, load_findings) = recordings::load(root);
     report.findings.extend(load_findings);

@@ -1,0 +1,296 @@
+//! Listings of payments, a page at a time or as a stream of every item.
+
+use std::{collections::VecDeque, future::Future};
+
+use futures_core::Stream;
+
+use crate::{
+    Client, Error, PaymentStatus, PaymentStatusFilter, Result, Sorting, UnixTime,
+    types::{Payment, PaymentPage},
+    validate,
+};
+
+impl Client {
+    /// Payments in a status, a page at a time (`GET /payments/status/{payment_status}`).
+    /// Takes a [`PaymentStatus`] or [`PaymentStatusFilter::All`].
+    pub fn payments_by_status(
+        &self,
+        status: impl Into<PaymentStatusFilter>,
+    ) -> PaymentsByStatus<'_> {
+        PaymentsByStatus {
+            client: self,
+            status: status.into(),
+            page: None,
+            limit: None,
+            from: None,
+            to: None,
+            sorting: None,
+        }
+    }
+
+    /// The first payment of an order (`GET /payments/find/{merchant_uid}[/{status}]`).
+    pub fn find_payment(&self, merchant_uid: impl Into<String>) -> FindPayment<'_> {
+        FindPayment {
+            client: self,
+            merchant_uid: merchant_uid.into(),
+            status: None,
+            sorting: None,
+        }
+    }
+
+    /// Every payment of an order, a page at a time
+    /// (`GET /payments/findAll/{merchant_uid}[/{status}]`).
+    pub fn find_all_payments(&self, merchant_uid: impl Into<String>) -> FindAllPayments<'_> {
+        FindAllPayments {
+            client: self,
+            merchant_uid: merchant_uid.into(),
+            status: None,
+            page: None,
+            limit: None,
+            sorting: None,
+        }
+    }
+}
+
+/// Builder for [`Client::payments_by_status`].
+#[derive(Debug, Clone)]
+#[must_use = "call .send() or .stream() to make the request"]
+pub struct PaymentsByStatus<'c> {
+    client: &'c Client,
+    status: PaymentStatusFilter,
+    page: Option<u32>,
+    limit: Option<u32>,
+    from: Option<UnixTime>,
+    to: Option<UnixTime>,
+    sorting: Option<Sorting>,
+}
+
+impl<'c> PaymentsByStatus<'c> {
+    /// The page to fetch, from 1 (server default 1).
+    pub fn page(mut self, page: u32) -> Self {
+        self.page = Some(page);
+        self
+    }
+
+    /// Payments per page, 1 to 1000 (server default 20).
+    pub fn limit(mut self, limit: u32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// Start of the time window, inclusive (server default: 90 days before `to`).
+    pub fn from(mut self, from: UnixTime) -> Self {
+        self.from = Some(from);
+        self
+    }
+
+    /// End of the time window, inclusive (server default: now).
+    pub fn to(mut self, to: UnixTime) -> Self {
+        self.to = Some(to);
+        self
+    }
+
+    /// The order of the results (server default [`Sorting::StartedDesc`]).
+    pub fn sorting(mut self, sorting: Sorting) -> Self {
+        self.sorting = Some(sorting);
+        self
+    }
+
+    /// Fetches one page.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for page 0, a limit outside 1..=1000 or `from` after `to`.
+    pub async fn send(self) -> Result<PaymentPage> {
+        validate::paging(self.page, self.limit)?;
+        if let (Some(from), Some(to)) = (self.from, self.to)
+            && from > to
+        {
+            return Err(Error::invalid("from", "the window starts after it ends"));
+        }
+        validate::path_value("status", self.status.as_str())?;
+        let call = self.client.api.get_payments_by_status(
+            &self.status,
+            self.from.map(|f| f.as_secs()),
+            non_zero(self.limit),
+            non_zero(self.page),
+            self.sorting.as_ref(),
+            self.to.map(|t| t.as_secs()),
+        );
+        self.client.call(call).await
+    }
+
+    /// Every payment of every page from the requested one on, fetched as the stream is read.
+    pub fn stream(self) -> impl Stream<Item = Result<Payment>> + Send + 'c {
+        let start = self.page.unwrap_or(1);
+        pages(start, move |page| self.clone().page(page).send())
+    }
+}
+
+/// Builder for [`Client::find_payment`].
+#[derive(Debug, Clone)]
+#[must_use = "call .send() to make the request"]
+pub struct FindPayment<'c> {
+    client: &'c Client,
+    merchant_uid: String,
+    status: Option<PaymentStatus>,
+    sorting: Option<Sorting>,
+}
+
+impl FindPayment<'_> {
+    /// Only a payment in this status.
+    pub fn status(mut self, status: PaymentStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    /// Which payment comes first when the order has several (server default
+    /// [`Sorting::StartedDesc`]).
+    pub fn sorting(mut self, sorting: Sorting) -> Self {
+        self.sorting = Some(sorting);
+        self
+    }
+
+    /// Sends the request.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] when the order has no (matching) payment.
+    pub async fn send(self) -> Result<Payment> {
+        validate::merchant_uid(&self.merchant_uid)?;
+        let (api, uid) = (&self.client.api, self.merchant_uid.as_str());
+        let sorting = self.sorting.as_ref();
+        match &self.status {
+            Some(status) => {
+                validate::path_value("status", status.as_str())?;
+                let call = api.find_payment_by_status(uid, status, sorting);
+                self.client.call(call).await
+            }
+            None => self.client.call(api.find_payment(uid, sorting)).await,
+        }
+    }
+}
+
+/// Builder for [`Client::find_all_payments`].
+#[derive(Debug, Clone)]
+#[must_use = "call .send() or .stream() to make the request"]
+pub struct FindAllPayments<'c> {
+    client: &'c Client,
+    merchant_uid: String,
+    status: Option<PaymentStatus>,
+    page: Option<u32>,
+    limit: Option<u32>,
+    sorting: Option<Sorting>,
+}
+
+impl<'c> FindAllPayments<'c> {
+    /// Only payments in this status.
+    pub fn status(mut self, status: PaymentStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    /// The page to fetch, from 1.
+    pub fn page(mut self, page: u32) -> Self {
+        self.page = Some(page);
+        self
+    }
+
+    /// Payments per page, 1 to 1000.
+    pub fn limit(mut self, limit: u32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// The order of the results.
+    pub fn sorting(mut self, sorting: Sorting) -> Self {
+        self.sorting = Some(sorting);
+        self
+    }
+
+    /// Fetches one page.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] when the order has no payment; [`Error::InvalidInput`] for bad paging.
+    pub async fn send(self) -> Result<PaymentPage> {
+        validate::merchant_uid(&self.merchant_uid)?;
+        validate::paging(self.page, self.limit)?;
+        let (api, uid) = (&self.client.api, self.merchant_uid.as_str());
+        let (page, limit, sorting) = (
+            non_zero(self.page),
+            non_zero(self.limit),
+            self.sorting.as_ref(),
+        );
+        match &self.status {
+            Some(status) => {
+                validate::path_value("status", status.as_str())?;
+                let call = api.find_all_payments_by_status(uid, status, limit, page, sorting);
+                self.client.call(call).await
+            }
+            None => {
+                let call = api.find_all_payments(uid, limit, page, sorting);
+                self.client.call(call).await
+            }
+        }
+    }
+
+    /// Every payment of every page from the requested one on, fetched as the stream is read.
+    pub fn stream(self) -> impl Stream<Item = Result<Payment>> + Send + 'c {
+        let start = self.page.unwrap_or(1);
+        pages(start, move |page| self.clone().page(page).send())
+    }
+}
+
+/// Walks pages from `start`, following each page's `next` until it is 0. Stops after the first
+/// error, which it yields.
+fn pages<'c, F, Fut>(start: u32, fetch: F) -> impl Stream<Item = Result<Payment>> + Send + 'c
+where
+    F: FnMut(u32) -> Fut + Send + 'c,
+    Fut: Future<Output = Result<PaymentPage>> + Send + 'c,
+{
+    struct State<F> {
+        fetch: F,
+        next: Option<u32>,
+        buffer: VecDeque<Payment>,
+    }
+    let state = State {
+        fetch,
+        next: Some(start),
+        buffer: VecDeque::new(),
+    };
+    futures_util::stream::unfold(state, |mut st| async move {
+        loop {
+            if let Some(p) = st.buffer.pop_front() {
+                return Some((Ok(p), st));
+            }
+            let page = st.next?;
+            match (st.fetch)(page).await {
+                Ok(result) => {
+                    // A next page that does not move forward would loop forever.
+                    st.next = result.next_page().filter(|&n| n > page);
+                    st.buffer.extend(result.list);
+                }
+                Err(e) => {
+                    st.next = None;
+                    return Some((Err(e), st));
+                }
+            }
+        }
+    })
+}
+
+/// A page number or size as the generated client takes it; `validate::paging` has already
+/// refused zero.
+fn non_zero(n: Option<u32>) -> Option<std::num::NonZeroU32> {
+    n.and_then(std::num::NonZeroU32::new)
+}
+
+impl PaymentPage {
+    /// The number of the next page, or `None` when this is the last one.
+    pub fn next_page(&self) -> Option<u32> {
+        (self.next != 0).then_some(self.next)
+    }
+
+    /// The number of the previous page, or `None` when this is the first one.
+    pub fn previous_page(&self) -> Option<u32> {
+        (self.previous != 0).then_some(self.previous)
+    }
+}
