@@ -59,7 +59,7 @@ async fn webhook(
     };
     match payment.status {
         PaymentStatus::Paid => {
-            let expected = Expected::new(*amount).merchant_uid(&notification.merchant_uid);
+            let expected = Expected::new(&notification.merchant_uid, *amount);
             match payment.check(&expected) {
                 Ok(()) => {
                     // Notifications can arrive more than once: fulfil once.
@@ -71,8 +71,12 @@ async fn webhook(
                     done.push(order.clone());
                     (StatusCode::OK, format!("fulfilled {order}"))
                 }
-                // A real shop would cancel the payment here (`client.cancel_payment()`).
-                Err(m) => (StatusCode::OK, format!("not fulfilled, to cancel: {m}")),
+                // This order's payment with a wrong amount: a real shop refunds it
+                // (`client.cancel_payment()`). Any other mismatch is never refunded.
+                Err(m) if m.should_refund() => {
+                    (StatusCode::OK, format!("not fulfilled, to refund: {m}"))
+                }
+                Err(m) => (StatusCode::OK, format!("not fulfilled, not refunded: {m}")),
             }
         }
         other => (

@@ -69,6 +69,23 @@ pub(crate) fn paging(page: Option<u32>, limit: Option<u32>) -> Result<()> {
     Ok(())
 }
 
+/// The longest time window a listing accepts: 90 days.
+pub(crate) const WINDOW_MAX_SECS: i64 = 90 * 24 * 60 * 60;
+
+/// A listing's time window: it starts before it ends and spans at most 90 days (the server's
+/// default end is now).
+pub(crate) fn window(from: Option<crate::UnixTime>, to: Option<crate::UnixTime>) -> Result<()> {
+    let Some(from) = from else { return Ok(()) };
+    let to = to.unwrap_or_else(crate::UnixTime::now);
+    if from > to {
+        return Err(Error::invalid("from", "the window starts after it ends"));
+    }
+    if to.as_secs().saturating_sub(from.as_secs()) > WINDOW_MAX_SECS {
+        return Err(Error::invalid("from", "the window is longer than 90 days"));
+    }
+    Ok(())
+}
+
 /// An amount sent to the API: never negative.
 pub(crate) fn amount(field: &'static str, value: crate::Amount) -> Result<()> {
     if value.is_negative() {

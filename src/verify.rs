@@ -6,10 +6,17 @@
 //!    says about the amount or status can be trusted.
 //! 2. The server fetches the payment from i'mport by `imp_uid` ([`Client::verify_payment`]
 //!    does this).
-//! 3. It compares the payment with its own order: status `paid`, the exact amount, the order
-//!    id and the currency.
-//! 4. On a match it fulfils the order. On a mismatch it does not fulfil, and usually cancels the
-//!    payment ([`PaymentMismatch::payment`] has what a cancel needs).
+//! 3. It compares the payment with its own order: the order id, status `paid`, the exact
+//!    amount and the currency.
+//! 4. On a match it fulfils the order. On a mismatch it does not fulfil, and does what
+//!    [`PaymentMismatch::remedy`] says: a payment of *another* order (someone replayed an
+//!    `imp_uid`) must never be cancelled, since that refunds a stranger; a payment that is not
+//!    paid (a `ready` virtual account still waiting for its deposit) has nothing to refund;
+//!    only this order's own payment with a wrong amount or currency is refunded.
+//!
+//! The other half of i'mport's tamper protection is registering the amount before the
+//! payment is requested ([`Client::prepare_payment`]): the server then refuses a payment
+//! request whose amount was changed in the browser.
 //!
 //! The same check applies to the payment re-fetched for a webhook notification
 //! ([`Client::payment_from_notification`](crate::Client::payment_from_notification)).
@@ -18,41 +25,39 @@ use std::fmt;
 
 use crate::{Amount, Client, Currency, Error, Payment, PaymentStatus, Result};
 
-/// What the merchant expects of a payment: status `paid` and an exact amount, optionally an
-/// order id and a currency.
+/// What the merchant expects of a payment: its own order id, status `paid`, an exact amount,
+/// and a currency (KRW unless stated).
+///
+/// The order id is required: without it, one paid `imp_uid` could be replayed to "verify"
+/// every order of the same amount.
 ///
 /// ```
 /// use iamport::{Currency, Expected};
-/// let expected = Expected::new(32000).merchant_uid("order-1").currency(Currency::Krw);
+/// let krw = Expected::new("order-1", 32000);
+/// let usd = Expected::new("order-2", "10.50".parse::<iamport::Amount>().unwrap()).currency(Currency::Usd);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expected {
+    merchant_uid: String,
     amount: Amount,
+    currency: Currency,
     status: PaymentStatus,
-    merchant_uid: Option<String>,
-    currency: Option<Currency>,
 }
 
 impl Expected {
-    /// A `paid` payment of exactly this amount.
-    pub fn new(amount: impl Into<Amount>) -> Self {
+    /// A `paid` payment for the order `merchant_uid` of exactly `amount` KRW.
+    pub fn new(merchant_uid: impl Into<String>, amount: impl Into<Amount>) -> Self {
         Expected {
+            merchant_uid: merchant_uid.into(),
             amount: amount.into(),
+            currency: Currency::Krw,
             status: PaymentStatus::Paid,
-            merchant_uid: None,
-            currency: None,
         }
     }
 
-    /// Also require this order id.
-    pub fn merchant_uid(mut self, merchant_uid: impl Into<String>) -> Self {
-        self.merchant_uid = Some(merchant_uid.into());
-        self
-    }
-
-    /// Also require this currency.
+    /// Require this currency instead of KRW.
     pub fn currency(mut self, currency: Currency) -> Self {
-        self.currency = Some(currency);
+        self.currency = currency;
         self
     }
 
@@ -107,6 +112,22 @@ pub struct Difference {
     pub actual: String,
 }
 
+/// What to do about a payment that is not what the order expected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Remedy {
+    /// The payment belongs to another order: the caller sent someone else's `imp_uid`. Do not
+    /// fulfil, and do **not** cancel it: that would refund a stranger's payment.
+    NotThisOrder,
+    /// The payment is this order's but is not paid (a `ready` virtual account waiting for its
+    /// deposit, a failed or cancelled payment): do not fulfil; there is nothing to refund. A
+    /// virtual account may still be paid: wait for its webhook.
+    NotPaid,
+    /// The payment is this order's and paid, with another amount or currency (tampered with,
+    /// or the order changed): do not fulfil; refund it in full.
+    Refund,
+}
+
 /// A payment that is not what the merchant expected: every differing field, and the payment.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -121,6 +142,37 @@ impl PaymentMismatch {
     /// The difference in one field, if that field differs.
     pub fn get(&self, field: Field) -> Option<&Difference> {
         self.differences.iter().find(|d| d.field == field)
+    }
+
+    /// What to do about the payment; see [`Remedy`].
+    ///
+    /// ```
+    /// use iamport::{Expected, verify::Remedy, testing::payment};
+    ///
+    /// // Someone else's payment of the same amount: never cancel it.
+    /// let other = payment("imp_1", "order-of-someone-else", 32000);
+    /// let m = other.check(&Expected::new("order-1", 32000)).unwrap_err();
+    /// assert_eq!(m.remedy(), Remedy::NotThisOrder);
+    /// assert!(!m.should_refund());
+    ///
+    /// // This order's payment with a tampered amount: refund it.
+    /// let tampered = payment("imp_2", "order-1", 100);
+    /// let m = tampered.check(&Expected::new("order-1", 32000)).unwrap_err();
+    /// assert_eq!(m.remedy(), Remedy::Refund);
+    /// ```
+    pub fn remedy(&self) -> Remedy {
+        if self.get(Field::MerchantUid).is_some() {
+            Remedy::NotThisOrder
+        } else if self.payment.status != PaymentStatus::Paid {
+            Remedy::NotPaid
+        } else {
+            Remedy::Refund
+        }
+    }
+
+    /// Whether refunding this payment is the right response: only for [`Remedy::Refund`].
+    pub fn should_refund(&self) -> bool {
+        self.remedy() == Remedy::Refund
     }
 }
 
@@ -168,15 +220,19 @@ impl Payment {
                 self.amount.to_string(),
             );
         }
-        if let Some(m) = &expected.merchant_uid
-            && *m != self.merchant_uid
-        {
-            differ(Field::MerchantUid, m.clone(), self.merchant_uid.clone());
+        if expected.merchant_uid != self.merchant_uid {
+            differ(
+                Field::MerchantUid,
+                expected.merchant_uid.clone(),
+                self.merchant_uid.clone(),
+            );
         }
-        if let Some(c) = &expected.currency
-            && *c != self.currency
-        {
-            differ(Field::Currency, c.to_string(), self.currency.to_string());
+        if expected.currency != self.currency {
+            differ(
+                Field::Currency,
+                expected.currency.to_string(),
+                self.currency.to_string(),
+            );
         }
         if differences.is_empty() {
             Ok(())
@@ -200,12 +256,14 @@ impl Client {
     /// # let _stub = mock.payment(&iamport::testing::payment("imp_448280090638", "order-1", 32000));
     /// use iamport::Expected;
     /// match client
-    ///     .verify_payment("imp_448280090638", &Expected::new(32000).merchant_uid("order-1"))
+    ///     .verify_payment("imp_448280090638", &Expected::new("order-1", 32000))
     ///     .await
     /// {
     ///     Ok(payment) => println!("fulfil order {}", payment.merchant_uid),
     ///     Err(e) => match e.mismatch() {
-    ///         Some(m) => println!("do not fulfil; cancel {}: {m}", m.payment.imp_uid),
+    ///         // Only this order's own payment, paid with a wrong amount, is refunded.
+    ///         Some(m) if m.should_refund() => println!("refund {}: {m}", m.payment.imp_uid),
+    ///         Some(m) => println!("do not fulfil, do not refund: {m}"),
     ///         None => println!("could not verify now, try again: {e}"),
     ///     },
     /// }

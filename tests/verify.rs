@@ -10,9 +10,7 @@ use iamport::{
 async fn a_matching_payment_is_returned() {
     let mock = MockIamport::start().await;
     let stub = mock.payment(&payment("imp_200000000001", "order-1", 32000));
-    let expected = Expected::new(32000)
-        .merchant_uid("order-1")
-        .currency(Currency::Krw);
+    let expected = Expected::new("order-1", 32000).currency(Currency::Krw);
     let p = mock
         .client()
         .verify_payment("imp_200000000001", &expected)
@@ -29,9 +27,7 @@ async fn every_differing_field_is_named_with_both_values() {
     p.status = PaymentStatus::Ready;
     p.currency = Currency::Usd;
     let _stub = mock.payment(&p);
-    let expected = Expected::new(32000)
-        .merchant_uid("order-X")
-        .currency(Currency::Krw);
+    let expected = Expected::new("order-X", 32000);
     let err = mock
         .client()
         .verify_payment("imp_200000000002", &expected)
@@ -70,11 +66,17 @@ async fn every_differing_field_is_named_with_both_values() {
 fn amounts_compare_exactly() {
     let p = payment("imp_1", "order-1", "10.5".parse::<Amount>().unwrap());
     assert!(
-        p.check(&Expected::new("10.50".parse::<Amount>().unwrap()))
-            .is_ok()
+        p.check(&Expected::new(
+            "order-1",
+            "10.50".parse::<Amount>().unwrap()
+        ))
+        .is_ok()
     );
     let m = p
-        .check(&Expected::new("10.500001".parse::<Amount>().unwrap()))
+        .check(&Expected::new(
+            "order-1",
+            "10.500001".parse::<Amount>().unwrap(),
+        ))
         .unwrap_err();
     assert_eq!(m.differences[0].field, Field::Amount);
     // Status can be asked for explicitly (an issued virtual account is `ready`).
@@ -82,7 +84,7 @@ fn amounts_compare_exactly() {
     vbank.status = PaymentStatus::Ready;
     assert!(
         vbank
-            .check(&Expected::new(1000).status(PaymentStatus::Ready))
+            .check(&Expected::new("order-2", 1000).status(PaymentStatus::Ready))
             .is_ok()
     );
 }
@@ -93,9 +95,60 @@ async fn a_payment_that_cannot_be_fetched_is_not_a_mismatch() {
     let _gone = mock.not_found("GET", "/payments/imp_200000000003");
     let err = mock
         .client()
-        .verify_payment("imp_200000000003", &Expected::new(1000))
+        .verify_payment("imp_200000000003", &Expected::new("order-3", 1000))
         .await
         .unwrap_err();
     assert!(err.is_not_found());
     assert!(err.mismatch().is_none());
+}
+
+#[test]
+fn the_currency_is_krw_unless_stated() {
+    let mut usd = payment("imp_1", "order-1", 1000);
+    usd.currency = Currency::Usd;
+    let m = usd.check(&Expected::new("order-1", 1000)).unwrap_err();
+    let d = m.get(Field::Currency).expect("currency differs");
+    assert_eq!((d.expected.as_str(), d.actual.as_str()), ("KRW", "USD"));
+    assert!(
+        usd.check(&Expected::new("order-1", 1000).currency(Currency::Usd))
+            .is_ok()
+    );
+}
+
+#[test]
+fn each_kind_of_mismatch_says_whether_to_refund() {
+    use iamport::verify::Remedy;
+    let expected = Expected::new("order-1", 32000);
+    // Another order's payment, even of the right amount: never refund a stranger.
+    let other = payment("imp_1", "order-9", 32000);
+    let m = other.check(&expected).unwrap_err();
+    assert_eq!(
+        (m.remedy(), m.should_refund()),
+        (Remedy::NotThisOrder, false)
+    );
+    // Another order's payment that is also of another amount: still not ours to refund.
+    let other = payment("imp_1", "order-9", 100);
+    assert_eq!(
+        other.check(&expected).unwrap_err().remedy(),
+        Remedy::NotThisOrder
+    );
+    // This order's virtual account still waiting for its deposit: nothing to refund.
+    let mut ready = payment("imp_2", "order-1", 32000);
+    ready.status = PaymentStatus::Ready;
+    let m = ready.check(&expected).unwrap_err();
+    assert_eq!((m.remedy(), m.should_refund()), (Remedy::NotPaid, false));
+    // A failed one neither.
+    let mut failed = payment("imp_2", "order-1", 100);
+    failed.status = PaymentStatus::Failed;
+    assert_eq!(
+        failed.check(&expected).unwrap_err().remedy(),
+        Remedy::NotPaid
+    );
+    // This order's payment, paid, with a tampered amount or another currency: refund.
+    let tampered = payment("imp_3", "order-1", 100);
+    let m = tampered.check(&expected).unwrap_err();
+    assert_eq!((m.remedy(), m.should_refund()), (Remedy::Refund, true));
+    let mut usd = payment("imp_4", "order-1", 32000);
+    usd.currency = Currency::Usd;
+    assert!(usd.check(&expected).unwrap_err().should_refund());
 }

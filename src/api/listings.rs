@@ -5,7 +5,7 @@ use std::{collections::VecDeque, future::Future};
 use futures_core::Stream;
 
 use crate::{
-    Client, Error, PaymentStatus, PaymentStatusFilter, Result, Sorting, UnixTime,
+    Client, PaymentStatus, PaymentStatusFilter, Result, Sorting, UnixTime,
     types::{Payment, PaymentPage},
     validate,
 };
@@ -99,14 +99,11 @@ impl<'c> PaymentsByStatus<'c> {
     /// Fetches one page.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for page 0, a limit outside 1..=1000 or `from` after `to`.
+    /// [`Error::InvalidInput`] for page 0, a limit outside 1..=1000, `from` after `to`, or a
+    /// window longer than the server's 90 days (nothing is sent).
     pub async fn send(self) -> Result<PaymentPage> {
         validate::paging(self.page, self.limit)?;
-        if let (Some(from), Some(to)) = (self.from, self.to)
-            && from > to
-        {
-            return Err(Error::invalid("from", "the window starts after it ends"));
-        }
+        validate::window(self.from, self.to)?;
         validate::path_value("status", self.status.as_str())?;
         let call = self.client.api.get_payments_by_status(
             &self.status,
@@ -120,7 +117,16 @@ impl<'c> PaymentsByStatus<'c> {
     }
 
     /// Every payment of every page from the requested one on, fetched as the stream is read.
-    pub fn stream(self) -> impl Stream<Item = Result<Payment>> + Send + 'c {
+    ///
+    /// The window is pinned when the stream starts: without [`to`](Self::to) it ends at the
+    /// current time, and every page asks for the same window, so payments that change status
+    /// meanwhile neither shift pages nor appear twice. The stream ends after the last page,
+    /// and also on an empty page or a page number the server repeats; after an error, which
+    /// it yields, it ends too (start another from the failed page to resume).
+    pub fn stream(mut self) -> impl Stream<Item = Result<Payment>> + Send + 'c {
+        if self.to.is_none() {
+            self.to = Some(UnixTime::now());
+        }
         let start = self.page.unwrap_or(1);
         pages(start, move |page| self.clone().page(page).send())
     }
@@ -239,8 +245,9 @@ impl<'c> FindAllPayments<'c> {
     }
 }
 
-/// Walks pages from `start`, following each page's `next` until it is 0. Stops after the first
-/// error, which it yields.
+/// Walks pages from `start`, following each page's `next`. The stream always ends: after the
+/// last page (`next` is 0), an empty page, a `next` that does not move forward, a page past
+/// what the first page's `total` allows, or the first error, which it yields.
 fn pages<'c, F, Fut>(start: u32, fetch: F) -> impl Stream<Item = Result<Payment>> + Send + 'c
 where
     F: FnMut(u32) -> Fut + Send + 'c,
@@ -249,11 +256,14 @@ where
     struct State<F> {
         fetch: F,
         next: Option<u32>,
+        /// The last page number the first page's `total` allows.
+        last: Option<u64>,
         buffer: VecDeque<Payment>,
     }
     let state = State {
         fetch,
         next: Some(start),
+        last: None,
         buffer: VecDeque::new(),
     };
     futures_util::stream::unfold(state, |mut st| async move {
@@ -264,8 +274,17 @@ where
             let page = st.next?;
             match (st.fetch)(page).await {
                 Ok(result) => {
-                    // A next page that does not move forward would loop forever.
-                    st.next = result.next_page().filter(|&n| n > page);
+                    let len = result.list.len() as u64;
+                    if st.last.is_none() && len > 0 {
+                        // Pages of this size hold `total` items in this many pages from
+                        // `start`; one more allows for items added while walking.
+                        let pages = result.total.div_ceil(len);
+                        st.last = Some(u64::from(page).saturating_add(pages));
+                    }
+                    st.next = result
+                        .next_page()
+                        .filter(|&n| n > page && len > 0)
+                        .filter(|&n| st.last.is_some_and(|last| u64::from(n) <= last));
                     st.buffer.extend(result.list);
                 }
                 Err(e) => {

@@ -38,8 +38,8 @@ use crate::{Amount, Client, Payment, PaymentStatus, Receipt};
 ///     let _short = mock.payment(&short);
 ///     let gone = mock.not_found("GET", "/payments/imp_003");
 ///
-///     assert!(client.verify_payment("imp_001", &Expected::new(32000)).await.is_ok());
-///     let err = client.verify_payment("imp_002", &Expected::new(32000)).await.unwrap_err();
+///     assert!(client.verify_payment("imp_001", &Expected::new("order-1", 32000)).await.is_ok());
+///     let err = client.verify_payment("imp_002", &Expected::new("order-2", 32000)).await.unwrap_err();
 ///     assert_eq!(err.mismatch().unwrap().differences.len(), 2); // status and amount
 ///     assert!(client.payment("imp_003").await.unwrap_err().is_not_found());
 ///
