@@ -123,6 +123,43 @@ impl<'c> PaymentsByStatus<'c> {
     /// meanwhile neither shift pages nor appear twice. The stream ends after the last page,
     /// and also on an empty page or a page number the server repeats; after an error, which
     /// it yields, it ends too (start another from the failed page to resume).
+    ///
+    /// `from`/`to` select payments by the time of their *current* status: a payment paid and
+    /// cancelled on the same day is in a `cancelled` listing, not a `paid` one.
+    ///
+    /// ```no_run
+    /// use futures_util::{StreamExt, pin_mut};
+    /// use iamport::{PaymentStatus, UnixTime};
+    ///
+    /// # async fn run(client: iamport::Client) -> iamport::Result<()> {
+    /// let to = UnixTime::now();
+    /// let from = UnixTime::from_secs(to.as_secs() - 86_400);
+    /// let listing = client.payments_by_status(PaymentStatus::Paid).from(from).to(to).limit(100);
+    /// let (mut page, mut seen, mut retries) = (1, 0, 0);
+    /// loop {
+    ///     // Resuming after an error: the same window, from the page that failed.
+    ///     let stream = listing.clone().page(page).stream();
+    ///     pin_mut!(stream);
+    ///     let mut failed = None;
+    ///     while let Some(item) = stream.next().await {
+    ///         match item {
+    ///             Ok(payment) => {
+    ///                 seen += 1;
+    ///                 println!("{} {}", payment.merchant_uid, payment.amount);
+    ///             }
+    ///             Err(e) if e.is_retryable() => failed = Some(e),
+    ///             Err(e) => return Err(e),
+    ///         }
+    ///     }
+    ///     match failed {
+    ///         None => break,
+    ///         Some(e) if retries == 3 => return Err(e),
+    ///         // Pages hold 100: the first page not read in full.
+    ///         Some(_) => (page, retries) = (1 + seen / 100, retries + 1),
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn stream(mut self) -> impl Stream<Item = Result<Payment>> + Send + 'c {
         if self.to.is_none() {
             self.to = Some(UnixTime::now());
