@@ -14,6 +14,7 @@ mod payment;
 mod payments;
 mod prepare;
 mod receipts;
+pub mod reconcile;
 mod retry;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -27,7 +28,7 @@ pub use enums::{
     CancelRequester, Channel, Currency, ExternalPayMethod, IdentifierType, PayMethod,
     PaymentStatus, PaymentStatusFilter, ProductType, ReceiptType, Sorting,
 };
-pub use error::{Error, Result};
+pub use error::{Attempted, Error, Result};
 pub use payment::{
     BalanceDetail, BalanceHistory, Payment, PaymentBalance, PaymentCancel, PaymentPage,
     PaymentPromotion, PreparedPayment, VbankDeposit,
