@@ -10,7 +10,10 @@ use std::{
     fmt,
     future::Future,
     pin::Pin,
-    sync::{Arc, RwLock},
+    sync::{
+        Arc, RwLock,
+        atomic::{AtomicUsize, Ordering},
+    },
     time::{Duration, Instant},
 };
 
@@ -109,6 +112,8 @@ pub(crate) struct TokenCache {
     wait: Duration,
     state: RwLock<State>,
     refresh: tokio::sync::Mutex<()>,
+    /// Tasks waiting for the exchange in flight.
+    waiting: AtomicUsize,
 }
 
 impl fmt::Debug for TokenCache {
@@ -130,6 +135,23 @@ pub(crate) fn usable_for(now: UnixTime, expired_at: UnixTime, margin: Duration) 
     life.saturating_sub(margin.min(life / 2))
 }
 
+/// Counts a task among those waiting for the exchange in flight, for as long as it lives (a
+/// task cancelled while waiting is uncounted too).
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl<'a> Waiting<'a> {
+    fn new(count: &'a AtomicUsize) -> Self {
+        count.fetch_add(1, Ordering::SeqCst);
+        Waiting(count)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 impl TokenCache {
     pub(crate) fn new(key: String, secret: Secret, margin: Duration, wait: Duration) -> Self {
         TokenCache {
@@ -139,6 +161,7 @@ impl TokenCache {
             wait,
             state: RwLock::new(State::default()),
             refresh: tokio::sync::Mutex::new(()),
+            waiting: AtomicUsize::new(0),
         }
     }
 
@@ -170,11 +193,16 @@ impl TokenCache {
         if let Some(h) = self.cached() {
             return Ok(h);
         }
+        // Counted before `seen` is read: an exchange that ends after this task read `seen`
+        // sees it waiting, and keeps its outcome for it.
+        let counted = Waiting::new(&self.waiting);
         let seen = self.read().exchanges;
-        let waiting = Instant::now();
-        let Ok(_guard) = tokio::time::timeout(self.wait, self.refresh.lock()).await else {
+        let asked = Instant::now();
+        let locked = tokio::time::timeout(self.wait, self.refresh.lock()).await;
+        drop(counted);
+        let Ok(_guard) = locked else {
             return Err(Error::TokenTimeout {
-                waited: waiting.elapsed(),
+                waited: asked.elapsed(),
             });
         };
         {
@@ -198,7 +226,15 @@ impl TokenCache {
             imp_key: self.key.clone(),
             imp_secret: self.secret.clone(),
         };
-        let outcome = fetch(request).await.and_then(|token| {
+        // The exchange itself is bounded too: an HTTP client without a timeout must not keep
+        // every caller waiting.
+        let fetched = match tokio::time::timeout(self.wait, fetch(request)).await {
+            Ok(fetched) => fetched,
+            Err(_) => Err(Error::TokenTimeout {
+                waited: asked.elapsed(),
+            }),
+        };
+        let outcome = fetched.and_then(|token| {
             let mut header = HeaderValue::try_from(format!(
                 "Bearer {}",
                 token.access_token.expose()
@@ -228,6 +264,12 @@ impl TokenCache {
                 state.failure = None;
                 tracing::debug!(used_for_s = usable.as_secs(), "access token obtained");
                 Ok(header)
+            }
+            // With nobody waiting, the error is handed on as it is; otherwise every caller gets
+            // a share of it.
+            Err(e) if self.waiting.load(Ordering::SeqCst) == 0 => {
+                state.failure = None;
+                Err(e)
             }
             Err(e) => {
                 let failure = Arc::new(e);
