@@ -244,9 +244,7 @@ fn mask_json(text: &str) -> String {
                     word.push(n);
                     chars.next();
                 }
-                if mask_next && word != "null" {
-                    out.push_str(MASK);
-                } else if word.contains('@') {
+                if (mask_next && word != "null") || word.contains('@') {
                     out.push_str(MASK);
                 } else {
                     out.push_str(&word);
@@ -374,10 +372,12 @@ where
 }
 
 /// Whether an error says the server refused a request without acting on it: an envelope with
-/// a non-zero code (or a 4xx envelope) below 500, a 401 or a 429, whatever its body.
+/// a non-zero code (or a 4xx envelope) below 500 or with 501 (not implemented: the server
+/// does not do this at all), a 401 or a 429, whatever its body. Any other 5xx may come from a
+/// failure after the change was made.
 fn is_clear_refusal(e: &Error) -> bool {
     match e {
-        Error::Api { status, .. } => *status < 500,
+        Error::Api { status, .. } => *status < 500 || *status == 501,
         Error::NotFound { .. } | Error::Auth { .. } => true,
         Error::Http { status, .. } => matches!(status, 401 | 429),
         _ => false,

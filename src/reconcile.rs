@@ -48,7 +48,7 @@ pub(crate) fn attempted(operation: &'static str, request: &reqwest::Request) -> 
     let segments: Vec<String> = request
         .url()
         .path_segments()
-        .map(|s| s.map(|seg| decode_segment(seg)).collect())
+        .map(|s| s.map(decode_segment).collect())
         .unwrap_or_default();
     // `/receipts/{imp_uid}`, `/receipts/external/{merchant_uid}` and the like.
     if let [.., before, last] = segments.as_slice() {

@@ -20,6 +20,15 @@ use reqwest::{Method, StatusCode, header::RETRY_AFTER};
 
 /// How many times, and how patiently, a request is retried.
 ///
+/// Which failures are retried depends on the request, whatever the policy:
+///
+/// - lookups: connection failures, timeouts, resets, 429 and 502/503/504;
+/// - the token exchange: the same, and 500;
+/// - changes (cancel, prepare, receipts, and every other non-`GET` operation): only what surely
+///   did not arrive, a refused connection or a 429. A change that may have reached the server
+///   is never sent again, with or without a `checksum`; an answer that is neither a clear
+///   success nor a clear refusal is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown).
+///
 /// Waits grow exponentially from `initial_backoff` up to `max_backoff`, each a random time up
 /// to that bound ("full jitter"); a `Retry-After` in seconds is honoured instead. No retry
 /// starts once `max_elapsed` would be exceeded.
