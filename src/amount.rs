@@ -8,8 +8,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
 /// An exact amount of money, as the server sends it.
 ///
 /// KRW amounts are integral (`1000`); other currencies may carry a fraction (`10.5` USD). The
-/// value is decoded into a [`Decimal`], never into a float, so it compares exactly and is written
-/// back the way it came: `1000` stays `1000`, `10.5` stays `10.5`.
+/// value is decoded from the JSON text into a [`Decimal`], never through a float, so it compares
+/// exactly and is written back the way it came: `1000` stays `1000`, `10.5` stays `10.5`,
+/// `12345678901234.567` stays `12345678901234.567`. (This relies on serde_json's
+/// `arbitrary_precision` feature, which this crate turns on.)
 ///
 /// ```
 /// use iamport::Amount;
@@ -18,6 +20,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
 /// assert_eq!(a.to_string(), "10.5");
 /// assert_eq!(serde_json::to_string(&Amount::from(1000)).unwrap(), "1000");
 /// assert!(Amount::from(1000) > a);
+/// let big: Amount = serde_json::from_str("12345678901234.567").unwrap();
+/// assert_eq!(serde_json::to_string(&big).unwrap(), "12345678901234.567");
 /// ```
 #[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Amount(Decimal);
@@ -116,11 +120,11 @@ impl Serialize for Amount {
         if let Some(i) = self.to_i64() {
             return serializer.serialize_i64(i);
         }
-        // A JSON number with a fraction. `f64`'s shortest round-trip form reproduces every amount
-        // of up to 15 significant digits exactly as written.
+        // A JSON number with a fraction, or an integer beyond `i64`, written as its exact
+        // digits (serde_json's `arbitrary_precision` keeps them as text).
         let text = self.0.normalize().to_string();
-        let float = f64::from_str(&text).map_err(serde::ser::Error::custom)?;
-        serializer.serialize_f64(float)
+        let number = serde_json::Number::from_str(&text).map_err(serde::ser::Error::custom)?;
+        number.serialize(serializer)
     }
 }
 
@@ -132,7 +136,7 @@ impl<'de> Deserialize<'de> for Amount {
 
 struct AmountVisitor;
 
-impl de::Visitor<'_> for AmountVisitor {
+impl<'de> de::Visitor<'de> for AmountVisitor {
     type Value = Amount;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -147,12 +151,26 @@ impl de::Visitor<'_> for AmountVisitor {
         Ok(Amount::from(v))
     }
 
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Amount, E> {
+        Amount::from_str(&v.to_string()).map_err(E::custom)
+    }
+
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Amount, E> {
+        Amount::from_str(&v.to_string()).map_err(E::custom)
+    }
+
+    /// A number serde_json kept as text (`arbitrary_precision`): its exact digits.
+    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Amount, A::Error> {
+        let number = serde_json::Number::deserialize(de::value::MapAccessDeserializer::new(map))?;
+        Amount::from_str(number.as_str()).map_err(de::Error::custom)
+    }
+
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Amount, E> {
         if !v.is_finite() {
             return Err(E::custom("amount is not a finite number"));
         }
-        // `Display` of an `f64` is its shortest round-trip decimal form: the digits the server
-        // wrote, for any amount of up to 15 significant digits.
+        // Only from deserializers other than serde_json's, which hands numbers with a fraction
+        // over as text. `Display` of an `f64` is its shortest round-trip decimal form.
         Amount::from_str(&v.to_string()).map_err(E::custom)
     }
 
@@ -191,13 +209,17 @@ impl UnixTime {
     }
 
     /// As a [`SystemTime`].
+    ///
+    /// A time the platform cannot represent (far outside ±292 billion years) is clamped to the
+    /// UNIX epoch rather than panicking.
     pub fn to_system_time(&self) -> SystemTime {
         let d = std::time::Duration::from_secs(self.0.unsigned_abs());
-        if self.0 >= 0 {
-            SystemTime::UNIX_EPOCH + d
+        let t = if self.0 >= 0 {
+            SystemTime::UNIX_EPOCH.checked_add(d)
         } else {
-            SystemTime::UNIX_EPOCH - d
-        }
+            SystemTime::UNIX_EPOCH.checked_sub(d)
+        };
+        t.unwrap_or(SystemTime::UNIX_EPOCH)
     }
 
     /// The current time, to the second.

@@ -188,7 +188,7 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("key", &self.key)
             .field("secret", &self.secret)
-            .field("base_url", &self.base_url)
+            .field("base_url", &redact_userinfo(&self.base_url))
             .field("tier", &self.tier)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
@@ -209,7 +209,9 @@ impl ClientBuilder {
     }
 
     /// Where to send requests; default `https://api.iamport.kr`. Must be `https`, except for
-    /// loopback hosts (`127.0.0.1`, `::1`, `localhost`) used in tests.
+    /// loopback hosts (`127.0.0.1`, `::1`, `localhost`) used in tests, and must not carry
+    /// user-info (`user:password@`): [`build`](Self::build) refuses it, and no `Debug` or error
+    /// shows it.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
         self
@@ -227,13 +229,17 @@ impl ClientBuilder {
         self
     }
 
-    /// How long one request may take in all; default 30 s. Ignored with [`Self::http_client`].
+    /// How long one request may take in all; default 30 s. Also bounds the wait for an access
+    /// token while another call's exchange is running ([`Error::TokenTimeout`]). The HTTP
+    /// part is ignored with [`Self::http_client`].
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
-    /// How long before its expiry a token is replaced; default 60 s.
+    /// How long before its expiry a token is replaced; default 60 s. The margin never takes
+    /// more than half of a token's remaining life: a token the server hands out with little
+    /// life left is still used while it is valid.
     pub fn token_refresh_margin(mut self, margin: Duration) -> Self {
         self.token_margin = margin;
         self
@@ -292,7 +298,9 @@ impl ClientBuilder {
         };
         let http = match self.http {
             Some(h) => h,
+            // No redirects: a 307/308 would send a cancel again, elsewhere.
             None => reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
                 .user_agent(USER_AGENT)
                 .connect_timeout(self.connect_timeout)
                 .timeout(self.timeout)
@@ -303,7 +311,7 @@ impl ClientBuilder {
                 })?,
         };
         let shared = Shared(Arc::new(SharedInner {
-            tokens: TokenCache::new(key, secret, self.token_margin),
+            tokens: TokenCache::new(key, secret, self.token_margin, self.timeout),
             tier,
             retry: self.retry,
             max_response_bytes: self.max_response_bytes,
@@ -316,14 +324,31 @@ impl ClientBuilder {
     }
 }
 
+/// `raw` with any user-info (`user:password@`) replaced by a marker, for `Debug` and errors.
+fn redact_userinfo(raw: &str) -> std::borrow::Cow<'_, str> {
+    let start = raw.find("://").map_or(0, |i| i + 3);
+    let rest = &raw[start..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{}[redacted]{}", &raw[..start], &rest[at..]).into(),
+        None => raw.into(),
+    }
+}
+
 fn check_base_url(raw: &str) -> Result<String> {
+    let shown = redact_userinfo(raw);
     let url = Url::parse(raw.trim()).map_err(|e| Error::Config {
-        reason: format!("base URL {raw:?} is not a URL"),
+        reason: format!("base URL {shown:?} is not a URL"),
         source: Some(Box::new(e)),
     })?;
+    if !url.username().is_empty() || url.password().is_some() || shown != raw {
+        return Err(Error::config(format!(
+            "base URL {shown:?} must not carry user-info (user or password)"
+        )));
+    }
     let host = url
         .host_str()
-        .ok_or_else(|| Error::config(format!("base URL {raw:?} has no host")))?;
+        .ok_or_else(|| Error::config(format!("base URL {shown:?} has no host")))?;
     let bare = host.trim_start_matches('[').trim_end_matches(']');
     let loopback = match bare.parse::<IpAddr>() {
         Ok(ip) => ip.is_loopback(),
@@ -338,9 +363,9 @@ fn check_base_url(raw: &str) -> Result<String> {
             )));
         }
     }
-    if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() {
+    if url.query().is_some() || url.fragment().is_some() {
         return Err(Error::config(
-            "base URL must not carry credentials, a query or a fragment",
+            "base URL must not carry a query or a fragment",
         ));
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())
@@ -399,16 +424,21 @@ impl ClientHooks<Shared> for generated::Client {
     ) -> reqwest::Result<reqwest::Response> {
         let shared = &self.inner.0;
         let token_call = info.operation_id == TOKEN_OPERATION;
-        let kind = Kind::of(&request, info.operation_id, token_call);
+        let kind = Kind::of(&request, token_call);
         let started = Instant::now();
-        // Our bodies are always buffered, so a copy for a second attempt always exists.
-        let template = request.try_clone();
+        let operation = info.operation_id;
+        if kind == Kind::Change {
+            let attempted = crate::reconcile::attempted(operation, &request);
+            with_call(|c| *c.attempted.borrow_mut() = Some(attempted));
+        }
+        // Our bodies are always buffered, so a copy for a second attempt always exists. The
+        // copy is replaced when a refresh changes the token, so every attempt carries the
+        // current one.
+        let mut template = request.try_clone();
         let mut request = request;
         let mut attempt = 1;
         let mut refreshed = token_call;
-        let operation = info.operation_id;
         loop {
-            let again = || template.as_ref().and_then(reqwest::Request::try_clone);
             tracing::debug!(
                 operation,
                 attempt,
@@ -416,9 +446,9 @@ impl ClientHooks<Shared> for generated::Client {
                 path = request.url().path(),
                 "sending"
             );
-            // What this attempt gave, whether the server may have acted on it without the
-            // client learning the result, and the wait before another attempt, if one is due.
-            let (result, unknown, wait) = match self.attempt(request).await {
+            // What this attempt gave, whether the server may have acted on it, and the wait
+            // before another attempt, if one is due.
+            let (result, arrived, wait) = match self.attempt(request).await {
                 Ok(response) => {
                     let status = response.status();
                     tracing::debug!(operation, status = status.as_u16(), "response");
@@ -427,13 +457,17 @@ impl ClientHooks<Shared> for generated::Client {
                         // The token was rejected: forget it, fetch another, try once more.
                         refreshed = true;
                         tracing::info!(operation, "access token rejected; fetching another");
-                        let Some(mut next) = again() else {
+                        with_call(|c| c.may_have_arrived.set(false));
+                        let Some(mut next) =
+                            template.as_ref().and_then(reqwest::Request::try_clone)
+                        else {
                             return Ok(response);
                         };
                         shared.tokens.invalidate(next.headers().get(AUTHORIZATION));
                         match self.token_header().await {
                             Ok(header) => {
                                 next.headers_mut().insert(AUTHORIZATION, header);
+                                template = next.try_clone();
                                 request = next;
                                 continue;
                             }
@@ -443,18 +477,18 @@ impl ClientHooks<Shared> for generated::Client {
                             }
                         }
                     }
-                    let unknown = retry::outcome_unknown_status(status);
                     let wait = if kind.retries_status(status) {
                         let after = retry::retry_after(response.headers());
                         shared.retry.delay(attempt, started, after)
                     } else {
                         None
                     };
-                    (Ok(response), unknown, wait)
+                    (Ok(response), !retry::surely_not_processed(status), wait)
                 }
                 Err(Failure::TooLarge { status }) => {
                     with_call(|c| {
                         c.status.set(Some(status));
+                        c.may_have_arrived.set(true);
                         *c.error.borrow_mut() = Some(Error::ResponseTooLarge {
                             status,
                             limit: shared.max_response_bytes,
@@ -473,12 +507,9 @@ impl ClientHooks<Shared> for generated::Client {
                     (Err(e), arrived, wait)
                 }
             };
-            let unknown = unknown && kind != Kind::Idempotent;
-            if unknown {
-                with_call(|c| c.outcome_unknown.set(Some(operation)));
-            }
+            with_call(|c| c.may_have_arrived.set(arrived));
             if let Some(wait) = wait
-                && let Some(next) = again()
+                && let Some(next) = template.as_ref().and_then(reqwest::Request::try_clone)
             {
                 match &result {
                     Ok(r) => tracing::warn!(
@@ -498,9 +529,6 @@ impl ClientHooks<Shared> for generated::Client {
                 attempt += 1;
                 request = next;
                 continue;
-            }
-            if unknown {
-                tracing::warn!(operation, "outcome unknown; not sent again");
             }
             return result;
         }

@@ -23,9 +23,11 @@ pub(crate) struct CallContext {
     pub(crate) status: Cell<Option<u16>>,
     /// A typed error raised inside a hook (token exchange failed, body too large).
     pub(crate) error: RefCell<Option<Error>>,
-    /// Set when a request that changes something may have been carried out without the
-    /// client learning the result: the operation's name.
-    pub(crate) outcome_unknown: Cell<Option<&'static str>>,
+    /// For a request that changes something: what it asked for.
+    pub(crate) attempted: RefCell<Option<crate::Attempted>>,
+    /// Whether the last attempt may have reached the server and been acted on (it was sent,
+    /// and not answered with 401 or 429).
+    pub(crate) may_have_arrived: Cell<bool>,
 }
 
 tokio::task_local! {
@@ -38,8 +40,21 @@ pub(crate) fn with_call(f: impl FnOnce(&CallContext)) {
 }
 
 const EXCERPT_CHARS: usize = 200;
+const MASK: &str = "[masked]";
 
-/// The start of a body, lossily decoded, for error messages.
+/// The start of a body, lossily decoded, for error messages, with personal data masked.
+///
+/// Error messages end up in logs, so a body is quoted only after masking:
+///
+/// - a token response is never quoted;
+/// - a body that starts like JSON (`{` or `[`), complete or cut short, is scanned token by
+///   token: the value of every personal key (see [`is_personal_key`]) is replaced by
+///   `[masked]`, whatever its type, at any depth, and so is every string that contains `@`;
+/// - any other body (an HTML error page, plain text) is quoted with every run of four or more
+///   digits turned into `#`s and every word containing `@` masked, which covers card,
+///   account, telephone and registration numbers and e-mail addresses;
+///
+/// and the result is cut to 200 characters.
 pub(crate) fn excerpt(body: &[u8], secret: bool) -> String {
     if secret {
         return "[token response withheld]".to_owned();
@@ -47,15 +62,222 @@ pub(crate) fn excerpt(body: &[u8], secret: bool) -> String {
     if body.is_empty() {
         return "[empty body]".to_owned();
     }
-    let text = String::from_utf8_lossy(&body[..body.len().min(EXCERPT_CHARS * 4)]);
-    let mut out: String = text.chars().take(EXCERPT_CHARS).collect();
-    if out.len() < text.len() || body.len() > EXCERPT_CHARS * 4 {
+    let text = String::from_utf8_lossy(body);
+    let masked = if text.trim_start().starts_with(['{', '[']) {
+        mask_json(&text)
+    } else {
+        mask_text(&text)
+    };
+    let mut out: String = masked.chars().take(EXCERPT_CHARS).collect();
+    if out.len() < masked.len() {
         out.push('…');
     }
     out
 }
 
+/// Keys whose values are personal data: buyers' and customers' details, card and account
+/// data, certification results and receipt identifiers.
+fn is_personal_key(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    if key.starts_with("buyer_") {
+        return true;
+    }
+    if let Some(rest) = key.strip_prefix("customer_") {
+        // The ids of a billing key are not personal; the customer's details are.
+        return !matches!(rest, "uid" | "uid_usage" | "id");
+    }
+    matches!(
+        key.as_str(),
+        "card_number"
+            | "card_no"
+            | "expiry"
+            | "birth"
+            | "birthday"
+            | "pwd_2digit"
+            | "cvc"
+            | "vbank_num"
+            | "vbank_holder"
+            | "refund_account"
+            | "refund_holder"
+            | "refund_tel"
+            | "identifier"
+            | "name"
+            | "phone"
+            | "tel"
+            | "email"
+            | "addr"
+            | "address"
+            | "postcode"
+            | "gender"
+            | "unique_key"
+            | "unique_in_site"
+            | "custom_data"
+    )
+}
+
+/// Masks a JSON text, complete or not, without parsing it into values: personal keys' values
+/// and strings containing `@` are replaced; everything else is copied.
+fn mask_json(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(EXCERPT_CHARS * 4));
+    let mut chars = text.char_indices().peekable();
+    // While the value of a personal key is an object or array: its depth, all of it skipped.
+    let mut masking_depth: Option<usize> = None;
+    let mut depth = 0usize;
+    // The last key seen, and whether the value that follows is to be masked.
+    let mut pending_key: Option<String> = None;
+    let mut mask_next = false;
+    while let Some((_, c)) = chars.next() {
+        // Enough for the excerpt, in any script.
+        if out.len() > EXCERPT_CHARS * 4 {
+            break;
+        }
+        match c {
+            '"' => {
+                let mut raw = String::new();
+                let mut escaped = false;
+                for (_, c) in chars.by_ref() {
+                    if escaped {
+                        escaped = false;
+                    } else if c == '\\' {
+                        escaped = true;
+                    } else if c == '"' {
+                        break;
+                    }
+                    raw.push(c);
+                }
+                // A string followed by ':' is a key.
+                let mut lookahead = chars.clone();
+                while lookahead.peek().is_some_and(|(_, c)| c.is_whitespace()) {
+                    lookahead.next();
+                }
+                let is_key = lookahead.peek().is_some_and(|(_, c)| *c == ':');
+                if masking_depth.is_some() {
+                    continue;
+                }
+                if is_key {
+                    pending_key = Some(raw.clone());
+                    out.push('"');
+                    out.push_str(&raw);
+                    out.push('"');
+                } else if mask_next || raw.contains('@') {
+                    mask_next = false;
+                    out.push('"');
+                    out.push_str(MASK);
+                    out.push('"');
+                } else {
+                    out.push('"');
+                    out.push_str(&raw);
+                    out.push('"');
+                }
+            }
+            ':' => {
+                if masking_depth.is_none() {
+                    out.push(':');
+                    mask_next = pending_key.take().is_some_and(|k| is_personal_key(&k));
+                }
+            }
+            '{' | '[' => {
+                depth += 1;
+                if masking_depth.is_some() {
+                    continue;
+                }
+                if mask_next {
+                    mask_next = false;
+                    masking_depth = Some(depth);
+                    out.push('"');
+                    out.push_str(MASK);
+                    out.push('"');
+                } else {
+                    out.push(c);
+                }
+            }
+            '}' | ']' => {
+                if masking_depth == Some(depth) {
+                    masking_depth = None;
+                } else if masking_depth.is_none() {
+                    out.push(c);
+                }
+                depth = depth.saturating_sub(1);
+            }
+            ',' => {
+                if masking_depth.is_none() {
+                    mask_next = false;
+                    out.push(',');
+                }
+            }
+            c if c.is_whitespace() => {
+                if masking_depth.is_none() {
+                    out.push(c);
+                }
+            }
+            c => {
+                // A bare value: a number, `true`, `false`, `null`, or garbage.
+                if masking_depth.is_some() {
+                    continue;
+                }
+                let mut word = String::from(c);
+                while let Some(&(_, n)) = chars.peek() {
+                    if matches!(n, ',' | '}' | ']' | '"' | ':') || n.is_whitespace() {
+                        break;
+                    }
+                    word.push(n);
+                    chars.next();
+                }
+                if (mask_next && word != "null") || word.contains('@') {
+                    out.push_str(MASK);
+                } else {
+                    out.push_str(&word);
+                }
+                mask_next = false;
+            }
+        }
+    }
+    out
+}
+
+/// Masks a text that is not JSON: runs of four or more digits become `#`s, words with `@`
+/// become `[masked]`.
+fn mask_text(text: &str) -> String {
+    let mut out = String::new();
+    for (i, word) in text.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        if word.contains('@') {
+            out.push_str(MASK);
+            continue;
+        }
+        let mut run = String::new();
+        for c in word.chars() {
+            if c.is_ascii_digit() {
+                run.push(c);
+                continue;
+            }
+            flush_digits(&mut out, &mut run);
+            out.push(c);
+        }
+        flush_digits(&mut out, &mut run);
+        if out.len() > EXCERPT_CHARS * 4 {
+            break;
+        }
+    }
+    out
+}
+
+fn flush_digits(out: &mut String, run: &mut String) {
+    if run.len() >= 4 {
+        out.extend(std::iter::repeat_n('#', run.len()));
+    } else {
+        out.push_str(run);
+    }
+    run.clear();
+}
+
 /// Turns an envelope that arrived with an error status or a non-zero code into an error.
+///
+/// For the token exchange, only a refusal of the credentials is [`Error::Auth`]: a 401, or a
+/// non-zero code with a status that is neither 429 nor 5xx. An outage or a rate limit of the
+/// token endpoint is an [`Error::Api`] with its status, which is retryable.
 pub(crate) fn refusal(status: u16, code: i64, message: Option<String>, token_call: bool) -> Error {
     match status {
         404 => Error::NotFound { code, message },
@@ -64,7 +286,7 @@ pub(crate) fn refusal(status: u16, code: i64, message: Option<String>, token_cal
             code: Some(code),
             message,
         },
-        _ if token_call && code != 0 => Error::Auth {
+        _ if token_call && code != 0 && status != 429 && status < 500 => Error::Auth {
             status,
             code: Some(code),
             message,
@@ -103,20 +325,42 @@ where
         let outcome = call.await;
         let hook_error = CALL.with(|c| c.error.borrow_mut().take());
         let status = CALL.with(|c| c.status.get());
-        let unknown = CALL.with(|c| c.outcome_unknown.get());
         let result = match (hook_error, outcome) {
             (Some(hook_error), _) => Err(hook_error),
             (None, outcome) => unwrap(outcome, status, secret_body).await,
         };
-        match (unknown, result) {
-            (Some(operation), Err(e)) => Err(Error::OutcomeUnknown {
-                operation,
-                source: Box::new(e),
-            }),
+        let attempted = CALL.with(|c| c.attempted.borrow_mut().take());
+        let arrived = CALL.with(|c| c.may_have_arrived.get());
+        match (attempted, result) {
+            // A change that may have reached the server, answered with neither a clear success
+            // nor a clear refusal.
+            (Some(attempted), Err(e)) if arrived && !is_clear_refusal(&e) => {
+                tracing::warn!(
+                    operation = attempted.operation,
+                    "outcome unknown; not sent again"
+                );
+                Err(Error::OutcomeUnknown {
+                    attempted: Box::new(attempted),
+                    source: Box::new(e),
+                })
+            }
             (_, result) => result,
         }
     })
     .await
+}
+
+/// Whether an error says the server refused a request without acting on it: an envelope with
+/// a non-zero code (or a 4xx envelope) below 500 or with 501 (not implemented: the server
+/// does not do this at all), a 401 or a 429, whatever its body. Any other 5xx may come from a
+/// failure after the change was made.
+fn is_clear_refusal(e: &Error) -> bool {
+    match e {
+        Error::Api { status, .. } => *status < 500 || *status == 501,
+        Error::NotFound { .. } | Error::Auth { .. } => true,
+        Error::Http { status, .. } => matches!(status, 401 | 429),
+        _ => false,
+    }
 }
 
 async fn unwrap<T: Envelope>(
@@ -151,11 +395,17 @@ async fn convert(e: GenError<types::ErrorEnvelope>, status: Option<u16>, secret:
             let env = value.into_inner();
             refusal(status, env.code, env.message, secret)
         }
-        GenError::InvalidResponsePayload(body, source) => Error::Decode {
-            status,
-            excerpt: excerpt(&body, secret),
-            source,
-        },
+        GenError::InvalidResponsePayload(body, source) => {
+            // A refusal whose `response` is not the promised shape is still a refusal.
+            match serde_json::from_slice::<types::ErrorEnvelope>(&body) {
+                Ok(env) if env.code != 0 => refusal(status, env.code, env.message, secret),
+                _ => Error::Decode {
+                    status,
+                    excerpt: excerpt(&body, secret),
+                    source,
+                },
+            }
+        }
         GenError::UnexpectedResponse(response) => {
             let status = response.status().as_u16();
             match response.bytes().await {

@@ -61,20 +61,40 @@ pub enum Error {
         source: serde_json::Error,
     },
 
-    /// A request that changes something (a cancel, a registration, a receipt) may or may not
-    /// have been carried out: it was sent, and then the connection failed, the request timed
-    /// out, or a gateway answered in the server's place. It was not sent again. Query the
-    /// payment (or receipt) before deciding to retry; a cancel with a `checksum` is retried
-    /// safely instead.
+    /// A request that changes something (a cancel, a registration, a receipt, a prepare) may or
+    /// may not have been carried out: it was sent, and the answer was neither a clear success
+    /// nor a clear refusal. The connection failed or timed out after sending, a gateway answered
+    /// in the server's place (502/503/504), the server failed (5xx), or a `code 0` answer had a
+    /// payload that was missing, too large or undecodable.
+    ///
+    /// The request was **not** sent again, and it must not be sent again blindly: look the
+    /// payment up first. [`Error::attempted`] says what was asked for; for a cancel,
+    /// [`Client::cancellation_outcome`](crate::Client::cancellation_outcome) does the lookup.
+    /// Never [`is_retryable`](Error::is_retryable).
     #[error(
-        "outcome unknown: {operation} may or may not have been carried out; query the payment before retrying"
+        "outcome unknown: {} may or may not have been carried out; query the payment before retrying",
+        attempted.operation
     )]
     OutcomeUnknown {
-        /// The operation, e.g. `cancel_payment`.
-        operation: &'static str,
+        /// What the request asked for, as far as it named it.
+        attempted: Box<Attempted>,
         /// What happened to the request.
         #[source]
         source: Box<Error>,
+    },
+
+    /// An error several calls share: the failure of the token exchange they all waited for.
+    /// Its `Display`, source and predicates are those of the shared error.
+    #[error(transparent)]
+    Shared(std::sync::Arc<Error>),
+
+    /// No access token could be had within the request timeout
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)) while another call's token
+    /// exchange was still running. Nothing was sent.
+    #[error("timed out after {waited:?} waiting for an access token")]
+    TokenTimeout {
+        /// How long the call waited.
+        waited: std::time::Duration,
     },
 
     /// The response body was larger than the client accepts
@@ -118,23 +138,94 @@ pub enum Error {
     },
 }
 
+/// What a request that changes something asked for, as far as the request named it: enough to
+/// look the payment up and learn whether the change was carried out. Carried by
+/// [`Error::OutcomeUnknown`].
+///
+/// ```
+/// # fn f(err: iamport::Error) {
+/// if let Some(attempted) = err.attempted() {
+///     println!("{} of {:?} on {:?}", attempted.operation, attempted.amount, attempted.imp_uid);
+/// }
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Attempted {
+    /// The operation, e.g. `cancel_payment`.
+    pub operation: &'static str,
+    /// The payment's i'mport id, when the request named it.
+    pub imp_uid: Option<String>,
+    /// The merchant's order id, when the request named it.
+    pub merchant_uid: Option<String>,
+    /// The amount the request carried (for a cancel, how much to cancel; `None` means all
+    /// that was left).
+    pub amount: Option<crate::Amount>,
+    /// When the call started, by the local clock: the change, if carried out, was recorded
+    /// after this.
+    pub started_at: crate::UnixTime,
+}
+
+impl Attempted {
+    /// A cancel of `amount` (`None`: all that is left) of the payment with this i'mport id,
+    /// started at `started_at`; for reconciling a cancel whose error was not kept.
+    pub fn cancel_by_imp_uid(
+        imp_uid: impl Into<String>,
+        amount: Option<crate::Amount>,
+        started_at: crate::UnixTime,
+    ) -> Self {
+        Attempted {
+            operation: "cancel_payment",
+            imp_uid: Some(imp_uid.into()),
+            merchant_uid: None,
+            amount,
+            started_at,
+        }
+    }
+
+    /// A cancel of `amount` (`None`: all that is left) of the payment with this order id,
+    /// started at `started_at`.
+    pub fn cancel_by_merchant_uid(
+        merchant_uid: impl Into<String>,
+        amount: Option<crate::Amount>,
+        started_at: crate::UnixTime,
+    ) -> Self {
+        Attempted {
+            operation: "cancel_payment",
+            imp_uid: None,
+            merchant_uid: Some(merchant_uid.into()),
+            amount,
+            started_at,
+        }
+    }
+}
+
 /// `Result` with [`enum@Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     /// Whether the API said the thing asked for does not exist.
     pub fn is_not_found(&self) -> bool {
-        matches!(self, Error::NotFound { .. })
+        match self {
+            Error::Shared(e) => e.is_not_found(),
+            e => matches!(e, Error::NotFound { .. }),
+        }
     }
 
     /// Whether authentication failed.
     pub fn is_auth(&self) -> bool {
-        matches!(self, Error::Auth { .. })
+        match self {
+            Error::Shared(e) => e.is_auth(),
+            e => matches!(e, Error::Auth { .. }),
+        }
     }
 
     /// Whether the same request may succeed later: transport failures, 429 and 5xx (except 501).
+    /// Never true for [`Error::OutcomeUnknown`]: that request may have been carried out.
     pub fn is_retryable(&self) -> bool {
         match self {
+            Error::Shared(e) => e.is_retryable(),
+            Error::TokenTimeout { .. } => true,
             Error::Transport(e) => !e.is_builder() && !e.is_redirect(),
             Error::Http { status, .. }
             | Error::Decode { status, .. }
@@ -148,6 +239,8 @@ impl Error {
         match self {
             Error::Transport(e) => e.is_timeout(),
             Error::OutcomeUnknown { source, .. } => source.is_timeout(),
+            Error::Shared(e) => e.is_timeout(),
+            Error::TokenTimeout { .. } => true,
             _ => false,
         }
     }
@@ -156,6 +249,15 @@ impl Error {
     /// [`Error::OutcomeUnknown`]): query before retrying.
     pub fn is_outcome_unknown(&self) -> bool {
         matches!(self, Error::OutcomeUnknown { .. })
+    }
+
+    /// What a request whose outcome is unknown asked for: the operation and, where the request
+    /// named them, the payment's ids and the amount. `None` for other errors.
+    pub fn attempted(&self) -> Option<&Attempted> {
+        match self {
+            Error::OutcomeUnknown { attempted, .. } => Some(attempted),
+            _ => None,
+        }
     }
 
     /// The HTTP status, when a response arrived.
@@ -168,6 +270,7 @@ impl Error {
             | Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::NotFound { .. } => Some(404),
             Error::OutcomeUnknown { source, .. } => source.status(),
+            Error::Shared(e) => e.status(),
             Error::Transport(e) => e.status().map(|s| s.as_u16()),
             _ => None,
         }
@@ -178,6 +281,7 @@ impl Error {
         match self {
             Error::Api { code, .. } | Error::NotFound { code, .. } => Some(*code),
             Error::Auth { code, .. } => *code,
+            Error::Shared(e) => e.api_code(),
             _ => None,
         }
     }
@@ -188,6 +292,7 @@ impl Error {
             Error::Api { message, .. }
             | Error::NotFound { message, .. }
             | Error::Auth { message, .. } => message.as_deref(),
+            Error::Shared(e) => e.api_message(),
             _ => None,
         }
     }
@@ -211,6 +316,47 @@ impl Error {
         Error::Config {
             reason: reason.into(),
             source: None,
+        }
+    }
+
+    /// This error for one of several callers that share it: variants made of plain values are
+    /// copied, the others (which hold a transport or decoder error) are wrapped in
+    /// [`Error::Shared`].
+    pub(crate) fn share(shared: &std::sync::Arc<Error>) -> Self {
+        match &**shared {
+            Error::Api {
+                status,
+                code,
+                message,
+            } => Error::Api {
+                status: *status,
+                code: *code,
+                message: message.clone(),
+            },
+            Error::NotFound { code, message } => Error::NotFound {
+                code: *code,
+                message: message.clone(),
+            },
+            Error::Auth {
+                status,
+                code,
+                message,
+            } => Error::Auth {
+                status: *status,
+                code: *code,
+                message: message.clone(),
+            },
+            Error::Http { status, excerpt } => Error::Http {
+                status: *status,
+                excerpt: excerpt.clone(),
+            },
+            Error::ResponseTooLarge { status, limit } => Error::ResponseTooLarge {
+                status: *status,
+                limit: *limit,
+            },
+            Error::TokenTimeout { waited } => Error::TokenTimeout { waited: *waited },
+            Error::Shared(inner) => Error::Shared(inner.clone()),
+            _ => Error::Shared(shared.clone()),
         }
     }
 }

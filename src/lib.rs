@@ -24,6 +24,7 @@ pub mod types;
 // The facade: one method on `Client` per operation, by API group.
 mod api;
 
+pub mod reconcile;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
@@ -41,7 +42,7 @@ pub use enums::{
     CancelRequester, Channel, Currency, ExternalPayMethod, IdentifierType, PayMethod,
     PaymentStatus, PaymentStatusFilter, ProductType, ReceiptType, Sorting,
 };
-pub use error::{Error, Result};
+pub use error::{Attempted, Error, Result};
 pub use retry::RetryPolicy;
 pub use rust_decimal::Decimal;
 pub use types::{

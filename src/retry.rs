@@ -1,15 +1,16 @@
 //! When a request is sent again, and how long to wait first.
 //!
-//! - Lookups (`GET`) and the token exchange are retried after connection failures, timeouts,
-//!   dropped connections, 429 and 502/503/504.
-//! - Every request is retried after a failure to connect (nothing was sent) and after 429
-//!   (the server did not process it).
-//! - A cancel whose outcome is unknown (sent, then a timeout, a dropped connection or a
-//!   gateway error) is retried only when it carries `checksum`: a second cancel whose checksum
-//!   no longer matches the cancellable balance is refused by the server. Other requests that
-//!   change something are never sent again once they may have arrived; the caller gets
-//!   [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown).
-
+//! - Lookups (`GET`) are retried after connection failures, timeouts, dropped connections,
+//!   429 and 502/503/504.
+//! - The token exchange is retried after the same failures and after any 5xx but 501: asking
+//!   for a token again changes nothing.
+//! - A request that changes something (every other operation: cancel, prepare, receipts, and
+//!   any charge, schedule or registration) is sent again only when it surely did not arrive:
+//!   the connection was refused (nothing was sent), or the server answered 429 (it did not
+//!   process the request). Once it may have reached the server it is never sent again, with or
+//!   without a `checksum`: a second cancel sent while the first is still being carried out sees
+//!   the old balance, passes the checksum and refunds again. Such a request ends in a clear
+//!   success, a clear refusal, or [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown).
 use std::{
     hash::{BuildHasher, Hasher, RandomState},
     time::{Duration, Instant},
@@ -18,6 +19,15 @@ use std::{
 use reqwest::{Method, StatusCode, header::RETRY_AFTER};
 
 /// How many times, and how patiently, a request is retried.
+///
+/// Which failures are retried depends on the request, whatever the policy:
+///
+/// - lookups: connection failures, timeouts, resets, 429 and 502/503/504;
+/// - the token exchange: the same, and 500;
+/// - changes (cancel, prepare, receipts, and every other non-`GET` operation): only what surely
+///   did not arrive, a refused connection or a 429. A change that may have reached the server
+///   is never sent again, with or without a `checksum`; an answer that is neither a clear
+///   success nor a clear refusal is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown).
 ///
 /// Waits grow exponentially from `initial_backoff` up to `max_backoff`, each a random time up
 /// to that bound ("full jitter"); a `Retry-After` in seconds is honoured instead. No retry
@@ -83,7 +93,9 @@ impl RetryPolicy {
         self
     }
 
-    /// The wait before attempt `attempt + 1`, or `None` when no retry is due.
+    /// The wait before attempt `attempt + 1`, or `None` when no retry is due. A `Retry-After`
+    /// that would end past the budget (`max_elapsed`) means no retry; no value the server
+    /// sends can overflow the arithmetic.
     pub(crate) fn delay(
         &self,
         attempt: u32,
@@ -96,11 +108,12 @@ impl RetryPolicy {
         let wait = retry_after.unwrap_or_else(|| {
             let bound = self
                 .initial_backoff
-                .saturating_mul(1u32 << (attempt - 1).min(16))
+                .saturating_mul(1u32 << attempt.saturating_sub(1).min(16))
                 .min(self.max_backoff);
             jitter(bound)
         });
-        (started.elapsed() + wait <= self.max_elapsed).then_some(wait)
+        let done = started.elapsed().checked_add(wait)?;
+        (done <= self.max_elapsed).then_some(wait)
     }
 }
 
@@ -118,37 +131,31 @@ fn jitter(bound: Duration) -> Duration {
 /// What may be done again with a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
-    /// A lookup or the token exchange: repeat freely.
-    Idempotent,
-    /// A cancel carrying `checksum`: the server refuses a duplicate.
-    GuardedCancel,
-    /// Anything else that changes state: repeat only what surely did not arrive.
-    Unsafe,
+    /// A lookup: repeat after any failure that may pass.
+    Lookup,
+    /// The token exchange: repeat after any failure that may pass, 500 included.
+    Token,
+    /// Anything that changes something: repeat only what surely did not arrive.
+    Change,
 }
 
 impl Kind {
-    pub(crate) fn of(request: &reqwest::Request, operation: &str, token: bool) -> Kind {
-        if token || request.method() == Method::GET {
-            return Kind::Idempotent;
+    pub(crate) fn of(request: &reqwest::Request, token: bool) -> Kind {
+        if token {
+            Kind::Token
+        } else if request.method() == Method::GET {
+            Kind::Lookup
+        } else {
+            Kind::Change
         }
-        if operation == "cancel_payment" {
-            let guarded = request
-                .body()
-                .and_then(reqwest::Body::as_bytes)
-                .and_then(|b| serde_json::from_slice::<serde_json::Value>(b).ok())
-                .is_some_and(|v| v.get("checksum").is_some_and(|c| !c.is_null()));
-            if guarded {
-                return Kind::GuardedCancel;
-            }
-        }
-        Kind::Unsafe
     }
 
     /// Whether a response with this status may be answered by sending again.
     pub(crate) fn retries_status(self, status: StatusCode) -> bool {
-        match status.as_u16() {
-            429 => true,
-            502..=504 => self != Kind::Unsafe,
+        match (self, status.as_u16()) {
+            (_, 429) => true,
+            (Kind::Lookup, 502..=504) => true,
+            (Kind::Token, 500 | 502..=504) => true,
             _ => false,
         }
     }
@@ -156,19 +163,21 @@ impl Kind {
     /// Whether a transport failure may be answered by sending again. `arrived` is whether the
     /// request may have reached the server.
     pub(crate) fn retries_failure(self, arrived: bool) -> bool {
-        !arrived || self != Kind::Unsafe
+        !arrived || self != Kind::Change
     }
 }
 
-/// Whether the server may have acted on a request that got this status: a gateway error says
-/// nothing about what happened behind it.
-pub(crate) fn outcome_unknown_status(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 502..=504)
+/// Whether an answer with this status says the server did not act on the request: a refusal
+/// of the token (401, answered by a refresh) or of the rate (429).
+pub(crate) fn surely_not_processed(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 401 | 429)
 }
 
 /// `Retry-After` in seconds.
 pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?;
+    // Any number of seconds is accepted here; `RetryPolicy::delay` refuses a wait past the
+    // budget.
     value.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
@@ -197,5 +206,43 @@ mod tests {
         assert_eq!(policy.delay(1, now, later), later);
         let short = policy.max_elapsed(Duration::from_secs(1));
         assert_eq!(short.delay(1, now, later), None);
+    }
+
+    #[test]
+    fn a_huge_retry_after_after_a_first_wait_is_refused_without_overflow() {
+        let policy = RetryPolicy::default().max_attempts(5);
+        let Some(started) = Instant::now().checked_sub(Duration::from_millis(1500)) else {
+            return;
+        };
+        let huge = Some(Duration::from_secs(u64::MAX));
+        assert_eq!(policy.delay(2, started, huge), None);
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(RETRY_AFTER, "18446744073709551615".parse().unwrap());
+        assert_eq!(retry_after(&headers), huge);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn no_header_value_or_attempt_number_panics(
+            value in proptest::prelude::any::<String>(),
+            number in proptest::prelude::any::<u64>(),
+            attempt in proptest::prelude::any::<u32>(),
+            elapsed_ms in 0u64..100_000,
+        ) {
+            let policy = RetryPolicy::default().max_attempts(u32::MAX);
+            let started = Instant::now()
+                .checked_sub(Duration::from_millis(elapsed_ms))
+                .unwrap_or_else(Instant::now);
+            for v in [value, number.to_string(), format!(" {number} ")] {
+                let mut headers = reqwest::header::HeaderMap::new();
+                if let Ok(v) = reqwest::header::HeaderValue::try_from(v) {
+                    headers.insert(RETRY_AFTER, v);
+                }
+                let after = retry_after(&headers);
+                if let Some(wait) = policy.delay(attempt, started, after) {
+                    proptest::prop_assert!(wait <= Duration::from_secs(30));
+                }
+            }
+        }
     }
 }

@@ -2,9 +2,13 @@
 //! after a 401.
 
 mod common;
+mod scripted;
+
+use std::time::{Duration, Instant};
 
 use common::*;
 use httpmock::MockServer;
+use scripted::{Act, Scripted, respond, token};
 use serde_json::json;
 
 fn token_body(token: &str, now: i64, expired_at: i64) -> Vec<u8> {
@@ -83,10 +87,237 @@ async fn a_token_without_remaining_life_is_refreshed_before_use() {
     token_is_replaced_before_second_call(0).await;
 }
 
+/// Finding 5: the server hands the same token back until its last minute; a token with less
+/// life than the margin is used while it is valid (the margin takes at most half its life).
 #[tokio::test]
-async fn a_token_inside_the_refresh_margin_is_replaced_on_next_use() {
-    // 30 s left, less than the 60 s margin.
-    token_is_replaced_before_second_call(30).await;
+async fn a_token_with_less_life_than_the_margin_is_used_while_valid() {
+    // 30 s left, less than the 60 s margin: used for 15 s.
+    let server = MockServer::start_async().await;
+    let token = token_with(&server, TOKEN, 30);
+    let api = payment_with(&server, TOKEN, 200);
+    let client = client(&server);
+    for _ in 0..5 {
+        client.payment("imp_448280090638").await.unwrap();
+    }
+    token.assert_calls(1);
+    api.assert_calls(5);
+}
+
+const ID: &str = "imp_448280090638";
+
+fn payment_body() -> Vec<u8> {
+    serde_json::to_vec(&recording("get_payment.card_paid").response.body).unwrap()
+}
+
+fn scripted_client(base: &str, retry: iamport::RetryPolicy) -> iamport::Client {
+    iamport::Client::builder()
+        .credentials(KEY, SECRET)
+        .base_url(base)
+        .timeout(Duration::from_secs(2))
+        .retry(retry)
+        .build()
+        .unwrap()
+}
+
+fn fast_retries() -> iamport::RetryPolicy {
+    iamport::RetryPolicy::default()
+        .max_attempts(3)
+        .initial_backoff(Duration::from_millis(10))
+        .max_backoff(Duration::from_millis(20))
+}
+
+/// Finding 3: after a 401 and a refresh, a 503 makes the call try again, and that attempt
+/// carries the new token, not the rejected one.
+#[tokio::test]
+async fn after_a_401_refresh_every_later_attempt_carries_the_new_token() {
+    let ok = payment_body();
+    let server = Scripted::start(move |seen, n| {
+        let auth = seen.authorization.clone().unwrap_or_default();
+        match seen.path.as_str() {
+            "/users/getToken" if n == 0 => token("token-one", 0, 1800),
+            "/users/getToken" => token("token-two", 0, 1800),
+            _ if auth.contains("token-one") => {
+                respond(401, r#"{"code":-1,"message":"expired","response":null}"#)
+            }
+            // The first request with the new token meets a gateway error.
+            _ if n == 1 => respond(503, "<html>Service Unavailable</html>"),
+            _ => respond(200, ok.clone()),
+        }
+    })
+    .await;
+    let p = scripted_client(&server.base, fast_retries())
+        .payment(ID)
+        .await
+        .unwrap();
+    assert_eq!(p.imp_uid, ID);
+    let auths: Vec<_> = server
+        .seen()
+        .into_iter()
+        .filter(|s| s.path != "/users/getToken")
+        .map(|s| s.authorization.unwrap_or_default())
+        .collect();
+    assert_eq!(
+        auths,
+        ["Bearer token-one", "Bearer token-two", "Bearer token-two"]
+    );
+    assert_eq!(server.hits("/users/getToken"), 2);
+}
+
+/// Finding 4: eight calls wait for one slow, failing exchange: one exchange, eight errors,
+/// and no caller waits for a second one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_failed_token_exchange_is_shared_by_its_waiters() {
+    let server = Scripted::start(|seen, _| match seen.path.as_str() {
+        "/users/getToken" => Act::Respond {
+            status: 500,
+            headers: String::new(),
+            body: br#"{"code":-1,"message":"internal error","response":null}"#.to_vec(),
+            delay: Duration::from_millis(300),
+        },
+        _ => respond(200, "{}"),
+    })
+    .await;
+    let client = scripted_client(&server.base, iamport::RetryPolicy::none());
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let c = client.clone();
+            tokio::spawn(async move { c.payment(ID).await })
+        })
+        .collect();
+    for t in tasks {
+        let err = t.await.unwrap().unwrap_err();
+        assert_eq!(err.status(), Some(500), "{err:?}");
+        assert!(!err.is_auth(), "{err:?}");
+    }
+    assert!(
+        started.elapsed() < Duration::from_millis(1000),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(server.hits("/users/getToken"), 1);
+    assert_eq!(server.api_hits(), 0);
+}
+
+/// Finding 4: the wait for a token is bounded by the request timeout, even with an HTTP client
+/// that has no timeout of its own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_wait_for_a_token_is_bounded_by_the_request_timeout() {
+    let server = Scripted::start(|_, _| Act::Hang).await;
+    let client = iamport::Client::builder()
+        .credentials(KEY, SECRET)
+        .base_url(&server.base)
+        .http_client(reqwest::Client::new())
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..4)
+        .map(|_| {
+            let c = client.clone();
+            tokio::spawn(async move { c.payment(ID).await })
+        })
+        .collect();
+    for t in tasks {
+        let err = t.await.unwrap().unwrap_err();
+        assert!(err.is_timeout(), "{err:?}");
+        assert!(err.is_retryable(), "{err:?}");
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(server.hits("/users/getToken"), 1);
+}
+
+/// Finding 6: an outage or a rate limit of the token endpoint is not a refusal of the
+/// credentials; it is retried and reported with its status.
+#[tokio::test]
+async fn an_outage_of_the_token_endpoint_is_retried_and_not_an_auth_error() {
+    let envelope_500 = br#"{"code":-1,"message":"internal error","response":null}"#.to_vec();
+    for (status, body) in [
+        (500, envelope_500.clone()),
+        (503, b"<html>Service Unavailable</html>".to_vec()),
+        (503, envelope_500.clone()),
+        (
+            429,
+            br#"{"code":-1,"message":"too many","response":null}"#.to_vec(),
+        ),
+    ] {
+        // Always failing: retried, then reported as what it is.
+        let failing = body.clone();
+        let server = Scripted::start(move |_, _| respond(status, failing.clone())).await;
+        let err = scripted_client(&server.base, fast_retries())
+            .authenticate()
+            .await
+            .unwrap_err();
+        assert!(!err.is_auth(), "{status}: {err:?}");
+        assert!(err.is_retryable(), "{status}: {err:?}");
+        assert_eq!(err.status(), Some(status), "{err:?}");
+        assert_eq!(server.hits("/users/getToken"), 3, "{status}");
+
+        // Failing once: the retry gets the token and the call goes through.
+        let ok = payment_body();
+        let server = Scripted::start(move |seen, n| match seen.path.as_str() {
+            "/users/getToken" if n == 0 => respond(status, body.clone()),
+            "/users/getToken" => token(TOKEN, 0, 1800),
+            _ => respond(200, ok.clone()),
+        })
+        .await;
+        let p = scripted_client(&server.base, fast_retries())
+            .payment(ID)
+            .await
+            .unwrap();
+        assert_eq!(p.imp_uid, ID);
+        assert_eq!(server.hits("/users/getToken"), 2, "{status}");
+    }
+
+    // A refusal of the credentials stays `Auth`: 401, or a non-zero code.
+    for (status, body) in [
+        (
+            401,
+            r#"{"code":-1,"message":"unauthorized","response":null}"#,
+        ),
+        (200, r#"{"code":1,"message":"bad key","response":null}"#),
+        (
+            400,
+            r#"{"code":-1,"message":"imp_key, imp_secret missing","response":null}"#,
+        ),
+    ] {
+        let server = Scripted::start(move |_, _| respond(status, body)).await;
+        let err = scripted_client(&server.base, fast_retries())
+            .authenticate()
+            .await
+            .unwrap_err();
+        assert!(err.is_auth(), "{status}: {err:?}");
+        assert!(!err.is_retryable(), "{status}: {err:?}");
+        assert_eq!(server.hits("/users/getToken"), 1, "{status}");
+    }
+}
+
+/// Finding 7: lifetimes the server chooses cannot make the client panic.
+#[tokio::test]
+async fn absurd_token_lifetimes_do_not_panic() {
+    for (now, expired_at) in [
+        (0, i64::MAX),
+        (i64::MIN, i64::MAX),
+        (i64::MAX, i64::MIN),
+        (5, 4),
+    ] {
+        let ok = payment_body();
+        let server = Scripted::start(move |seen, _| match seen.path.as_str() {
+            "/users/getToken" => token(TOKEN, now, expired_at),
+            _ => respond(200, ok.clone()),
+        })
+        .await;
+        let client = scripted_client(&server.base, fast_retries());
+        client.payment(ID).await.unwrap();
+        client.payment(ID).await.unwrap();
+        let exchanges = server.hits("/users/getToken");
+        let expected = if expired_at > now { 1 } else { 2 };
+        assert_eq!(exchanges, expected, "now {now}, expired_at {expired_at}");
+    }
 }
 
 #[tokio::test]

@@ -347,33 +347,64 @@ async fn a_cancel_whose_answer_is_lost_is_not_sent_again_without_checksum() {
     assert_eq!(hits.load(Ordering::SeqCst), 1, "sent once");
 }
 
+/// Finding 1: a checksum guards against a stale balance, not a concurrent one, so a cancel
+/// that carries it is not sent again either once it may have arrived.
 #[tokio::test]
-async fn a_cancel_with_checksum_is_retried_after_a_lost_answer() {
-    let (base, hits) = fault_server(vec![Act::ResetMidBody, ok()]).await;
-    let p = client(&base, fast_retries())
-        .cancel_payment()
-        .imp_uid(ID)
-        .amount(1000)
-        .checksum(32000)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(p.imp_uid, ID);
-    assert_eq!(hits.load(Ordering::SeqCst), 2);
+async fn a_cancel_with_checksum_is_not_sent_again_after_a_lost_answer() {
+    for act in [
+        Act::ResetMidBody,
+        Act::Hang,
+        Act::Respond(504, "", b"<html>Gateway Timeout</html>".to_vec()),
+    ] {
+        let (base, hits) = fault_server(vec![act, ok()]).await;
+        let err = client(&base, fast_retries())
+            .cancel_payment()
+            .imp_uid(ID)
+            .amount(1000)
+            .checksum(32000)
+            .send()
+            .await
+            .unwrap_err();
+        assert!(err.is_outcome_unknown(), "{err:?}");
+        assert!(!err.is_retryable());
+        assert_eq!(hits.load(Ordering::SeqCst), 1, "sent once");
+    }
+}
 
-    // If the retry is refused (the first cancel went through and changed the balance), the
-    // caller still learns that the outcome is unknown, not a plain refusal.
-    let refused = br#"{"code":1,"message":"checksum mismatch","response":null}"#.to_vec();
-    let (base, hits) = fault_server(vec![Act::ResetMidBody, Act::Respond(200, "", refused)]).await;
+/// Finding 2: a plain 500 to a change may mean the change was made.
+#[tokio::test]
+async fn a_cancel_answered_with_a_plain_500_has_an_unknown_outcome() {
+    let (base, hits) = fault_server(vec![Act::Respond(
+        500,
+        "",
+        b"<html>Internal Server Error</html>".to_vec(),
+    )])
+    .await;
     let err = client(&base, fast_retries())
         .cancel_payment()
         .imp_uid(ID)
         .amount(1000)
-        .checksum(32000)
         .send()
         .await
         .unwrap_err();
     assert!(err.is_outcome_unknown(), "{err:?}");
+    assert!(!err.is_retryable());
+    assert_eq!(err.status(), Some(500));
+    assert_eq!(hits.load(Ordering::SeqCst), 1);
+}
+
+/// Finding 7: a `Retry-After` of u64::MAX seconds after a first wait is not waited for, and
+/// does not overflow.
+#[tokio::test]
+async fn a_huge_retry_after_after_a_first_wait_does_not_panic() {
+    let busy = || br#"{"code":-1,"message":"too many requests","response":null}"#.to_vec();
+    let (base, hits) = fault_server(vec![
+        Act::Respond(429, "retry-after: 1\r\n", busy()),
+        Act::Respond(429, "retry-after: 18446744073709551615\r\n", busy()),
+    ])
+    .await;
+    let err = client(&base, fast_retries()).payment(ID).await.unwrap_err();
+    assert_eq!(err.status(), Some(429), "{err:?}");
     assert_eq!(hits.load(Ordering::SeqCst), 2);
 }
 

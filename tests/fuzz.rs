@@ -1,6 +1,6 @@
-//! Property test of the response path: arbitrary status codes, headers and bytes, answered in
-//! memory to every operation's request, never make the client panic, and no error shows the
-//! access token.
+//! Property test of the response path: arbitrary status codes, headers (`Retry-After` values
+//! up to u64::MAX included) and bytes, answered in memory to every operation's request, and
+//! arbitrary token lifetimes, never make the client panic, and no error shows the access token.
 //!
 //! CI runs a short pass (`FUZZ_CASES`, default 5000). A long run:
 //!
@@ -116,6 +116,9 @@ fn headers() -> impl Strategy<Value = Vec<(String, String)>> {
         Just("0".to_owned()),
         Just("1".to_owned()),
         Just("gzip".to_owned()),
+        Just("18446744073709551615".to_owned()),
+        Just("-1".to_owned()),
+        any::<u64>().prop_map(|n| n.to_string()),
         "[ -~]{0,24}",
     ];
     proptest::collection::vec((name, value), 0..4)
@@ -163,4 +166,46 @@ fn arbitrary_responses_never_panic_or_leak_the_token() {
         started.elapsed()
     );
     assert!(ok > 0 && err > 0, "the cases reach both outcomes");
+}
+
+fn extreme_i64() -> impl Strategy<Value = i64> {
+    prop_oneof![
+        Just(i64::MIN),
+        Just(i64::MAX),
+        Just(0i64),
+        Just(-1i64),
+        any::<i64>(),
+        1_600_000_000i64..1_900_000_000,
+    ]
+}
+
+#[test]
+fn arbitrary_token_lifetimes_and_headers_never_panic() {
+    let rec = common::recording("get_token.ok");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let canned = CannedClient::new();
+    let config = ProptestConfig {
+        cases: cases() / 5,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    };
+    let case = (extreme_i64(), extreme_i64(), status(), headers());
+    TestRunner::new(config)
+        .run(&case, |(now, expired_at, status, headers)| {
+            let body = serde_json::to_vec(&serde_json::json!({
+                "code": 0, "message": null,
+                "response": {"access_token": "canned0token", "now": now, "expired_at": expired_at}
+            }))
+            .unwrap();
+            let result = runtime.block_on(canned.answer(&rec, status, &headers, &body));
+            if let Err(e) = result {
+                let shown = format!("{e} {e:?}");
+                prop_assert!(!shown.contains("canned0token"), "token in {shown}");
+            }
+            Ok(())
+        })
+        .unwrap();
 }

@@ -50,3 +50,105 @@ async fn secret_and_token_never_appear_in_debug_or_errors() {
         assert!(!text.contains(TOKEN), "token in {text}");
     }
 }
+
+/// Finding 12: a base URL with user-info is refused, and its password is never shown.
+#[test]
+fn a_base_url_with_user_info_is_refused_and_its_password_never_shown() {
+    const PASSWORD: &str = "hunter2pw";
+    for url in [
+        "https://:hunter2pw@api.iamport.kr",
+        "https://user:hunter2pw@api.iamport.kr/",
+        "https://user@api.iamport.kr",
+        "http://user:hunter2pw@127.0.0.1:8080",
+        "https://user:hunter2pw@",
+        "user:hunter2pw@api.iamport.kr",
+    ] {
+        let builder = iamport::Client::builder()
+            .credentials(KEY, SECRET)
+            .base_url(url);
+        let shown = format!("{builder:?}");
+        assert!(!shown.contains(PASSWORD), "{shown}");
+        let err = builder.build().expect_err(url);
+        assert!(
+            matches!(err, iamport::Error::Config { .. }),
+            "{url}: {err:?}"
+        );
+        let shown = format!("{err} {err:?}");
+        assert!(!shown.contains(PASSWORD), "{shown}");
+        assert!(!shown.contains("user@"), "{shown}");
+    }
+}
+
+/// Finding 13: the body excerpt of an error never carries personal data, whether the body is
+/// a payment cut short at any point, one that does not decode, or a text page.
+#[tokio::test]
+async fn error_excerpts_mask_personal_data() {
+    use iamport::testing::CannedClient;
+
+    let personal = [
+        ("buyer_name", "홍길동"),
+        ("buyer_email", "gildong@example.com"),
+        ("buyer_tel", "010-1234-5678"),
+        ("buyer_addr", "서울특별시 강남구 테헤란로 1"),
+        ("buyer_postcode", "06236"),
+        ("card_number", "910020*********4"),
+        ("vbank_num", "56211105948400"),
+        ("vbank_holder", "김예금"),
+        ("custom_data", "{\"phone\":\"01099998888\"}"),
+    ];
+    let hidden = |text: &str| {
+        for needle in [
+            "홍길",
+            "gildong",
+            "example.com",
+            "1234-5678",
+            "테헤란",
+            "06236",
+            "910020",
+            "56211105",
+            "김예금",
+            "01099998888",
+        ] {
+            assert!(!text.contains(needle), "{needle:?} shown in {text}");
+        }
+    };
+    let rec = recording("get_payment.card_paid");
+    let mut body = rec.response.body.clone();
+    for (key, value) in personal {
+        body["response"][key] = serde_json::Value::from(value);
+    }
+    let full = serde_json::to_vec(&body).unwrap();
+    let canned = CannedClient::new();
+
+    // Cut short at every point: a decode error whose excerpt shows no personal value.
+    for cut in (1..full.len()).step_by(7) {
+        let err = canned
+            .answer(&rec, 200, &[], &full[..cut])
+            .await
+            .unwrap_err();
+        hidden(&format!("{err} {err:?}"));
+    }
+    // Whole, but of the wrong shape.
+    let mut wrong = body.clone();
+    wrong["response"]["amount"] = serde_json::Value::from("not an amount");
+    let err = canned
+        .answer(&rec, 200, &[], &serde_json::to_vec(&wrong).unwrap())
+        .await
+        .unwrap_err();
+    let shown = format!("{err} {err:?}");
+    hidden(&shown);
+    assert!(
+        shown.contains("not an amount"),
+        "the rest stays, for diagnosis: {shown}"
+    );
+    // A text page quoting a buyer.
+    let page =
+        "<html>error for gildong@example.com, tel 010-1234-5678, card 9100201234567890</html>";
+    let err = canned
+        .answer(&rec, 500, &[], page.as_bytes())
+        .await
+        .unwrap_err();
+    let shown = format!("{err} {err:?}");
+    hidden(&shown);
+    assert!(shown.contains("<html>error for"), "{shown}");
+}

@@ -12,24 +12,17 @@ impl Client {
     /// Name the payment with [`CancelPayment::imp_uid`] or [`CancelPayment::merchant_uid`].
     /// Leave the amount out to cancel everything that is left.
     ///
-    /// **Give a [`checksum`](CancelPayment::checksum)** (what you believe is still cancellable,
-    /// [`Payment::cancellable_amount`]): the server then refuses a cancel whose premise is stale,
-    /// which makes a repeated request safe.
+    /// **Give a [`checksum`](CancelPayment::checksum)**: what your own records say is still
+    /// cancellable. The server then refuses a cancel whose premise is stale. Take it from your
+    /// ledger (the amount paid less what you have refunded), not from a payment fetched just
+    /// before: a checksum read fresh each time lets a second click in an admin page refund
+    /// again, since each click sees the balance the first one left.
     ///
-    /// What happens when the answer is lost (a timeout or a dropped connection after the
-    /// request was sent, or a 502/503/504 from a gateway):
-    ///
-    /// - **with `checksum`**, the client sends the cancel again under its
-    ///   [`RetryPolicy`](crate::RetryPolicy): if the first one went through, the balance has
-    ///   changed and the server refuses the second, so nothing is refunded twice. Should the
-    ///   retry be refused, the error is still [`Error::OutcomeUnknown`], since the refusal may
-    ///   mean the first attempt succeeded;
-    /// - **without it**, the cancel is never sent again and the error is
-    ///   [`Error::OutcomeUnknown`] ([`Error::is_outcome_unknown`]): query the payment before
-    ///   deciding to cancel again.
-    ///
-    /// A cancel that surely did not arrive (the connection was refused, or 429) is retried
-    /// either way.
+    /// A cancel is sent again only when it surely did not arrive (the connection was refused,
+    /// or 429). Once it may have reached the server it is never sent again, with or without
+    /// `checksum` (a checksum guards against a stale balance, not a concurrent cancel): a lost
+    /// or unclear answer is [`Error::OutcomeUnknown`]; learn what happened with
+    /// [`Client::cancellation_outcome`].
     ///
     /// ```no_run
     /// # async fn run(client: iamport::Client) -> iamport::Result<()> {

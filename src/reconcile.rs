@@ -1,0 +1,233 @@
+//! Learning the outcome of a change after [`Error::OutcomeUnknown`].
+//!
+//! A request that changes something is never sent again once it may have reached the server;
+//! when its answer is lost or unclear the caller gets [`Error::OutcomeUnknown`], which carries
+//! an [`Attempted`]: the operation, the payment's ids and the amount the request named. Look
+//! the payment up before deciding anything. For a cancel,
+//! [`Client::cancellation_outcome`] does that: it looks the payment up, polling for a bounded
+//! time, until a cancellation of the attempted amount is recorded after the attempt started.
+//!
+//! ```no_run
+//! # async fn run(client: iamport::Client) -> iamport::Result<()> {
+//! use iamport::reconcile::CancelOutcome;
+//!
+//! let result = client.cancel_payment().imp_uid("imp_123").amount(1000).send().await;
+//! match result {
+//!     Ok(payment) => println!("cancelled; {} left", payment.cancellable_amount()),
+//!     Err(err) if err.is_outcome_unknown() => {
+//!         let attempted = err.attempted().expect("carried by OutcomeUnknown");
+//!         match client.cancellation_outcome(attempted).send().await? {
+//!             CancelOutcome::Recorded { amount, .. } => println!("{amount} was refunded"),
+//!             CancelOutcome::NotRecorded { .. } => println!("nothing refunded; may cancel again"),
+//!             _ => {}
+//!         }
+//!     }
+//!     Err(err) => return Err(err),
+//! }
+//! # Ok(()) }
+//! ```
+
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::{Amount, Attempted, Client, Error, Payment, Result, UnixTime};
+
+/// What the request of a change named, read from its JSON body (`imp_uid`, `merchant_uid`,
+/// `amount`) and, for ids carried in the path, from its last segment.
+pub(crate) fn attempted(operation: &'static str, request: &reqwest::Request) -> Attempted {
+    let body: Option<Value> = request
+        .body()
+        .and_then(reqwest::Body::as_bytes)
+        .and_then(|b| serde_json::from_slice(b).ok());
+    let field = |key: &str| body.as_ref().and_then(|b| b.get(key));
+    let text = |key: &str| field(key).and_then(Value::as_str).map(str::to_owned);
+    let mut imp_uid = text("imp_uid");
+    let mut merchant_uid = text("merchant_uid");
+    let amount = field("amount").and_then(|v| serde_json::from_value::<Amount>(v.clone()).ok());
+    let segments: Vec<String> = request
+        .url()
+        .path_segments()
+        .map(|s| s.map(decode_segment).collect())
+        .unwrap_or_default();
+    // `/receipts/{imp_uid}`, `/receipts/external/{merchant_uid}` and the like.
+    if let [.., before, last] = segments.as_slice() {
+        if before == "external" && merchant_uid.is_none() {
+            merchant_uid = Some(last.clone());
+        } else if last.starts_with("imp_") && imp_uid.is_none() {
+            imp_uid = Some(last.clone());
+        }
+    }
+    Attempted {
+        operation,
+        imp_uid,
+        merchant_uid,
+        amount,
+        started_at: UnixTime::now(),
+    }
+}
+
+/// Decodes `%XX` escapes of a path segment; anything malformed is kept as it is.
+fn decode_segment(seg: &str) -> String {
+    let bytes = seg.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && let (Some(h), Some(l)) = (
+                bytes.get(i + 1).copied().and_then(hex),
+                bytes.get(i + 2).copied().and_then(hex),
+            )
+        {
+            out.push(u8::try_from(h * 16 + l).unwrap_or(b'?'));
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// What [`Client::cancellation_outcome`] found.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CancelOutcome {
+    /// A cancellation matching the attempt was recorded after it started: the cancel went
+    /// through. Do not send it again.
+    Recorded {
+        /// The amount of the cancellation found.
+        amount: Amount,
+        /// When the server recorded it.
+        cancelled_at: UnixTime,
+        /// The payment as last looked up.
+        payment: Box<Payment>,
+    },
+    /// No matching cancellation was recorded within the polling time. The cancel most likely
+    /// did not go through; cancelling again is a decision for the caller (with a `checksum`
+    /// taken from this payment).
+    NotRecorded {
+        /// The payment as last looked up.
+        payment: Box<Payment>,
+    },
+}
+
+/// Builder for [`Client::cancellation_outcome`].
+#[derive(Debug, Clone)]
+#[must_use = "call .send() to look the payment up"]
+pub struct CancellationOutcome<'c> {
+    client: &'c Client,
+    attempted: Attempted,
+    since: UnixTime,
+    poll_for: Duration,
+    interval: Duration,
+}
+
+/// How far before the attempt's start a cancellation still counts, for a server clock that is
+/// behind the local one.
+pub const DEFAULT_CLOCK_SLACK: Duration = Duration::from_secs(10);
+
+impl Client {
+    /// Learns whether a cancel whose outcome is unknown went through: looks the payment up
+    /// (by `imp_uid`, else by `merchant_uid`) until its `cancel_history` shows a cancellation
+    /// of the attempted amount (any amount, for a cancel of all that was left) recorded since
+    /// the attempt started, polling every 2 s for up to 30 s by default.
+    ///
+    /// `since` defaults to the attempt's start less [`DEFAULT_CLOCK_SLACK`]; a cancellation of
+    /// the same amount recorded just before the attempt would be counted, so narrow it with
+    /// [`CancellationOutcome::since`] when the payment may have been cancelled moments before.
+    ///
+    /// Use it right after [`Error::OutcomeUnknown`] from
+    /// [`cancel_payment`](Client::cancel_payment), with [`Error::attempted`], or with an
+    /// [`Attempted::cancel_by_imp_uid`] built from ids kept elsewhere.
+    pub fn cancellation_outcome(&self, attempted: &Attempted) -> CancellationOutcome<'_> {
+        let slack = i64::try_from(DEFAULT_CLOCK_SLACK.as_secs()).unwrap_or(0);
+        CancellationOutcome {
+            client: self,
+            attempted: attempted.clone(),
+            since: UnixTime::from_secs(attempted.started_at.as_secs().saturating_sub(slack)),
+            poll_for: Duration::from_secs(30),
+            interval: Duration::from_secs(2),
+        }
+    }
+}
+
+impl CancellationOutcome<'_> {
+    /// Count only cancellations recorded at or after this time (server clock).
+    pub fn since(mut self, since: UnixTime) -> Self {
+        self.since = since;
+        self
+    }
+
+    /// The amount whose cancellation is looked for, when the attempt did not carry it.
+    pub fn amount(mut self, amount: impl Into<Amount>) -> Self {
+        self.attempted.amount = Some(amount.into());
+        self
+    }
+
+    /// How long to keep looking (default 30 s); zero looks once. A cancel still being carried
+    /// out behind a gateway shows up late, so make this longer than the request timeout.
+    pub fn poll_for(mut self, duration: Duration) -> Self {
+        self.poll_for = duration;
+        self
+    }
+
+    /// The wait between lookups (default 2 s).
+    pub fn interval(mut self, interval: Duration) -> Self {
+        self.interval = interval;
+        self
+    }
+
+    /// Looks the payment up until the cancellation shows or the polling time is over.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] when the attempt names no payment; the lookup's error when it
+    /// is not retryable, or when the last lookup failed.
+    pub async fn send(self) -> Result<CancelOutcome> {
+        let started = Instant::now();
+        loop {
+            let looked = self.look().await;
+            let over = started.elapsed().saturating_add(self.interval) > self.poll_for;
+            match looked {
+                Ok(payment) => {
+                    if let Some((amount, cancelled_at)) = self.find(&payment) {
+                        return Ok(CancelOutcome::Recorded {
+                            amount,
+                            cancelled_at,
+                            payment: Box::new(payment),
+                        });
+                    }
+                    if over {
+                        return Ok(CancelOutcome::NotRecorded {
+                            payment: Box::new(payment),
+                        });
+                    }
+                }
+                Err(e) if over || !e.is_retryable() => return Err(e),
+                Err(e) => tracing::debug!(error = %e, "lookup failed; looking again"),
+            }
+            tokio::time::sleep(self.interval).await;
+        }
+    }
+
+    async fn look(&self) -> Result<Payment> {
+        match (&self.attempted.imp_uid, &self.attempted.merchant_uid) {
+            (Some(imp_uid), _) => self.client.payment(imp_uid).await,
+            (None, Some(merchant_uid)) => self.client.find_payment(merchant_uid).send().await,
+            (None, None) => Err(Error::invalid(
+                "attempted",
+                "names neither imp_uid nor merchant_uid",
+            )),
+        }
+    }
+
+    /// The first cancellation recorded since `since` of the attempted amount.
+    fn find(&self, payment: &Payment) -> Option<(Amount, UnixTime)> {
+        payment.cancel_history.iter().find_map(|c| {
+            let at = c.cancelled_at.filter(|at| *at >= self.since)?;
+            let amount_matches = self.attempted.amount.is_none_or(|a| a == c.amount);
+            amount_matches.then_some((c.amount, at))
+        })
+    }
+}

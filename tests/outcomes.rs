@@ -1,0 +1,325 @@
+//! Outcome rules for requests that change something: sent again only when they surely did not
+//! arrive; any answer other than a clear success or a clear refusal is `OutcomeUnknown`; and
+//! `cancellation_outcome` tells what became of a cancel whose outcome is unknown.
+
+mod common;
+mod scripted;
+
+use std::time::Duration;
+
+use iamport::{Amount, Attempted, Client, Error, RetryPolicy, UnixTime, reconcile::CancelOutcome};
+use scripted::{Act, Scripted, respond, respond_with, token};
+use serde_json::{Value, json};
+
+const ID: &str = "imp_448280090638";
+
+fn fast_retries() -> RetryPolicy {
+    RetryPolicy::default()
+        .max_attempts(3)
+        .initial_backoff(Duration::from_millis(10))
+        .max_backoff(Duration::from_millis(20))
+        .max_elapsed(Duration::from_secs(10))
+}
+
+fn client(base: &str) -> Client {
+    Client::builder()
+        .credentials("key", "secret")
+        .base_url(base)
+        .timeout(Duration::from_millis(400))
+        .retry(fast_retries())
+        .build()
+        .unwrap()
+}
+
+fn payment_envelope(cancel_history: Value) -> Vec<u8> {
+    let mut body = common::recording("get_payment.card_paid").response.body;
+    body["response"]["cancel_history"] = cancel_history;
+    serde_json::to_vec(&body).unwrap()
+}
+
+/// A server answering tokens, and every other request with `act`.
+async fn server(act: Act) -> Scripted {
+    Scripted::start(move |seen, _| {
+        if seen.path == "/users/getToken" {
+            token("tok", 1_700_000_000, 1_700_001_800)
+        } else {
+            act.clone()
+        }
+    })
+    .await
+}
+
+fn assert_unknown(err: &Error, what: &str) {
+    assert!(err.is_outcome_unknown(), "{what}: {err:?}");
+    assert!(!err.is_retryable(), "{what}: {err:?}");
+}
+
+/// Finding 1: a cancel carrying `checksum` is sent once when its answer is lost, like any
+/// other change, and the error says what to reconcile.
+#[tokio::test]
+async fn a_cancel_with_checksum_is_never_sent_again_once_it_may_have_arrived() {
+    let gateway = || respond(504, "<html>Gateway Timeout</html>");
+    for (what, act) in [
+        ("reset mid-body", Act::ResetMidBody),
+        ("closed without an answer", Act::Close),
+        ("timeout", Act::Hang),
+        ("502", respond(502, "<html>Bad Gateway</html>")),
+        ("503", respond(503, "<html>Unavailable</html>")),
+        ("504", gateway()),
+    ] {
+        let server = server(act).await;
+        let err = client(&server.base)
+            .cancel_payment()
+            .imp_uid(ID)
+            .amount(1000)
+            .checksum(32000)
+            .send()
+            .await
+            .unwrap_err();
+        assert_unknown(&err, what);
+        assert_eq!(server.hits("/payments/cancel"), 1, "{what}: sent once");
+        let attempted = err.attempted().unwrap();
+        assert_eq!(attempted.operation, "cancel_payment");
+        assert_eq!(attempted.imp_uid.as_deref(), Some(ID));
+        assert_eq!(attempted.amount, Some(Amount::from(1000)));
+        assert!(attempted.started_at <= UnixTime::now());
+    }
+}
+
+/// Finding 1, every operation that changes something: once it may have arrived, sent once.
+#[tokio::test]
+async fn every_change_is_sent_once_when_its_answer_is_lost() {
+    let changes: Vec<_> = common::all_recordings()
+        .into_iter()
+        .filter(|r| r.is_success() && r.request.method != "GET" && r.operation != "get_token")
+        .collect();
+    assert!(changes.len() >= 6, "{}", changes.len());
+    for rec in changes {
+        for act in [
+            Act::ResetMidBody,
+            respond(504, "<html>Gateway Timeout</html>"),
+        ] {
+            let server = server(act.clone()).await;
+            let err = common::dispatch(&client(&server.base), &rec)
+                .await
+                .expect_err(&rec.name);
+            assert_unknown(&err, &rec.name);
+            assert_eq!(server.api_hits(), 1, "{}: {act:?}", rec.name);
+            assert_eq!(err.attempted().unwrap().operation, rec.operation);
+        }
+    }
+}
+
+/// Finding 2: answers that are neither a clear success nor a clear refusal.
+#[tokio::test]
+async fn ambiguous_answers_to_a_change_are_outcome_unknown() {
+    let cases: Vec<(&str, Act, usize)> = vec![
+        (
+            "plain 500",
+            respond(500, "<html>Internal Server Error</html>"),
+            usize::MAX,
+        ),
+        (
+            "500 with an envelope",
+            respond(
+                500,
+                r#"{"code":-1,"message":"server error","response":null}"#,
+            ),
+            usize::MAX,
+        ),
+        (
+            "code 0 without response",
+            respond(200, r#"{"code":0,"message":null}"#),
+            usize::MAX,
+        ),
+        (
+            "code 0, response null",
+            respond(200, r#"{"code":0,"message":null,"response":null}"#),
+            usize::MAX,
+        ),
+        (
+            "code 0, undecodable payload",
+            respond(200, r#"{"code":0,"message":null,"response":{"imp_uid":5}}"#),
+            usize::MAX,
+        ),
+        (
+            "code 0, too large",
+            respond(200, payment_envelope(json!([]))),
+            300,
+        ),
+        ("empty 200", respond(200, ""), usize::MAX),
+        (
+            "redirect",
+            respond_with(307, "location: /elsewhere\r\n", ""),
+            usize::MAX,
+        ),
+    ];
+    for (what, act, limit) in cases {
+        let server = server(act).await;
+        let client = Client::builder()
+            .credentials("key", "secret")
+            .base_url(&server.base)
+            .retry(fast_retries())
+            .max_response_bytes(limit)
+            .build()
+            .unwrap();
+        let err = client
+            .cancel_payment()
+            .imp_uid(ID)
+            .amount(1000)
+            .send()
+            .await
+            .unwrap_err();
+        assert_unknown(&err, what);
+        assert_eq!(server.hits("/payments/cancel"), 1, "{what}");
+        // The cause is kept.
+        assert!(std::error::Error::source(&err).is_some(), "{what}");
+    }
+}
+
+/// Clear refusals stay what they are; a refusal is never `OutcomeUnknown`.
+#[tokio::test]
+async fn clear_refusals_of_a_change_are_reported_as_refusals() {
+    for (what, act) in [
+        (
+            "200 with a non-zero code",
+            respond(
+                200,
+                r#"{"code":1,"message":"이미 취소된 거래입니다","response":null}"#,
+            ),
+        ),
+        (
+            "non-zero code and a payload of the wrong shape",
+            respond(200, r#"{"code":1,"message":"no","response":{"imp_uid":5}}"#),
+        ),
+        (
+            "400 envelope",
+            respond(400, r#"{"code":-1,"message":"bad","response":null}"#),
+        ),
+        (
+            "404 envelope",
+            respond(404, r#"{"code":-1,"message":"없음","response":null}"#),
+        ),
+    ] {
+        let server = server(act).await;
+        let err = client(&server.base)
+            .cancel_payment()
+            .imp_uid(ID)
+            .send()
+            .await
+            .unwrap_err();
+        assert!(!err.is_outcome_unknown(), "{what}: {err:?}");
+        assert!(err.api_code().is_some(), "{what}: {err:?}");
+        assert_eq!(server.hits("/payments/cancel"), 1, "{what}");
+    }
+}
+
+/// What surely did not arrive is sent again: a 429 (and a refused connection, see faults.rs).
+#[tokio::test]
+async fn a_change_answered_429_is_sent_again() {
+    let ok = payment_envelope(json!([]));
+    let server = Scripted::start(move |seen, n| match seen.path.as_str() {
+        "/users/getToken" => token("tok", 1_700_000_000, 1_700_001_800),
+        _ if n == 0 => respond(429, r#"{"code":-1,"message":"slow down","response":null}"#),
+        _ => respond(200, ok.clone()),
+    })
+    .await;
+    let p = client(&server.base)
+        .cancel_payment()
+        .imp_uid(ID)
+        .amount(1000)
+        .checksum(32000)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(p.imp_uid, ID);
+    assert_eq!(server.hits("/payments/cancel"), 2);
+}
+
+/// The reconcile helper, right after `OutcomeUnknown`: the cancel went through behind a
+/// gateway and shows up on the second lookup.
+#[tokio::test]
+async fn cancellation_outcome_finds_a_cancel_that_went_through() {
+    let now = UnixTime::now().as_secs();
+    let before = payment_envelope(json!([
+        {"pg_tid": "old", "amount": 1000, "cancelled_at": now - 3600, "reason": "earlier", "receipt_url": null}
+    ]));
+    let after = payment_envelope(json!([
+        {"pg_tid": "old", "amount": 1000, "cancelled_at": now - 3600, "reason": "earlier", "receipt_url": null},
+        {"pg_tid": "new", "amount": 1000, "cancelled_at": now + 1, "reason": "this one", "receipt_url": null}
+    ]));
+    let server = Scripted::start(move |seen, n| match seen.path.as_str() {
+        "/users/getToken" => token("tok", 1_700_000_000, 1_700_001_800),
+        "/payments/cancel" => respond(504, "<html>Gateway Timeout</html>"),
+        _ if n == 0 => respond(200, before.clone()),
+        _ => respond(200, after.clone()),
+    })
+    .await;
+    let client = client(&server.base);
+    let err = client
+        .cancel_payment()
+        .imp_uid(ID)
+        .amount(1000)
+        .send()
+        .await
+        .unwrap_err();
+    let attempted = err.attempted().unwrap();
+    let outcome = client
+        .cancellation_outcome(attempted)
+        .interval(Duration::from_millis(20))
+        .poll_for(Duration::from_secs(2))
+        .send()
+        .await
+        .unwrap();
+    match outcome {
+        CancelOutcome::Recorded {
+            amount,
+            cancelled_at,
+            payment,
+        } => {
+            assert_eq!(amount, Amount::from(1000));
+            assert_eq!(cancelled_at, UnixTime::from_secs(now + 1));
+            assert_eq!(payment.imp_uid, ID);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(server.hits(&format!("/payments/{ID}")), 2);
+    assert_eq!(server.hits("/payments/cancel"), 1);
+}
+
+/// Nothing recorded since the attempt (an earlier cancel of the same amount, a later one of
+/// another amount): `NotRecorded` once the polling time is over.
+#[tokio::test]
+async fn cancellation_outcome_reports_a_cancel_that_did_not_go_through() {
+    let now = UnixTime::now().as_secs();
+    let body = payment_envelope(json!([
+        {"pg_tid": "old", "amount": 1000, "cancelled_at": now - 3600, "reason": "earlier", "receipt_url": null},
+        {"pg_tid": "other", "amount": 500, "cancelled_at": now + 1, "reason": "other", "receipt_url": null}
+    ]));
+    let server = Scripted::start(move |seen, _| match seen.path.as_str() {
+        "/users/getToken" => token("tok", 1_700_000_000, 1_700_001_800),
+        _ => respond(200, body.clone()),
+    })
+    .await;
+    let client = client(&server.base);
+    let attempted = Attempted::cancel_by_merchant_uid(
+        "order-20261104-0001",
+        Some(Amount::from(1000)),
+        UnixTime::now(),
+    );
+    let started = std::time::Instant::now();
+    let outcome = client
+        .cancellation_outcome(&attempted)
+        .interval(Duration::from_millis(50))
+        .poll_for(Duration::from_millis(300))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcome, CancelOutcome::NotRecorded { .. }),
+        "{outcome:?}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(2));
+    let lookups = server.hits("/payments/find/order-20261104-0001");
+    assert!((2..=8).contains(&lookups), "{lookups}");
+}
