@@ -152,12 +152,10 @@ impl Kind {
 
     /// Whether a response with this status may be answered by sending again.
     pub(crate) fn retries_status(self, status: StatusCode) -> bool {
-        match (self, status.as_u16()) {
-            (_, 429) => true,
-            (Kind::Lookup, 502..=504) => true,
-            (Kind::Token, 500 | 502..=504) => true,
-            _ => false,
-        }
+        matches!(
+            (self, status.as_u16()),
+            (_, 429) | (Kind::Lookup, 502..=504) | (Kind::Token, 500 | 502..=504)
+        )
     }
 
     /// Whether a transport failure may be answered by sending again. `arrived` is whether the
