@@ -99,7 +99,7 @@ impl<'c> PaymentsByStatus<'c> {
     /// Fetches one page.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for page 0, a limit outside 1..=1000, `from` after `to`, or a
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for page 0, a limit outside 1..=1000, `from` after `to`, or a
     /// window longer than the server's 90 days (nothing is sent).
     pub async fn send(self) -> Result<PaymentPage> {
         validate::paging(self.page, self.limit)?;
@@ -196,7 +196,7 @@ impl FindPayment<'_> {
     /// Sends the request.
     ///
     /// # Errors
-    /// [`Error::NotFound`] when the order has no (matching) payment.
+    /// [`Error::NotFound`](crate::Error::NotFound) when the order has no (matching) payment.
     pub async fn send(self) -> Result<Payment> {
         validate::merchant_uid(&self.merchant_uid)?;
         let (api, uid) = (&self.client.api, self.merchant_uid.as_str());
@@ -252,7 +252,7 @@ impl<'c> FindAllPayments<'c> {
     /// Fetches one page.
     ///
     /// # Errors
-    /// [`Error::NotFound`] when the order has no payment; [`Error::InvalidInput`] for bad paging.
+    /// [`Error::NotFound`](crate::Error::NotFound) when the order has no payment; [`Error::InvalidInput`](crate::Error::InvalidInput) for bad paging.
     pub async fn send(self) -> Result<PaymentPage> {
         validate::merchant_uid(&self.merchant_uid)?;
         validate::paging(self.page, self.limit)?;
