@@ -238,7 +238,7 @@ fn a_file_that_is_not_a_recording() {
 fn a_spec_enum_value_missing_from_the_rust_enum() {
     let copy = Copy::new();
     copy.spec(|s| {
-        s["components"]["schemas"]["PaymentStatus"]["enum"]
+        s["components"]["schemas"]["PaymentStatus"]["anyOf"][0]["enum"]
             .as_array_mut()
             .unwrap()
             .push(json!("partial_cancelled"));
@@ -251,7 +251,7 @@ fn a_spec_enum_value_missing_from_the_rust_enum() {
     assert_found(
         &findings,
         SPEC_FILE,
-        "/components/schemas/PaymentStatus/enum",
+        "/components/schemas/PaymentStatus/anyOf/0/enum",
         "value \"partial_cancelled\" is in the spec but not in iamport::PaymentStatus",
     );
     assert_found(
@@ -436,5 +436,74 @@ fn public_api_checks_each_report_their_place() {
         SPEC_FILE,
         "/components/schemas/Amount/type",
         "the hand-written Amount has type \"number\", the spec \"string\"",
+    );
+}
+
+#[test]
+fn open_and_closed_enums_follow_who_owns_them() {
+    let copy = Copy::new();
+    copy.spec(|s| {
+        let schemas = &mut s["components"]["schemas"];
+        // A server-owned enum written closed, and a request-only one written open.
+        schemas["Channel"] = json!({
+            "type": "string",
+            "description": "Where the payment was requested.",
+            "enum": ["pc", "mobile", "api"],
+        });
+        schemas["Sorting"] = json!({
+            "description": "Order of listed payments.",
+            "anyOf": [
+                {"type": "string", "enum": ["-started", "started", "-paid", "paid", "-updated", "updated"]},
+                {"type": "string"},
+            ],
+        });
+        // The known values of an open enum are read where they are, both ways.
+        schemas["Currency"]["anyOf"][0]["enum"]
+            .as_array_mut()
+            .unwrap()
+            .retain(|v| v != "CAD");
+    });
+    let findings = copy.findings(STATIC);
+    assert_found(
+        &findings,
+        SPEC_FILE,
+        "/components/schemas/Channel",
+        "Channel appears in a response, so the server owns it: write it open",
+    );
+    assert_found(
+        &findings,
+        SPEC_FILE,
+        "/components/schemas/Sorting",
+        "Sorting appears only in requests: write it closed",
+    );
+    assert_found(
+        &findings,
+        SPEC_FILE,
+        "/components/schemas/Currency/anyOf/0/enum",
+        "value \"CAD\" is in iamport::Currency but not in the spec",
+    );
+    // The open enum's known values are not a stray inline enum.
+    assert!(
+        !findings
+            .iter()
+            .any(|f| f.reason.contains("must be a named component")),
+        "{findings:?}"
+    );
+}
+
+#[test]
+fn an_enum_inside_an_anyof_elsewhere_is_still_inline() {
+    let copy = Copy::new();
+    copy.spec(|s| {
+        s["components"]["schemas"]["Payment"]["properties"]["pg_provider"] = json!({
+            "description": "The PG.",
+            "anyOf": [{"type": "string", "enum": ["kcp", "inicis"]}, {"type": "string"}],
+        });
+    });
+    assert_found(
+        &copy.findings(STATIC),
+        SPEC_FILE,
+        "/components/schemas/Payment/properties/pg_provider/anyOf/0/enum",
+        "must be a named component",
     );
 }

@@ -4,7 +4,7 @@
 //! Every finding names a file, a JSON pointer into it, and a reason.
 
 mod coverage;
-mod drift;
+pub(crate) mod drift;
 mod lint;
 mod public;
 pub(crate) mod recordings;
