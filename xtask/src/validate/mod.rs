@@ -93,6 +93,20 @@ impl Report {
     }
 }
 
+/// Validates `instance` against the OpenAPI 3.0 `schema` the way `cargo xtask validate` does,
+/// with `components` as the document's `components/schemas` (for `$ref`s). Returns where the
+/// instance breaks the schema, as (instance pointer, reason); empty when it is valid.
+///
+/// # Errors
+/// When the schema does not compile.
+pub fn check_instance(
+    components: &serde_json::Value,
+    schema: &serde_json::Value,
+    instance: &serde_json::Value,
+) -> Result<Vec<(String, String)>, String> {
+    schema::Schemas::of_components(Some(components)).validate(schema, instance)
+}
+
 /// The spec file, relative to the project root.
 pub const SPEC_FILE: &str = "spec/iamport.yaml";
 /// The recordings directory, relative to the project root.

@@ -97,9 +97,12 @@ pub(crate) type Violation = (String, String);
 
 impl Schemas {
     pub(crate) fn new(spec: &Spec) -> Schemas {
-        let components = spec
-            .raw
-            .pointer("/components/schemas")
+        Schemas::of_components(spec.raw.pointer("/components/schemas"))
+    }
+
+    /// Validators for schemas whose `$ref`s name the given `components/schemas` map.
+    pub(crate) fn of_components(components: Option<&Value>) -> Schemas {
+        let components = components
             .and_then(Value::as_object)
             .map(|m| {
                 m.iter()
