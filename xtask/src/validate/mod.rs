@@ -6,6 +6,7 @@
 mod coverage;
 pub(crate) mod drift;
 mod lint;
+mod nulls;
 mod public;
 pub(crate) mod recordings;
 mod replay;
@@ -60,7 +61,8 @@ pub struct Checks {
     /// The hand-written enums and scalars against the spec's components, and the public
     /// types against what the spec generates.
     pub drift: bool,
-    /// A success and a failure recording for every operation.
+    /// A success and a failure recording for every operation, and a recorded `null` in
+    /// every nullable property.
     pub coverage: bool,
 }
 
@@ -143,6 +145,7 @@ pub fn validate(root: &Path, checks: Checks) -> Report {
     report.coverage = rows;
     if checks.coverage {
         report.findings.extend(coverage_findings);
+        report.findings.extend(nulls::null_coverage(&spec, &recs));
     }
     report
 }
