@@ -80,7 +80,11 @@ fn output(command: &mut Command) -> Result<String, String> {
     if out.status.success() {
         Ok(text)
     } else {
-        Err(format!("{} failed ({}):\n{text}", describe(command), out.status))
+        Err(format!(
+            "{} failed ({}):\n{text}",
+            describe(command),
+            out.status
+        ))
     }
 }
 
@@ -250,8 +254,8 @@ fn typescript(root: &Path, spec_file: &Path, cases: &[Value], work: &Path) -> Re
         let body = std::fs::read_to_string(file)
             .map_err(|e| format!("{file}: {e}"))
             .and_then(|t| serde_json::from_str::<Value>(&t).map_err(|e| format!("{file}: {e}")))?;
-        let literal = serde_json::to_string_pretty(&body["response"]["body"])
-            .map_err(|e| e.to_string())?;
+        let literal =
+            serde_json::to_string_pretty(&body["response"]["body"]).map_err(|e| e.to_string())?;
         let ts = checks.join(format!("{}.ts", name.replace('.', "__")));
         let text = format!(
             "// {RECORDINGS_DIR}/{name}.json: the recorded response body as {component}.\n\

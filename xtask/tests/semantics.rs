@@ -64,7 +64,8 @@ fn the_lenient_reading_of_nullable_is_gone() {
     // The reading this project used to apply: `nullable: true` beside `allOf: [$ref]` admitted
     // null. The reference validator refuses it, and so does this one now.
     let components = &table()["components"];
-    let schema = serde_json::json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/Obj"}]});
+    let schema =
+        serde_json::json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/Obj"}]});
     let violations = check_instance(components, &schema, &Value::Null).unwrap();
     assert!(!violations.is_empty());
 }

@@ -286,7 +286,8 @@ fn a_spec_enum_without_a_rust_enum() {
 #[test]
 fn an_operation_without_a_failure_recording() {
     let copy = Copy::new();
-    copy.remove("get_receipt.not_found").remove("get_receipt.refused");
+    copy.remove("get_receipt.not_found")
+        .remove("get_receipt.refused");
     let report = validate(copy.path(), STATIC);
     assert_found(
         &report.findings,

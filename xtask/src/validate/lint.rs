@@ -366,8 +366,8 @@ fn keywords(
                     .get("enum")
                     .and_then(Value::as_array)
                     .is_some_and(|e| e.iter().all(Value::is_null));
-                let named = is_named_schema(pointer)
-                    || open_branches.contains(&join(pointer, &["enum"]));
+                let named =
+                    is_named_schema(pointer) || open_branches.contains(&join(pointer, &["enum"]));
                 if map.contains_key("enum") && !null_branch && !named {
                     add(
                         join(pointer, &["enum"]),

@@ -98,7 +98,10 @@ fn walk(
         .and_then(Value::as_str)
         .and_then(|r| r.strip_prefix("#/components/schemas/"))
     {
-        if let Some(target) = spec.raw.pointer(&format!("/components/schemas/{}", esc(name))) {
+        if let Some(target) = spec
+            .raw
+            .pointer(&format!("/components/schemas/{}", esc(name)))
+        {
             if let (Some(form), Value::String(value)) = (enum_of(target), instance)
                 && form.open
                 && !form.values.contains(value)
@@ -110,7 +113,12 @@ fn walk(
         return;
     }
     for key in ["allOf", "anyOf", "oneOf"] {
-        for branch in schema.get(key).and_then(Value::as_array).into_iter().flatten() {
+        for branch in schema
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             if !is_null_branch(branch) {
                 walk(spec, branch, instance, component, seen, depth + 1);
             }
@@ -162,20 +170,22 @@ pub(crate) fn null_coverage(spec: &Spec, recs: &[Recording]) -> Vec<Finding> {
             )
         })
         .collect();
-    out.extend(nullable_properties(spec)
-        .difference(&seen.nulls)
-        .map(|(component, prop)| {
-            Finding::new(
-                SPEC_FILE,
-                format!(
-                    "/components/schemas/{}/properties/{}",
-                    esc(component),
-                    esc(prop)
-                ),
-                format!(
-                    "{component}.{prop} is nullable, but no recorded response has `null` there"
-                ),
-            )
-        }));
+    out.extend(
+        nullable_properties(spec)
+            .difference(&seen.nulls)
+            .map(|(component, prop)| {
+                Finding::new(
+                    SPEC_FILE,
+                    format!(
+                        "/components/schemas/{}/properties/{}",
+                        esc(component),
+                        esc(prop)
+                    ),
+                    format!(
+                        "{component}.{prop} is nullable, but no recorded response has `null` there"
+                    ),
+                )
+            }),
+    );
     out
 }

@@ -161,9 +161,9 @@ fn flatten(error: &ValidationError<'_>, out: &mut Vec<Violation>) {
     let at = error.instance_path().to_string();
     if let ValidationErrorKind::AnyOf { context } = error.kind() {
         let only_null = |e: &ValidationError<'_>| match e.kind() {
-            ValidationErrorKind::Enum { options } => {
-                options.as_array().is_some_and(|o| o.iter().all(Value::is_null))
-            }
+            ValidationErrorKind::Enum { options } => options
+                .as_array()
+                .is_some_and(|o| o.iter().all(Value::is_null)),
             _ => false,
         };
         let informative: Vec<&Vec<ValidationError<'static>>> = context
