@@ -54,3 +54,45 @@ def test_recording_parses_into_the_generated_model(case):
         assert raw_dicts(parsed.response) == [], "parts that did not parse into models"
         # The generated model writes back exactly what it read: no field lost or retyped.
         assert parsed.to_dict() == body
+
+
+def payment_body(status):
+    """A recorded payment whose status is replaced."""
+    case = next(c for c in CASES if c["name"] == "get_payment.card_paid")
+    with open(case["file"], encoding="utf-8") as f:
+        body = json.load(f)["response"]["body"]
+    body["response"]["status"] = status
+    return body
+
+
+def test_an_unknown_status_survives():
+    """A status the server added after the spec parses, stays as sent, and round-trips."""
+    body = payment_body("pending")
+    parsed = models.PaymentEnvelope.from_dict(body)
+    assert raw_dicts(parsed.response) == []
+    assert parsed.response.status == "pending"
+    assert type(parsed.response.status) is str
+    assert parsed.to_dict() == body
+
+
+def test_a_known_status_still_parses_into_the_generated_enum():
+    parsed = models.PaymentEnvelope.from_dict(payment_body("paid"))
+    assert type(parsed.response.status) is not str
+    assert parsed.response.status.value == "paid"
+
+
+def test_every_open_enum_keeps_an_unknown_value_from_the_recordings():
+    case = next(c for c in CASES if c["name"] == "get_payment.unknown_values")
+    with open(case["file"], encoding="utf-8") as f:
+        body = json.load(f)["response"]["body"]
+    payment = models.PaymentEnvelope.from_dict(body).response
+    assert (payment.status, payment.pay_method, payment.channel, payment.currency) == (
+        "pending",
+        "bnpl",
+        "kiosk",
+        "CHF",
+    )
+    case = next(c for c in CASES if c["name"] == "get_receipt.unknown_type")
+    with open(case["file"], encoding="utf-8") as f:
+        body = json.load(f)["response"]["body"]
+    assert models.ReceiptEnvelope.from_dict(body).response.type_ == "self_issued"

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::{
     Finding, SPEC_FILE,
+    drift::enum_of,
     spec::{Spec, esc, join},
 };
 
@@ -50,10 +51,75 @@ pub(crate) fn lint(spec: &Spec) -> Vec<Finding> {
     let mut add =
         |pointer: String, reason: String| out.push(Finding::new(SPEC_FILE, pointer, reason));
     operations(spec, &mut add);
-    keywords(&spec.raw, "", false, &mut add);
+    let open_branches: BTreeSet<String> = spec_enums(spec)
+        .filter(|(_, e)| e.open)
+        .map(|(name, e)| format!("/components/schemas/{}{}", esc(name), e.at))
+        .collect();
+    keywords(&spec.raw, "", false, &open_branches, &mut add);
     references(spec, &mut add);
+    enums_open_or_closed(spec, &mut add);
     security(spec, &mut add);
     out
+}
+
+/// The enum components of the spec, in either form.
+fn spec_enums(spec: &Spec) -> impl Iterator<Item = (&String, super::drift::EnumForm)> {
+    spec.raw
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter_map(|(name, s)| Some((name, enum_of(s)?)))
+}
+
+/// An enum that appears in a response is the server's and open; one that only requests use
+/// is closed (the client must send a known value).
+fn enums_open_or_closed(spec: &Spec, add: &mut impl FnMut(String, String)) {
+    let mut todo = Vec::new();
+    for op in spec.operations() {
+        if let Some(responses) = op.op.get("responses") {
+            collect_refs(responses, &op.pointer, &mut todo);
+        }
+    }
+    let mut todo: Vec<String> = todo
+        .into_iter()
+        .filter_map(|(_, t)| t.strip_prefix('#').map(str::to_owned))
+        .collect();
+    let mut in_responses = BTreeSet::new();
+    while let Some(target) = todo.pop() {
+        if !in_responses.insert(target.clone()) {
+            continue;
+        }
+        if let Some(v) = spec.raw.pointer(&target) {
+            let mut inner = Vec::new();
+            collect_refs(v, &target, &mut inner);
+            todo.extend(
+                inner
+                    .into_iter()
+                    .filter_map(|(_, t)| t.strip_prefix('#').map(str::to_owned)),
+            );
+        }
+    }
+    for (name, form) in spec_enums(spec) {
+        let pointer = format!("/components/schemas/{}", esc(name));
+        match (in_responses.contains(&pointer), form.open) {
+            (true, false) => add(
+                pointer,
+                format!(
+                    "{name} appears in a response, so the server owns it: write it open, \
+                     `anyOf: [{{type: string, enum: [...]}}, {{type: string}}]`"
+                ),
+            ),
+            (false, true) => add(
+                pointer,
+                format!(
+                    "{name} appears only in requests: write it closed, `type: string` with \
+                     `enum`, so that clients send known values"
+                ),
+            ),
+            _ => {}
+        }
+    }
 }
 
 fn is_snake_case(s: &str) -> bool {
@@ -266,9 +332,16 @@ fn is_envelope(schema: &Value) -> bool {
     has("code") && has("message") && has("response") && code_required && code_integer
 }
 
-/// Numeric keywords are numbers, and `enum` appears only on named components. `names` is true
+/// Numeric keywords are numbers, and `enum` appears only on named components (or as the
+/// known values of an open enum component, at a pointer in `open_branches`). `names` is true
 /// when the keys of `v` are property names rather than keywords.
-fn keywords(v: &Value, pointer: &str, names: bool, add: &mut impl FnMut(String, String)) {
+fn keywords(
+    v: &Value,
+    pointer: &str,
+    names: bool,
+    open_branches: &BTreeSet<String>,
+    add: &mut impl FnMut(String, String),
+) {
     match v {
         Value::Object(map) => {
             if !names {
@@ -293,7 +366,9 @@ fn keywords(v: &Value, pointer: &str, names: bool, add: &mut impl FnMut(String, 
                     .get("enum")
                     .and_then(Value::as_array)
                     .is_some_and(|e| e.iter().all(Value::is_null));
-                if map.contains_key("enum") && !null_branch && !is_named_schema(pointer) {
+                let named =
+                    is_named_schema(pointer) || open_branches.contains(&join(pointer, &["enum"]));
+                if map.contains_key("enum") && !null_branch && !named {
                     add(
                         join(pointer, &["enum"]),
                         "an enum must be a named component under /components/schemas, referenced with $ref".into(),
@@ -305,12 +380,12 @@ fn keywords(v: &Value, pointer: &str, names: bool, add: &mut impl FnMut(String, 
                     continue;
                 }
                 let child_names = !names && NAME_MAPS.contains(&k.as_str()) && x.is_object();
-                keywords(x, &join(pointer, &[k]), child_names, add);
+                keywords(x, &join(pointer, &[k]), child_names, open_branches, add);
             }
         }
         Value::Array(items) => {
             for (i, x) in items.iter().enumerate() {
-                keywords(x, &format!("{pointer}/{i}"), false, add);
+                keywords(x, &format!("{pointer}/{i}"), false, open_branches, add);
             }
         }
         _ => {}

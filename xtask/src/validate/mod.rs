@@ -4,8 +4,9 @@
 //! Every finding names a file, a JSON pointer into it, and a reason.
 
 mod coverage;
-mod drift;
+pub(crate) mod drift;
 mod lint;
+mod nulls;
 mod public;
 pub(crate) mod recordings;
 mod replay;
@@ -60,7 +61,8 @@ pub struct Checks {
     /// The hand-written enums and scalars against the spec's components, and the public
     /// types against what the spec generates.
     pub drift: bool,
-    /// A success and a failure recording for every operation.
+    /// A success and a failure recording for every operation, and a recorded `null` in
+    /// every nullable property.
     pub coverage: bool,
 }
 
@@ -91,6 +93,20 @@ impl Report {
     pub fn coverage_table(&self) -> String {
         coverage::table(&self.coverage)
     }
+}
+
+/// Validates `instance` against the OpenAPI 3.0 `schema` the way `cargo xtask validate` does,
+/// with `components` as the document's `components/schemas` (for `$ref`s). Returns where the
+/// instance breaks the schema, as (instance pointer, reason); empty when it is valid.
+///
+/// # Errors
+/// When the schema does not compile.
+pub fn check_instance(
+    components: &serde_json::Value,
+    schema: &serde_json::Value,
+    instance: &serde_json::Value,
+) -> Result<Vec<(String, String)>, String> {
+    schema::Schemas::of_components(Some(components)).validate(schema, instance)
 }
 
 /// The spec file, relative to the project root.
@@ -129,6 +145,7 @@ pub fn validate(root: &Path, checks: Checks) -> Report {
     report.coverage = rows;
     if checks.coverage {
         report.findings.extend(coverage_findings);
+        report.findings.extend(nulls::null_coverage(&spec, &recs));
     }
     report
 }

@@ -1,9 +1,21 @@
 //! OpenAPI 3.0 schemas as JSON Schema (draft 2020-12), validated with the `jsonschema` crate.
 //!
-//! OpenAPI 3.0 differs from JSON Schema in a few keywords; they are translated:
-//! `nullable: true` admits `null`; boolean `exclusiveMinimum`/`exclusiveMaximum` become the
-//! numeric form; `format: int32`/`int64` bound integers. Local `$ref`s keep working because
-//! every validator's root document carries the translated `components/schemas`.
+//! OpenAPI 3.0 differs from JSON Schema in a few keywords; they are translated the way the
+//! strict OpenAPI 3.0.3 reading (and the reference `openapi-schema-validator`) applies them:
+//!
+//! - `nullable: true` adds `null` to the `type` of the same schema object, and does nothing
+//!   else: without a `type` beside it, it neither admits nor forbids anything (the schema is
+//!   untyped already), and it never reaches into `allOf`, `anyOf` or a `$ref`. A nullable
+//!   reference is `anyOf: [{$ref}, {nullable: true, enum: [null]}]`, whose second branch
+//!   admits `null` through its `enum`.
+//! - boolean `exclusiveMinimum`/`exclusiveMaximum` become the numeric form;
+//! - `format: int32`/`int64` bound integers to their range.
+//!
+//! Everything else (`anyOf`, `enum`, an open enum's `anyOf` of known values and a plain
+//! string) means the same in both. Local `$ref`s keep working because every validator's root
+//! document carries the translated `components/schemas`. `xtask/tests/semantics.rs` holds a
+//! body both this translation and the reference validator accept, and one both reject, for
+//! each rule.
 
 use std::collections::HashMap;
 
@@ -61,12 +73,15 @@ pub(crate) fn translate(schema: &Value) -> Value {
         Some("int64") if integer => Some((i64::MIN, i64::MAX)),
         _ => None,
     };
+    if map.get("nullable") == Some(&Value::Bool(true))
+        && let Some(Value::String(ty)) = out.get("type")
+    {
+        let types = json!([ty, "null"]);
+        out.insert("type".into(), types);
+    }
     let mut translated = Value::Object(out);
     if let Some((min, max)) = range {
         translated = json!({"allOf": [translated, {"minimum": min, "maximum": max}]});
-    }
-    if map.get("nullable") == Some(&Value::Bool(true)) {
-        translated = json!({"anyOf": [{"type": "null"}, translated]});
     }
     translated
 }
@@ -82,9 +97,12 @@ pub(crate) type Violation = (String, String);
 
 impl Schemas {
     pub(crate) fn new(spec: &Spec) -> Schemas {
-        let components = spec
-            .raw
-            .pointer("/components/schemas")
+        Schemas::of_components(spec.raw.pointer("/components/schemas"))
+    }
+
+    /// Validators for schemas whose `$ref`s name the given `components/schemas` map.
+    pub(crate) fn of_components(components: Option<&Value>) -> Schemas {
+        let components = components
             .and_then(Value::as_object)
             .map(|m| {
                 m.iter()
@@ -136,18 +154,24 @@ impl Schemas {
     }
 }
 
-/// Reports an error where it happened. For `anyOf` (how `nullable` is expressed) the errors
-/// of the branches that came closest are reported instead of the bare "not valid under any".
+/// Reports an error where it happened. For `anyOf` (how a nullable reference is expressed)
+/// the errors of the other branches are reported instead of the bare "not valid under any";
+/// the branch that admits only `null` says nothing useful and is left out.
 fn flatten(error: &ValidationError<'_>, out: &mut Vec<Violation>) {
     let at = error.instance_path().to_string();
     if let ValidationErrorKind::AnyOf { context } = error.kind() {
+        let only_null = |e: &ValidationError<'_>| match e.kind() {
+            ValidationErrorKind::Enum { options } => options
+                .as_array()
+                .is_some_and(|o| o.iter().all(Value::is_null)),
+            _ => false,
+        };
         let informative: Vec<&Vec<ValidationError<'static>>> = context
             .iter()
             .filter(|branch| {
                 !(branch.len() == 1
-                    && matches!(branch[0].kind(), ValidationErrorKind::Type { .. })
                     && branch[0].instance_path().to_string() == at
-                    && branch[0].to_string().ends_with("\"null\""))
+                    && only_null(&branch[0]))
             })
             .collect();
         if !informative.is_empty() {
