@@ -108,7 +108,7 @@ pub enum Error {
     },
 
     /// The request did not complete: connection refused or reset, timeout, TLS failure.
-    #[error("transport error")]
+    #[error("transport error: {}", transport_cause(.0))]
     Transport(#[source] reqwest::Error),
 
     /// The payment is not what the merchant expected (see [`Client::verify_payment`]); do not
@@ -297,6 +297,29 @@ impl Error {
         }
     }
 
+    /// Whether an argument was rejected before anything was sent ([`Error::InvalidInput`]).
+    pub fn is_invalid_input(&self) -> bool {
+        matches!(self, Error::InvalidInput { .. })
+    }
+
+    /// Whether the client could not be configured ([`Error::Config`]).
+    pub fn is_config(&self) -> bool {
+        matches!(self, Error::Config { .. })
+    }
+
+    /// Whether the request did not complete (connection, TLS, timeout).
+    pub fn is_transport(&self) -> bool {
+        match self {
+            Error::Shared(e) => e.is_transport(),
+            e => matches!(e, Error::Transport(_)),
+        }
+    }
+
+    /// Whether a payment was not what the merchant expected ([`Error::Mismatch`]).
+    pub fn is_mismatch(&self) -> bool {
+        matches!(self, Error::Mismatch(_))
+    }
+
     /// The mismatch, when a payment was not what the merchant expected.
     pub fn mismatch(&self) -> Option<&crate::PaymentMismatch> {
         match self {
@@ -358,5 +381,33 @@ impl Error {
             Error::Shared(inner) => Error::Shared(inner.clone()),
             _ => Error::Shared(shared.clone()),
         }
+    }
+}
+
+/// What went wrong in a transport failure, for `Display`: what was being done, the host, and
+/// the innermost cause ("connection refused", "operation timed out"). Never the path or query,
+/// which carry ids.
+fn transport_cause(e: &reqwest::Error) -> String {
+    let what = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "could not connect"
+    } else if e.is_body() || e.is_decode() {
+        "the response broke off"
+    } else if e.is_redirect() {
+        "redirected"
+    } else {
+        "the request failed"
+    };
+    let mut root: &dyn std::error::Error = e;
+    while let Some(inner) = root.source() {
+        root = inner;
+    }
+    let host = e.url().and_then(|u| u.host_str()).unwrap_or("the server");
+    let cause = root.to_string();
+    if std::ptr::addr_eq(root, e) || cause.is_empty() {
+        format!("{what} ({host})")
+    } else {
+        format!("{what} ({host}): {cause}")
     }
 }
