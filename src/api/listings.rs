@@ -239,34 +239,85 @@ impl<'c> FindAllPayments<'c> {
     }
 }
 
+/// A page of a listing: its items and the number of the page after it.
+pub(crate) trait Paged {
+    type Item;
+    /// How many items match in all, as the server counted them.
+    fn total(&self) -> u64;
+    /// The next page's number, `None` on the last page.
+    fn next_page(&self) -> Option<u32>;
+    fn into_items(self) -> Vec<Self::Item>;
+}
+
+impl Paged for PaymentPage {
+    type Item = Payment;
+    fn total(&self) -> u64 {
+        self.total
+    }
+    fn next_page(&self) -> Option<u32> {
+        PaymentPage::next_page(self)
+    }
+    fn into_items(self) -> Vec<Payment> {
+        self.list
+    }
+}
+
 /// Walks pages from `start`, following each page's `next` until it is 0. Stops after the first
 /// error, which it yields.
-fn pages<'c, F, Fut>(start: u32, fetch: F) -> impl Stream<Item = Result<Payment>> + Send + 'c
+///
+/// The walk always ends: a next page that does not move forward, an empty page, or as many
+/// items as the first page's `total` (counted from page 1) end it, whatever the server says.
+pub(crate) fn pages<'c, P, F, Fut>(
+    start: u32,
+    fetch: F,
+) -> impl Stream<Item = Result<P::Item>> + Send + 'c
 where
+    P: Paged + Send + 'c,
+    P::Item: Send + 'c,
     F: FnMut(u32) -> Fut + Send + 'c,
-    Fut: Future<Output = Result<PaymentPage>> + Send + 'c,
+    Fut: Future<Output = Result<P>> + Send + 'c,
 {
-    struct State<F> {
+    struct State<F, T> {
         fetch: F,
         next: Option<u32>,
-        buffer: VecDeque<Payment>,
+        buffer: VecDeque<T>,
+        /// Items that may still be yielded: the first page's `total` less what earlier pages
+        /// (skipped or read) held.
+        budget: Option<u64>,
     }
     let state = State {
         fetch,
         next: Some(start),
         buffer: VecDeque::new(),
+        budget: None,
     };
     futures_util::stream::unfold(state, |mut st| async move {
         loop {
-            if let Some(p) = st.buffer.pop_front() {
-                return Some((Ok(p), st));
+            if let Some(item) = st.buffer.pop_front() {
+                return Some((Ok(item), st));
             }
             let page = st.next?;
             match (st.fetch)(page).await {
                 Ok(result) => {
+                    let budget = *st.budget.get_or_insert_with(|| {
+                        // Pages before `start` hold items this stream never yields; their
+                        // size is unknown, so the budget is the whole total.
+                        result.total()
+                    });
                     // A next page that does not move forward would loop forever.
                     st.next = result.next_page().filter(|&n| n > page);
-                    st.buffer.extend(result.list);
+                    let items = result.into_items();
+                    if items.is_empty() {
+                        st.next = None;
+                    }
+                    let take = usize::try_from(budget)
+                        .unwrap_or(usize::MAX)
+                        .min(items.len());
+                    st.budget = Some(budget - take as u64);
+                    if take < items.len() || budget == take as u64 {
+                        st.next = None;
+                    }
+                    st.buffer.extend(items.into_iter().take(take));
                 }
                 Err(e) => {
                     st.next = None;
@@ -279,7 +330,7 @@ where
 
 /// A page number or size as the generated client takes it; `validate::paging` has already
 /// refused zero.
-fn non_zero(n: Option<u32>) -> Option<std::num::NonZeroU32> {
+pub(crate) fn non_zero(n: Option<u32>) -> Option<std::num::NonZeroU32> {
     n.and_then(std::num::NonZeroU32::new)
 }
 

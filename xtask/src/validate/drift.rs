@@ -33,6 +33,9 @@ rust_enums!(
     ProductType,
     CancelRequester,
     ExternalPayMethod,
+    ScheduleStatus,
+    ScheduleSorting,
+    CashReceiptType,
 );
 
 fn values(schema: &Value) -> Vec<String> {
@@ -45,6 +48,24 @@ fn values(schema: &Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The values of an enum component: its own `enum`, or, for an open enum written as
+/// `anyOf: [{type: string, enum: [..]}, {type: string}]`, the `enum` of its listing branch.
+fn enum_values(schema: &Value) -> Option<Vec<String>> {
+    if schema.get("enum").is_some() {
+        return Some(values(schema));
+    }
+    schema
+        .get("anyOf")
+        .and_then(Value::as_array)?
+        .iter()
+        .find(|branch| {
+            branch
+                .get("enum")
+                .is_some_and(|e| !e.as_array().is_some_and(|e| e.iter().all(Value::is_null)))
+        })
+        .map(values)
 }
 
 pub(crate) fn drift(spec: &Spec) -> Vec<Finding> {
@@ -63,8 +84,7 @@ pub(crate) fn drift_against(spec: &Spec, rust: &[(&str, Vec<String>)]) -> Vec<Fi
     let spec_enums: Vec<(&String, Vec<String>)> = components
         .into_iter()
         .flatten()
-        .filter(|(_, s)| s.get("enum").is_some())
-        .map(|(name, s)| (name, values(s)))
+        .filter_map(|(name, s)| enum_values(s).map(|v| (name, v)))
         .collect();
     for (name, spec_values) in &spec_enums {
         let pointer = format!("/components/schemas/{name}/enum");
