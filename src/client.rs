@@ -271,9 +271,12 @@ impl ClientBuilder {
     }
 
     /// Read the clock as `now` in the checks of arguments (a schedule time must be in the
-    /// future), so that recordings made on a given day replay the same on any later day.
+    /// future), so that recordings made on a given day
+    /// ([`testing::RECORDED_AT`](crate::testing::RECORDED_AT)) replay the same on any later
+    /// day. For tests only (feature `testing`).
     #[cfg(feature = "testing")]
-    pub(crate) fn fixed_now(mut self, now: crate::UnixTime) -> Self {
+    #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+    pub fn fixed_now(mut self, now: crate::UnixTime) -> Self {
         self.now = Some(now);
         self
     }

@@ -208,7 +208,7 @@ mod tests {
             "",
         ] {
             let e = card(bad, "2029-12").unwrap_err();
-            assert!(!bad.is_empty() && !e.to_string().contains(bad), "{e}");
+            assert!(bad.is_empty() || !e.to_string().contains(bad), "{e}");
         }
         for bad in ["2029-13", "2029-00", "29-12", "2029/12", "202912"] {
             let e = card("4242-4242-4242-4242", bad).unwrap_err();
