@@ -8,7 +8,7 @@
 //! |---|---|
 //! | `$ref: Amount`, `$ref: UnixTime`, an open enum component | the hand-written type of that name |
 //! | `$ref: EventTime` (`0` means "has not happened") | `Option<UnixTime>`, `0` and `null` ⇄ `None` |
-//! | an optional or nullable array | `Vec<T>`; absent and `null` decode as empty |
+//! | an optional or nullable array | `Vec<T>`; absent and `null` decode as empty; in a request, empty is left out |
 //! | `format: password` on a string | `iamport::Secret`: `Debug` never shows it |
 //! | `x-personal: true` on a property | the struct's `Debug` shows the field as redacted |
 //! | a property named `type` | a field `r#type` |
@@ -42,6 +42,9 @@ pub const ENUMS: &[&str] = &[
     "ProductType",
     "CancelRequester",
     "ExternalPayMethod",
+    "ScheduleStatus",
+    "ScheduleSorting",
+    "CashReceiptType",
 ];
 
 /// Spec component -> hand-written scalar. `EventTime` is a marker the post-pass below turns
@@ -316,7 +319,7 @@ fn post_pass(file: &mut syn::File, model: &Model) -> Result<(), String> {
                 }
                 if !envelope {
                     event_time_field(field);
-                    list_field(field);
+                    list_field(field, request);
                 }
                 if field.ident.as_ref().is_some_and(|i| i == "type_") {
                     field.ident = Some(Ident::new_raw("type", Span::call_site()));
@@ -451,16 +454,28 @@ fn event_time_field(field: &mut Field) {
     set_serde(field, quote!(default, with = "crate::quirks::event_time"));
 }
 
-/// `Option<Vec<T>>` -> `Vec<T>`; an absent or `null` list reads as empty.
-fn list_field(field: &mut Field) {
+/// `Option<Vec<T>>` -> `Vec<T>`; an absent or `null` list reads as empty. In a request an
+/// empty list is left out, as an unset optional field is.
+fn list_field(field: &mut Field, request: bool) {
     let Some(list) = inner(&field.ty, "Option").filter(|t| inner(t, "Vec").is_some()) else {
         return;
     };
     field.ty = list.clone();
-    set_serde(
-        field,
-        quote!(default, deserialize_with = "crate::quirks::null_as_empty"),
-    );
+    if request {
+        set_serde(
+            field,
+            quote!(
+                default,
+                deserialize_with = "crate::quirks::null_as_empty",
+                skip_serializing_if = "::std::vec::Vec::is_empty"
+            ),
+        );
+    } else {
+        set_serde(
+            field,
+            quote!(default, deserialize_with = "crate::quirks::null_as_empty"),
+        );
+    }
 }
 
 /// `String` -> `Secret` (and inside an `Option`).

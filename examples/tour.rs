@@ -10,10 +10,14 @@
 //! With `IAMPORT_API_KEY` and `IAMPORT_API_SECRET` set it talks to the real API and makes
 //! read-only calls only (lookups of recent payments; nothing is cancelled, registered or issued).
 
+use futures_util::StreamExt;
 use iamport::{
-    Client, PaymentStatus, PaymentStatusFilter, Sorting,
+    Client, PaymentStatus, PaymentStatusFilter, Sorting, UnixTime,
     testing::{MockIamport, Recording},
-    types::{ExternalReceiptRequest, ReceiptRequest},
+    types::{
+        BillingKeyRequest, ChargeBillingKeyRequest, ExternalReceiptRequest, ReceiptRequest,
+        ScheduleEntry, ScheduleRequest, UnscheduleRequest,
+    },
 };
 
 fn line(op: &str, asked: &str, answer: String) {
@@ -256,6 +260,8 @@ async fn offline() -> Result<(), Box<dyn std::error::Error>> {
         format!("revoked at {:?}", r.cancelled_at.map(|t| t.as_secs())),
     );
 
+    billing().await?;
+
     line(
         "get_token",
         "(made by the client, once, before the first call)",
@@ -263,6 +269,112 @@ async fn offline() -> Result<(), Box<dyn std::error::Error>> {
             "{} token request(s) for 18 calls",
             mock.token_mock().calls()
         ),
+    );
+    Ok(())
+}
+
+/// A subscription's life against a local mock with typed stubs: issue a billing key, charge
+/// it, schedule next month's charge, list the schedules, revoke them, delete the key.
+async fn billing() -> Result<(), Box<dyn std::error::Error>> {
+    use iamport::testing::{billing_key, charged_payment, declined_payment, schedule};
+
+    let mock = MockIamport::start().await;
+    let client = mock.client();
+    println!(
+        "\nbilling keys and schedules, against typed stubs at {}\n",
+        mock.base_url()
+    );
+
+    let uid = "member-3108-card-1";
+    mock.issue_billing_key(&billing_key(uid));
+    let card = BillingKeyRequest::new("4242-4242-4242-4242", "2029-12")
+        .birth("900101")
+        .pwd_2digit("00");
+    line(
+        "(card data)",
+        "card.card_number and card.expiry in Debug",
+        format!("{:?} {:?}", card.card_number, card.expiry),
+    );
+    let key = client.issue_billing_key(uid, card).await?;
+    line(
+        "issue_billing_key",
+        "issue_billing_key(uid, card)",
+        format!("{} {:?}", key.customer_uid, key.card_name),
+    );
+
+    mock.charge_billing_key(&charged_payment("imps_1", "order-2026-11", uid, 9900));
+    let paid = client
+        .charge_billing_key(ChargeBillingKeyRequest::new(
+            uid,
+            "order-2026-11",
+            9900,
+            "월간 플랜",
+        ))
+        .await?;
+    line(
+        "charge_billing_key",
+        "charge_billing_key(uid, \"order-2026-11\", 9900)",
+        format!("{} {} paid: {}", paid.imp_uid, paid.status, paid.is_paid()),
+    );
+
+    mock.charge_billing_key(&declined_payment("imps_2", "order-2026-11b", uid, 9900));
+    let declined = client
+        .charge_billing_key(ChargeBillingKeyRequest::new(
+            uid,
+            "order-2026-11b",
+            9900,
+            "월간 플랜",
+        ))
+        .await;
+    line(
+        "charge_billing_key",
+        "(a declined card)",
+        shown(declined, |p| format!("unexpectedly {}", p.status)),
+    );
+
+    let next_month = UnixTime::from_secs(UnixTime::now().as_secs() + 30 * 86_400);
+    let planned = schedule(uid, "sub-2026-12", next_month, 9900);
+    mock.schedule_payments(std::slice::from_ref(&planned));
+    let entry = ScheduleEntry::new("sub-2026-12", next_month, 9900).name("월간 플랜");
+    let scheduled = client
+        .schedule_payments(ScheduleRequest::new(uid, vec![entry]))
+        .await?;
+    line(
+        "schedule_payments",
+        "schedule_payments(uid, [in 30 days])",
+        format!("{} {}", scheduled.len(), scheduled[0].schedule_status),
+    );
+
+    mock.schedules(std::slice::from_ref(&planned));
+    let from = UnixTime::now();
+    let to = UnixTime::from_secs(from.as_secs() + 60 * 86_400);
+    let listed: Vec<_> = client.schedules(from, to).stream().collect().await;
+    line(
+        "get_schedules",
+        "schedules(now, +60 days).stream()",
+        format!("{} schedule(s)", listed.len()),
+    );
+
+    mock.unschedule_payments(std::slice::from_ref(&planned));
+    let revoked = client
+        .unschedule_payments(UnscheduleRequest::new().customer_uid(uid))
+        .await?;
+    line(
+        "unschedule_payments",
+        "unschedule_payments(uid)",
+        format!("{} {}", revoked.len(), revoked[0].schedule_status),
+    );
+
+    mock.delete_billing_key(&key);
+    let deleted = client
+        .delete_billing_key(uid)
+        .reason("카드 변경")
+        .send()
+        .await;
+    line(
+        "delete_billing_key",
+        "delete_billing_key(uid).reason(..)",
+        shown(deleted, |k| format!("deleted {}", k.customer_uid)),
     );
     Ok(())
 }

@@ -199,7 +199,7 @@ pub struct UnixTime(i64);
 
 impl UnixTime {
     /// From seconds since the UNIX epoch.
-    pub fn from_secs(secs: i64) -> Self {
+    pub const fn from_secs(secs: i64) -> Self {
         UnixTime(secs)
     }
 

@@ -46,6 +46,9 @@ pub(crate) struct SharedInner {
     /// Answers requests in memory instead of the network (tests of the decoding path).
     #[cfg(feature = "testing")]
     pub(crate) responder: Option<Responder>,
+    /// A fixed "now" for the checks of times against the clock (replays of recordings).
+    #[cfg(feature = "testing")]
+    pub(crate) now: Option<crate::UnixTime>,
 }
 
 /// An in-memory stand-in for the server.
@@ -137,6 +140,15 @@ impl Client {
         self.api.token_header().await.map(|_| ())
     }
 
+    /// The time the checks of arguments compare with: the system clock (fixed in replays).
+    pub(crate) fn now(&self) -> crate::UnixTime {
+        #[cfg(feature = "testing")]
+        if let Some(now) = self.api.inner.0.now {
+            return now;
+        }
+        crate::UnixTime::now()
+    }
+
     /// Drops the cached token, so the next call exchanges the credentials again.
     #[cfg(feature = "testing")]
     pub(crate) fn forget_token(&self) {
@@ -158,6 +170,8 @@ pub struct ClientBuilder {
     max_response_bytes: usize,
     #[cfg(feature = "testing")]
     responder: Option<Responder>,
+    #[cfg(feature = "testing")]
+    now: Option<crate::UnixTime>,
 }
 
 /// The default of [`ClientBuilder::max_response_bytes`]: 8 MiB, four times a page of 1000
@@ -179,6 +193,8 @@ impl Default for ClientBuilder {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             #[cfg(feature = "testing")]
             responder: None,
+            #[cfg(feature = "testing")]
+            now: None,
         }
     }
 }
@@ -260,6 +276,17 @@ impl ClientBuilder {
         self
     }
 
+    /// Read the clock as `now` in the checks of arguments (a schedule time must be in the
+    /// future), so that recordings made on a given day
+    /// ([`testing::RECORDED_AT`](crate::testing::RECORDED_AT)) replay the same on any later
+    /// day. For tests only (feature `testing`).
+    #[cfg(feature = "testing")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+    pub fn fixed_now(mut self, now: crate::UnixTime) -> Self {
+        self.now = Some(now);
+        self
+    }
+
     /// Answer every request with `responder` instead of sending it.
     #[cfg(feature = "testing")]
     pub(crate) fn responder(mut self, responder: Responder) -> Self {
@@ -317,6 +344,8 @@ impl ClientBuilder {
             max_response_bytes: self.max_response_bytes,
             #[cfg(feature = "testing")]
             responder: self.responder,
+            #[cfg(feature = "testing")]
+            now: self.now,
         }));
         Ok(Client {
             api: generated::Client::new_with_client(&base_url, http, shared),

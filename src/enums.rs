@@ -305,3 +305,37 @@ open_enum! {
         Vbank = "vbank",
     }
 }
+
+open_enum! {
+    /// The state of a scheduled payment.
+    ///
+    /// An executed schedule may still have failed: read its `payment_status`.
+    ScheduleStatus {
+        /// Waiting for its time.
+        Scheduled = "scheduled",
+        /// Its charge was attempted; the schedule's `payment_status` says how it went.
+        Executed = "executed",
+        /// Revoked before it ran.
+        Revoked = "revoked",
+    }
+}
+
+open_enum! {
+    /// The order of listed schedules, besides the server's default of latest first.
+    ScheduleSorting {
+        /// Earliest `schedule_at` first.
+        ScheduledAsc = "scheduled",
+    }
+}
+
+open_enum! {
+    /// Who the cash receipt of a charge is for, where the PG issues one with it.
+    CashReceiptType {
+        /// A person (income deduction).
+        Person = "person",
+        /// A company (expense proof).
+        Company = "company",
+        /// No one in particular: a receipt issued to the tax office's anonymous number.
+        Anonymous = "anonymous",
+    }
+}

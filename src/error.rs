@@ -97,6 +97,14 @@ pub enum Error {
         waited: std::time::Duration,
     },
 
+    /// A charge was answered, but its payment is not paid: the card company declined it (the
+    /// payment's `status` is `failed` and `fail_reason` says why) or left it in another state.
+    /// The server reports a declined card as a success (`code` 0), so the SDK turns it into
+    /// this error: a charge is `Ok` only when the money moved. Nothing was charged; tell the
+    /// buyer, or charge again later (with a new `merchant_uid`).
+    #[error("the charge was not approved (status {}): {}", .0.status, .0.fail_reason.as_deref().unwrap_or("no reason given"))]
+    Declined(Box<crate::Payment>),
+
     /// The response body was larger than the client accepts
     /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)).
     #[error("response body over {limit} bytes (http {status})")]
@@ -318,6 +326,19 @@ impl Error {
     /// Whether a payment was not what the merchant expected ([`Error::Mismatch`]).
     pub fn is_mismatch(&self) -> bool {
         matches!(self, Error::Mismatch(_))
+    }
+
+    /// Whether a charge was answered with a payment that is not paid (a declined card).
+    pub fn is_declined(&self) -> bool {
+        matches!(self, Error::Declined(_))
+    }
+
+    /// The payment of a declined charge, with its `status` and `fail_reason`.
+    pub fn declined_payment(&self) -> Option<&crate::Payment> {
+        match self {
+            Error::Declined(p) => Some(p),
+            _ => None,
+        }
     }
 
     /// The mismatch, when a payment was not what the merchant expected.

@@ -33,20 +33,23 @@ pub mod webhook;
 
 pub use amount::{Amount, ParseAmountError, UnixTime};
 pub use api::{
-    CancelPayment, FindAllPayments, FindPayment, MissingId, PaymentBatch, PaymentsByStatus,
-    PaymentsRequest, Prepare,
+    BillingKeyBatch, BillingKeyPayments, CancelPayment, DeleteBillingKey, FindAllPayments,
+    FindPayment, KeySchedules, MissingId, PaymentBatch, PaymentsByStatus, PaymentsRequest, Prepare,
+    Schedules,
 };
 pub use auth::Secret;
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES};
 pub use enums::{
-    CancelRequester, Channel, Currency, ExternalPayMethod, IdentifierType, PayMethod,
-    PaymentStatus, PaymentStatusFilter, ProductType, ReceiptType, Sorting,
+    CancelRequester, CashReceiptType, Channel, Currency, ExternalPayMethod, IdentifierType,
+    PayMethod, PaymentStatus, PaymentStatusFilter, ProductType, ReceiptType, ScheduleSorting,
+    ScheduleStatus, Sorting,
 };
 pub use error::{Attempted, Error, Result};
 pub use retry::RetryPolicy;
 pub use rust_decimal::Decimal;
 pub use types::{
-    BalanceDetail, BalanceHistory, ExternalReceipt, Payment, PaymentBalance, PaymentCancel,
-    PaymentPage, PaymentPromotion, PreparedPayment, Receipt, VbankDeposit,
+    BalanceDetail, BalanceHistory, BillingKey, ExternalReceipt, Payment, PaymentBalance,
+    PaymentCancel, PaymentPage, PaymentPromotion, PreparedPayment, Receipt, Schedule, SchedulePage,
+    VbankDeposit,
 };
 pub use verify::{Expected, PaymentMismatch};

@@ -23,6 +23,7 @@
 
 pub use crate::generated::public::*;
 pub use crate::{
-    Amount, CancelRequester, Channel, Currency, ExternalPayMethod, IdentifierType, PayMethod,
-    PaymentStatus, PaymentStatusFilter, ProductType, ReceiptType, Sorting, UnixTime,
+    Amount, CancelRequester, CashReceiptType, Channel, Currency, ExternalPayMethod, IdentifierType,
+    PayMethod, PaymentStatus, PaymentStatusFilter, ProductType, ReceiptType, ScheduleSorting,
+    ScheduleStatus, Sorting, UnixTime,
 };

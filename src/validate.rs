@@ -93,3 +93,145 @@ pub(crate) fn amount(field: &'static str, value: crate::Amount) -> Result<()> {
     }
     Ok(())
 }
+
+/// Longest `customer_uid` (billing key id) the API accepts.
+pub(crate) const CUSTOMER_UID_MAX: usize = 80;
+
+pub(crate) fn customer_uid(value: &str) -> Result<()> {
+    id("customer_uid", value, CUSTOMER_UID_MAX)
+}
+
+/// Most billing keys one batch lookup, schedules one request, or order ids one unschedule may
+/// carry. The server documents no limit; this is the limit of the payments batch lookup.
+pub(crate) const BILLING_BATCH_MAX: usize = BATCH_MAX;
+
+/// Card data as the API takes it. The reasons never repeat the value: card data must not reach
+/// an error message.
+pub(crate) struct Card<'a> {
+    pub(crate) number: Option<&'a crate::Secret>,
+    pub(crate) expiry: Option<&'a crate::Secret>,
+    pub(crate) birth: Option<&'a crate::Secret>,
+    pub(crate) pwd_2digit: Option<&'a crate::Secret>,
+    pub(crate) cvc: Option<&'a crate::Secret>,
+}
+
+impl Card<'_> {
+    /// Each given field in its form: the number as four dash-separated groups of digits
+    /// (`dddd-dddd-dddd-dd[dd]`), the expiry as `YYYY-MM`, the birth date as `YYMMDD` or a
+    /// 10-digit business number, two PIN digits, a 3- or 4-digit CVC.
+    pub(crate) fn check(&self) -> Result<()> {
+        if let Some(n) = self.number {
+            let groups: Vec<&str> = n.expose().split('-').collect();
+            let ok = groups.len() == 4
+                && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()))
+                && groups[..3].iter().all(|g| g.len() == 4)
+                && (2..=4).contains(&groups[3].len());
+            if !ok {
+                return Err(Error::invalid(
+                    "card_number",
+                    "must be four groups of digits separated by `-` (dddd-dddd-dddd-dddd)",
+                ));
+            }
+        }
+        if let Some(e) = self.expiry {
+            expiry(e.expose())?;
+        }
+        if let Some(b) = self.birth
+            && !digits(b.expose(), &[6, 10])
+        {
+            return Err(Error::invalid(
+                "birth",
+                "must be a birth date as YYMMDD or a 10-digit business number",
+            ));
+        }
+        if let Some(p) = self.pwd_2digit
+            && !digits(p.expose(), &[2])
+        {
+            return Err(Error::invalid("pwd_2digit", "must be two digits"));
+        }
+        if let Some(c) = self.cvc
+            && !digits(c.expose(), &[3, 4])
+        {
+            return Err(Error::invalid("cvc", "must be three or four digits"));
+        }
+        Ok(())
+    }
+}
+
+/// A card expiry as `YYYY-MM`, month 01 to 12.
+fn expiry(value: &str) -> Result<()> {
+    let ok = value.split_once('-').is_some_and(|(y, m)| {
+        digits(y, &[4]) && digits(m, &[2]) && matches!(m.parse::<u8>(), Ok(1..=12))
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::invalid("expiry", "must be YYYY-MM"))
+    }
+}
+
+fn digits(value: &str, lengths: &[usize]) -> bool {
+    lengths.contains(&value.len()) && value.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A time a charge is scheduled for: after `now`.
+pub(crate) fn future(field: &'static str, at: crate::UnixTime, now: crate::UnixTime) -> Result<()> {
+    if at <= now {
+        return Err(Error::invalid(
+            field,
+            format!("{at} is not in the future (now is {now})"),
+        ));
+    }
+    Ok(())
+}
+
+/// A schedule listing's time window: `from` before `to` (its longest span is left to the
+/// server, whose "three months" is not known to be 90 days).
+pub(crate) fn schedule_window(from: crate::UnixTime, to: crate::UnixTime) -> Result<()> {
+    if from >= to {
+        return Err(Error::invalid(
+            "from",
+            "the window must start before it ends",
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::Secret;
+
+    fn card(number: &str, expiry: &str) -> Result<()> {
+        let (n, e) = (Secret::from(number), Secret::from(expiry));
+        Card {
+            number: Some(&n),
+            expiry: Some(&e),
+            birth: None,
+            pwd_2digit: None,
+            cvc: None,
+        }
+        .check()
+    }
+
+    #[test]
+    fn card_data_is_checked_without_repeating_it() {
+        card("4242-4242-4242-4242", "2029-12").unwrap();
+        card("3782-8224-6310-005", "2029-01").unwrap();
+        for bad in [
+            "4242424242424242",
+            "4242-4242-4242-42x2",
+            "4242-4242-4242",
+            "",
+        ] {
+            let e = card(bad, "2029-12").unwrap_err();
+            assert!(bad.is_empty() || !e.to_string().contains(bad), "{e}");
+        }
+        for bad in ["2029-13", "2029-00", "29-12", "2029/12", "202912"] {
+            let e = card("4242-4242-4242-4242", bad).unwrap_err();
+            assert!(e.to_string().contains("expiry"), "{e}");
+            assert!(!e.to_string().contains(bad), "{e}");
+        }
+    }
+}

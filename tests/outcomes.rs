@@ -27,6 +27,8 @@ fn client(base: &str) -> Client {
         .base_url(base)
         .timeout(Duration::from_millis(400))
         .retry(fast_retries())
+        // Recorded schedule times were in the future on the day they were recorded.
+        .fixed_now(iamport::testing::RECORDED_AT)
         .build()
         .unwrap()
 }

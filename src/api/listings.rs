@@ -282,20 +282,48 @@ impl<'c> FindAllPayments<'c> {
     }
 }
 
+/// A page of a listing: its items and the number of the page after it.
+pub(crate) trait Paged {
+    type Item;
+    /// How many items match in all, as the server counted them.
+    fn total(&self) -> u64;
+    /// The next page's number, `None` on the last page.
+    fn next_page(&self) -> Option<u32>;
+    fn into_items(self) -> Vec<Self::Item>;
+}
+
+impl Paged for PaymentPage {
+    type Item = Payment;
+    fn total(&self) -> u64 {
+        self.total
+    }
+    fn next_page(&self) -> Option<u32> {
+        PaymentPage::next_page(self)
+    }
+    fn into_items(self) -> Vec<Payment> {
+        self.list
+    }
+}
+
 /// Walks pages from `start`, following each page's `next`. The stream always ends: after the
 /// last page (`next` is 0), an empty page, a `next` that does not move forward, a page past
 /// what the first page's `total` allows, or the first error, which it yields.
-fn pages<'c, F, Fut>(start: u32, fetch: F) -> impl Stream<Item = Result<Payment>> + Send + 'c
+pub(crate) fn pages<'c, P, F, Fut>(
+    start: u32,
+    fetch: F,
+) -> impl Stream<Item = Result<P::Item>> + Send + 'c
 where
+    P: Paged + Send + 'c,
+    P::Item: Send + 'c,
     F: FnMut(u32) -> Fut + Send + 'c,
-    Fut: Future<Output = Result<PaymentPage>> + Send + 'c,
+    Fut: Future<Output = Result<P>> + Send + 'c,
 {
-    struct State<F> {
+    struct State<F, T> {
         fetch: F,
         next: Option<u32>,
         /// The last page number the first page's `total` allows.
         last: Option<u64>,
-        buffer: VecDeque<Payment>,
+        buffer: VecDeque<T>,
     }
     let state = State {
         fetch,
@@ -305,24 +333,25 @@ where
     };
     futures_util::stream::unfold(state, |mut st| async move {
         loop {
-            if let Some(p) = st.buffer.pop_front() {
-                return Some((Ok(p), st));
+            if let Some(item) = st.buffer.pop_front() {
+                return Some((Ok(item), st));
             }
             let page = st.next?;
             match (st.fetch)(page).await {
                 Ok(result) => {
-                    let len = result.list.len() as u64;
+                    let (result_total, next) = (result.total(), result.next_page());
+                    let items = result.into_items();
+                    let len = items.len() as u64;
                     if st.last.is_none() && len > 0 {
                         // Pages of this size hold `total` items in this many pages from
                         // `start`; one more allows for items added while walking.
-                        let pages = result.total.div_ceil(len);
+                        let pages = result_total.div_ceil(len);
                         st.last = Some(u64::from(page).saturating_add(pages));
                     }
-                    st.next = result
-                        .next_page()
+                    st.next = next
                         .filter(|&n| n > page && len > 0)
                         .filter(|&n| st.last.is_some_and(|last| u64::from(n) <= last));
-                    st.buffer.extend(result.list);
+                    st.buffer.extend(items);
                 }
                 Err(e) => {
                     st.next = None;
@@ -335,7 +364,7 @@ where
 
 /// A page number or size as the generated client takes it; `validate::paging` has already
 /// refused zero.
-fn non_zero(n: Option<u32>) -> Option<std::num::NonZeroU32> {
+pub(crate) fn non_zero(n: Option<u32>) -> Option<std::num::NonZeroU32> {
     n.and_then(std::num::NonZeroU32::new)
 }
 

@@ -2,16 +2,20 @@
 //! the API's groups. Each checks its arguments, calls the generated operation and unwraps the
 //! envelope through [`Client::call`](crate::Client); the data types come from the spec.
 
+mod billing;
 mod cancel;
 mod listings;
 mod payments;
 mod prepare;
 mod receipts;
+mod schedules;
 
+pub use billing::{BillingKeyBatch, BillingKeyPayments, DeleteBillingKey};
 pub use cancel::CancelPayment;
 pub use listings::{FindAllPayments, FindPayment, PaymentsByStatus};
 pub use payments::{MissingId, PaymentBatch, PaymentsRequest};
 pub use prepare::Prepare;
+pub use schedules::{KeySchedules, Schedules};
 
 use std::future::Future;
 

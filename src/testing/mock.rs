@@ -218,7 +218,7 @@ impl MockIamport {
         self.error(method, path, 404, -1, "존재하지 않는 결제정보입니다.")
     }
 
-    fn answer(
+    pub(super) fn answer(
         &self,
         method: &str,
         path: &str,
@@ -258,12 +258,12 @@ pub fn token_body(token: &str) -> Vec<u8> {
     serde_json::to_vec(&body).unwrap_or_default()
 }
 
-fn envelope<T: Serialize>(payload: &T) -> Value {
+pub(super) fn envelope<T: Serialize>(payload: &T) -> Value {
     json!({"code": 0, "message": null, "response": payload})
 }
 
 /// The payload of a recording embedded in the crate.
-fn template<T: serde::de::DeserializeOwned>(recording: &str) -> T {
+pub(super) fn template<T: serde::de::DeserializeOwned>(recording: &str) -> T {
     let rec: Value = serde_json::from_str(recording)
         .unwrap_or_else(|e| unreachable!("an embedded recording is JSON: {e}"));
     serde_json::from_value(rec["response"]["body"]["response"].clone())

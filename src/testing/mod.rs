@@ -17,12 +17,14 @@
 //! # }
 //! ```
 
+mod billing;
 mod canned;
 mod mock;
 mod recording;
 mod replay;
 
+pub use billing::{billing_key, charged_payment, declined_payment, schedule};
 pub use canned::CannedClient;
 pub use mock::{MockIamport, mock_exchange, payment, receipt, token_body};
 pub use recording::{RecordedRequest, RecordedResponse, Recording, RecordingError};
-pub use replay::{Mismatch, call, differences, verify};
+pub use replay::{Mismatch, RECORDED_AT, call, differences, verify};

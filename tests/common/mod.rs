@@ -33,20 +33,24 @@ pub fn token_mock(server: &MockServer) -> Mock<'_> {
     serve_unauthenticated(server, &recording("get_token.ok"))
 }
 
-/// A client of `server` with the test credentials.
+/// A client of `server` with the test credentials, its clock at the day the recordings were
+/// made.
 pub fn client(server: &MockServer) -> iamport::Client {
     iamport::Client::builder()
         .credentials(KEY, SECRET)
         .base_url(server.base_url())
+        .fixed_now(iamport::testing::RECORDED_AT)
         .build()
         .expect("client builds")
 }
 
-/// A client of `server` with the test credentials that never retries.
+/// A client of `server` with the test credentials that never retries, its clock at the day
+/// the recordings were made.
 pub fn client_without_retries(server: &MockServer) -> iamport::Client {
     iamport::Client::builder()
         .credentials(KEY, SECRET)
         .base_url(server.base_url())
+        .fixed_now(iamport::testing::RECORDED_AT)
         .retry(iamport::RetryPolicy::none())
         .build()
         .expect("client builds")

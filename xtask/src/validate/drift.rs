@@ -35,6 +35,9 @@ rust_enums!(
     ProductType,
     CancelRequester,
     ExternalPayMethod,
+    ScheduleStatus,
+    ScheduleSorting,
+    CashReceiptType,
 );
 
 fn values(schema: &Value) -> Vec<String> {

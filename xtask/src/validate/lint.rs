@@ -392,10 +392,17 @@ fn keywords(
     }
 }
 
+/// A named component, or a branch of a named component's `anyOf` (the listing branch of an
+/// open enum: `anyOf: [{type: string, enum: [..]}, {type: string}]`).
 fn is_named_schema(pointer: &str) -> bool {
     pointer
         .strip_prefix("/components/schemas/")
-        .is_some_and(|rest| !rest.contains('/'))
+        .is_some_and(|rest| match rest.split_once('/') {
+            None => true,
+            Some((_, branch)) => branch
+                .strip_prefix("anyOf/")
+                .is_some_and(|n| n.parse::<usize>().is_ok()),
+        })
 }
 
 /// Every `$ref` resolves, and every component is used (reachable from the paths).

@@ -1,0 +1,356 @@
+//! Billing keys (cards registered once and charged later without the buyer) and the two
+//! charges without authentication: of a billing key, and of card data once.
+//!
+//! Card data goes in request types whose card fields are [`Secret`](crate::Secret)s: their
+//! `Debug` is redacted and no error message repeats them.
+
+use futures_core::Stream;
+
+use super::listings::{non_zero, pages};
+use crate::{
+    CancelRequester, Client, Error, PaymentStatus, Result,
+    types::{
+        BillingKey, BillingKeyRequest, ChargeBillingKeyRequest, ChargeOnetimeRequest, Payment,
+        PaymentPage,
+    },
+    validate::{self, Card},
+};
+
+impl Client {
+    /// Registers a card as a billing key under `customer_uid`
+    /// (`POST /subscribe/customers/{customer_uid}`).
+    ///
+    /// An id that already has a key gets the new card; the PG's old key is not revoked.
+    ///
+    /// ```no_run
+    /// use iamport::types::BillingKeyRequest;
+    /// # async fn run(client: iamport::Client) -> iamport::Result<()> {
+    /// let card = BillingKeyRequest::new("4242-4242-4242-4242", "2029-12")
+    ///     .birth("900101")
+    ///     .pwd_2digit("00")
+    ///     .channel_key("channel-key-4f1b2c9e");
+    /// let key = client.issue_billing_key("member-3108-card-1", card).await?;
+    /// println!("{} {:?}", key.customer_uid, key.card_name);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a malformed id or card data not in the API's form (nothing
+    /// is sent; the message never repeats the card data); [`Error::Api`] when the PG refuses
+    /// the card or no channel for such charges is set up.
+    pub async fn issue_billing_key(
+        &self,
+        customer_uid: &str,
+        request: BillingKeyRequest,
+    ) -> Result<BillingKey> {
+        validate::customer_uid(customer_uid)?;
+        Card {
+            number: Some(&request.card_number),
+            expiry: Some(&request.expiry),
+            birth: request.birth.as_ref(),
+            pwd_2digit: request.pwd_2digit.as_ref(),
+            cvc: request.cvc.as_ref(),
+        }
+        .check()?;
+        self.call(self.api.issue_billing_key(customer_uid, &request))
+            .await
+    }
+
+    /// The billing key stored under `customer_uid` (`GET /subscribe/customers/{customer_uid}`).
+    ///
+    /// # Errors
+    /// An unknown key is [`Error::Api`] with code `1`: the server answers it with HTTP 200, not
+    /// 404 (a 404 would be [`Error::NotFound`]).
+    pub async fn billing_key(&self, customer_uid: &str) -> Result<BillingKey> {
+        validate::customer_uid(customer_uid)?;
+        self.call(self.api.get_billing_key(customer_uid)).await
+    }
+
+    /// Several billing keys at once (`GET /subscribe/customers?customer_uid[]=..`).
+    ///
+    /// The answer lists the keys found and the ids not found; a lookup that finds none is an
+    /// answer with every id missing, not an error.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for no id, more than 100, or a malformed one.
+    pub async fn billing_keys<I, S>(&self, customer_uids: I) -> Result<BillingKeyBatch>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let ids: Vec<String> = customer_uids.into_iter().map(Into::into).collect();
+        if ids.is_empty() {
+            return Err(Error::invalid("customer_uid", "give at least one id"));
+        }
+        if ids.len() > validate::BILLING_BATCH_MAX {
+            return Err(Error::invalid(
+                "customer_uid",
+                format!("at most {} ids per request", validate::BILLING_BATCH_MAX),
+            ));
+        }
+        ids.iter().try_for_each(|id| validate::customer_uid(id))?;
+        let keys = match self.call(self.api.get_billing_keys(&ids)).await {
+            Ok(keys) => keys,
+            Err(e) if e.is_not_found() => Vec::new(),
+            Err(e) => return Err(e),
+        };
+        let missing = ids
+            .into_iter()
+            .filter(|id| !keys.iter().any(|k| &k.customer_uid == id))
+            .collect();
+        Ok(BillingKeyBatch { keys, missing })
+    }
+
+    /// Deletes a billing key (`DELETE /subscribe/customers/{customer_uid}`) and returns it as
+    /// it was. Revoke its pending schedules first ([`Client::unschedule_payments`]): whether
+    /// the server does so is not documented.
+    pub fn delete_billing_key(&self, customer_uid: impl Into<String>) -> DeleteBillingKey<'_> {
+        DeleteBillingKey {
+            client: self,
+            customer_uid: customer_uid.into(),
+            reason: None,
+            requester: None,
+        }
+    }
+
+    /// The payments made with a billing key, a page at a time
+    /// (`GET /subscribe/customers/{customer_uid}/payments`). The server fixes the page size.
+    /// An unknown key gives an empty page.
+    pub fn billing_key_payments(&self, customer_uid: impl Into<String>) -> BillingKeyPayments<'_> {
+        BillingKeyPayments {
+            client: self,
+            customer_uid: customer_uid.into(),
+            page: None,
+        }
+    }
+
+    /// Charges a billing key now (`POST /subscribe/payments/again`).
+    ///
+    /// `Ok` only when the money moved: the payment's status is `paid`. A declined card (the
+    /// server answers it as a success, with a payment whose status is `failed`) is
+    /// [`Error::Declined`], carrying that payment and its `fail_reason`.
+    ///
+    /// **Never sent twice.** When the answer is lost after the request may have arrived (a
+    /// timeout, a dropped connection, a gateway error), the error is
+    /// [`Error::OutcomeUnknown`] and nothing is resent: learn what happened with
+    /// [`Client::charge_outcome`] and the same `merchant_uid` before charging again. A request
+    /// that surely did not arrive (connection refused, 429) is retried.
+    ///
+    /// ```no_run
+    /// use iamport::types::ChargeBillingKeyRequest;
+    /// # async fn run(client: iamport::Client) -> iamport::Result<()> {
+    /// let charge = ChargeBillingKeyRequest::new("member-3108-card-1", "order-2026-11-3108", 9900, "Monthly plan");
+    /// match client.charge_billing_key(charge).await {
+    ///     Ok(paid) => println!("paid {}", paid.imp_uid),
+    ///     Err(e) if e.is_declined() => println!("declined: {e}"),
+    ///     Err(e) if e.is_outcome_unknown() => {
+    ///         let found = client.charge_outcome("order-2026-11-3108").await?;
+    ///         println!("after the lost answer: {:?}", found.map(|p| p.status));
+    ///     }
+    ///     Err(e) => return Err(e),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for malformed ids, an empty name or a negative amount (nothing
+    /// is sent); [`Error::Declined`]; [`Error::OutcomeUnknown`]; [`Error::Api`] when no approval
+    /// was attempted (unknown key, `merchant_uid` already paid or cancelled).
+    pub async fn charge_billing_key(&self, request: ChargeBillingKeyRequest) -> Result<Payment> {
+        validate::customer_uid(&request.customer_uid)?;
+        validate::merchant_uid(&request.merchant_uid)?;
+        if request.name.trim().is_empty() {
+            return Err(Error::invalid("name", "must not be empty"));
+        }
+        amounts([
+            ("amount", Some(request.amount)),
+            ("tax_free", request.tax_free),
+            ("vat_amount", request.vat_amount),
+        ])?;
+        paid(self.call(self.api.charge_billing_key(&request)).await)
+    }
+
+    /// Charges card data once (`POST /subscribe/payments/onetime`); with `customer_uid` set,
+    /// the card is also kept as a billing key under that id.
+    ///
+    /// The same rules as [`Client::charge_billing_key`]: `Ok` only for a paid payment, a
+    /// declined card is [`Error::Declined`], and a lost answer is [`Error::OutcomeUnknown`]
+    /// (never resent; reconcile with [`Client::charge_outcome`]).
+    ///
+    /// ```no_run
+    /// use iamport::types::ChargeOnetimeRequest;
+    /// # async fn run(client: iamport::Client) -> iamport::Result<()> {
+    /// let charge = ChargeOnetimeRequest::new("order-1", 15000, "4242-4242-4242-4242", "2029-12")
+    ///     .birth("900101")
+    ///     .pwd_2digit("00")
+    ///     .name("One-day class");
+    /// let paid = client.charge_onetime(charge).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// As for [`Client::charge_billing_key`]; card data not in the API's form is
+    /// [`Error::InvalidInput`] (the message never repeats it).
+    pub async fn charge_onetime(&self, request: ChargeOnetimeRequest) -> Result<Payment> {
+        validate::merchant_uid(&request.merchant_uid)?;
+        if let Some(id) = &request.customer_uid {
+            validate::customer_uid(id)?;
+        }
+        Card {
+            number: Some(&request.card_number),
+            expiry: Some(&request.expiry),
+            birth: request.birth.as_ref(),
+            pwd_2digit: request.pwd_2digit.as_ref(),
+            cvc: request.cvc.as_ref(),
+        }
+        .check()?;
+        amounts([
+            ("amount", Some(request.amount)),
+            ("tax_free", request.tax_free),
+            ("vat_amount", request.vat_amount),
+        ])?;
+        paid(self.call(self.api.charge_onetime(&request)).await)
+    }
+
+    /// What became of a charge whose answer was lost ([`Error::OutcomeUnknown`]): the payment
+    /// made for `merchant_uid`, in whatever status, or `None` when the server has none.
+    ///
+    /// `Some` with [`Payment::is_paid`] means the charge went through: do not charge again.
+    /// `None` means it never arrived, and charging again with the same `merchant_uid` is safe
+    /// (a second charge of an order already paid is refused by the server anyway).
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a malformed id; transport and API errors of the lookup.
+    pub async fn charge_outcome(&self, merchant_uid: &str) -> Result<Option<Payment>> {
+        match self.find_payment(merchant_uid).send().await {
+            Ok(p) => Ok(Some(p)),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// A charge is `Ok` only when its payment is paid.
+pub(crate) fn paid(result: Result<Payment>) -> Result<Payment> {
+    match result {
+        Ok(p) if !p.is_paid() => Err(Error::Declined(Box::new(p))),
+        other => other,
+    }
+}
+
+/// Amounts sent to the API are never negative.
+pub(crate) fn amounts<const N: usize>(
+    values: [(&'static str, Option<crate::Amount>); N],
+) -> Result<()> {
+    for (field, v) in values {
+        if let Some(v) = v {
+            validate::amount(field, v)?;
+        }
+    }
+    Ok(())
+}
+
+impl Payment {
+    /// Whether the payment is paid (possibly partly cancelled since). A charge of a billing key
+    /// or of card data that the card company declined comes back `failed`.
+    pub fn is_paid(&self) -> bool {
+        self.status == PaymentStatus::Paid
+    }
+}
+
+/// The answer to [`Client::billing_keys`]: the keys found and the ids not found.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct BillingKeyBatch {
+    /// The keys found.
+    pub keys: Vec<BillingKey>,
+    /// The ids asked for that no returned key carries.
+    pub missing: Vec<String>,
+}
+
+impl BillingKeyBatch {
+    /// Whether every id asked for was found.
+    pub fn is_complete(&self) -> bool {
+        self.missing.is_empty()
+    }
+}
+
+/// Builder for [`Client::delete_billing_key`].
+#[derive(Debug, Clone)]
+#[must_use = "call .send() to make the request"]
+pub struct DeleteBillingKey<'c> {
+    client: &'c Client,
+    customer_uid: String,
+    reason: Option<String>,
+    requester: Option<CancelRequester>,
+}
+
+impl DeleteBillingKey<'_> {
+    /// Why the key is deleted.
+    pub fn reason(mut self, reason: impl Into<String>) -> Self {
+        self.reason = Some(reason.into());
+        self
+    }
+
+    /// Who asked for the deletion (Naver Pay only).
+    pub fn requester(mut self, requester: CancelRequester) -> Self {
+        self.requester = Some(requester);
+        self
+    }
+
+    /// Deletes the key and returns it as it was.
+    ///
+    /// # Errors
+    /// An unknown key is [`Error::Api`] with code `1` (HTTP 200), as for
+    /// [`Client::billing_key`].
+    pub async fn send(self) -> Result<BillingKey> {
+        validate::customer_uid(&self.customer_uid)?;
+        if let Some(r) = &self.requester {
+            validate::path_value("requester", r.as_str())?;
+        }
+        let call = self.client.api.delete_billing_key(
+            &self.customer_uid,
+            self.requester.as_ref(),
+            self.reason.as_deref(),
+        );
+        self.client.call(call).await
+    }
+}
+
+/// Builder for [`Client::billing_key_payments`].
+#[derive(Debug, Clone)]
+#[must_use = "call .send() or .stream() to make the request"]
+pub struct BillingKeyPayments<'c> {
+    client: &'c Client,
+    customer_uid: String,
+    page: Option<u32>,
+}
+
+impl<'c> BillingKeyPayments<'c> {
+    /// The page to fetch, from 1.
+    pub fn page(mut self, page: u32) -> Self {
+        self.page = Some(page);
+        self
+    }
+
+    /// Fetches one page.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a malformed id or page 0.
+    pub async fn send(self) -> Result<PaymentPage> {
+        validate::customer_uid(&self.customer_uid)?;
+        validate::paging(self.page, None)?;
+        let call = self
+            .client
+            .api
+            .get_billing_key_payments(&self.customer_uid, non_zero(self.page));
+        self.client.call(call).await
+    }
+
+    /// Every payment of every page from the requested one on, fetched as the stream is read;
+    /// it ends after the last page.
+    pub fn stream(self) -> impl Stream<Item = Result<Payment>> + Send + 'c {
+        let start = self.page.unwrap_or(1);
+        pages(start, move |page| self.clone().page(page).send())
+    }
+}

@@ -1,0 +1,402 @@
+//! Scheduled payments: charges of a billing key that i'mport runs at a set time.
+
+use futures_core::Stream;
+
+use super::{
+    billing::{amounts, paid},
+    listings::{Paged, non_zero, pages},
+};
+use crate::{
+    Client, Error, Result, ScheduleSorting, ScheduleStatus, UnixTime,
+    types::{
+        Payment, Schedule, SchedulePage, ScheduleRequest, ScheduleTimeRequest, UnscheduleRequest,
+    },
+    validate::{self, Card},
+};
+
+impl Client {
+    /// Schedules charges of a billing key (`POST /subscribe/payments/schedule`) and returns
+    /// one schedule per entry, in the order given. Card data in the request issues the key
+    /// first when `customer_uid` has none.
+    ///
+    /// i'mport runs each charge at its time and reports it to the webhook; read the result
+    /// with [`Client::schedule`] (an executed schedule may have failed: see its
+    /// `payment_status`).
+    ///
+    /// ```no_run
+    /// use iamport::{UnixTime, types::{ScheduleEntry, ScheduleRequest}};
+    /// # async fn run(client: iamport::Client) -> iamport::Result<()> {
+    /// let next_month = UnixTime::from_secs(UnixTime::now().as_secs() + 30 * 86_400);
+    /// let request = ScheduleRequest::new(
+    ///     "member-3108-card-1",
+    ///     vec![ScheduleEntry::new("sub-3108-2026-12", next_month, 9900).name("Monthly plan")],
+    /// );
+    /// let scheduled = client.schedule_payments(request).await?;
+    /// assert_eq!(scheduled.len(), 1);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// A lost answer is [`Error::OutcomeUnknown`] and the request is not resent: look the
+    /// schedules up with [`Client::schedule`] before scheduling again.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] (nothing is sent) for no entry or more than 100, a malformed or
+    /// repeated `merchant_uid`, a time not in the future, a negative amount, or card data not
+    /// in the API's form; [`Error::Api`] when the server refuses (unknown key and no card data,
+    /// card refused, `merchant_uid` already used): nothing is scheduled then.
+    pub async fn schedule_payments(&self, request: ScheduleRequest) -> Result<Vec<Schedule>> {
+        validate::customer_uid(&request.customer_uid)?;
+        Card {
+            number: request.card_number.as_ref(),
+            expiry: request.expiry.as_ref(),
+            birth: request.birth.as_ref(),
+            pwd_2digit: request.pwd_2digit.as_ref(),
+            cvc: request.cvc.as_ref(),
+        }
+        .check()?;
+        amounts([("checking_amount", request.checking_amount)])?;
+        if request.schedules.is_empty() {
+            return Err(Error::invalid("schedules", "give at least one entry"));
+        }
+        if request.schedules.len() > validate::BILLING_BATCH_MAX {
+            return Err(Error::invalid(
+                "schedules",
+                format!(
+                    "at most {} entries per request",
+                    validate::BILLING_BATCH_MAX
+                ),
+            ));
+        }
+        let now = self.now();
+        for (i, entry) in request.schedules.iter().enumerate() {
+            validate::merchant_uid(&entry.merchant_uid)?;
+            if request.schedules[..i]
+                .iter()
+                .any(|e| e.merchant_uid == entry.merchant_uid)
+            {
+                return Err(Error::invalid(
+                    "merchant_uid",
+                    format!("{} is given twice", entry.merchant_uid),
+                ));
+            }
+            validate::future("schedule_at", entry.schedule_at, now)?;
+            amounts([
+                ("amount", Some(entry.amount)),
+                ("tax_free", entry.tax_free),
+                ("vat_amount", entry.vat_amount),
+            ])?;
+        }
+        self.call(self.api.schedule_payments(&request)).await
+    }
+
+    /// Revokes schedules that have not run (`POST /subscribe/payments/unschedule`) and returns
+    /// them, now `revoked`. With `customer_uid` alone, every pending schedule of the key; with
+    /// `merchant_uid`s, those (of that key, when both are given).
+    ///
+    /// ```no_run
+    /// use iamport::types::UnscheduleRequest;
+    /// # async fn run(client: iamport::Client) -> iamport::Result<()> {
+    /// let request = UnscheduleRequest::new()
+    ///     .customer_uid("member-3108-card-1")
+    ///     .merchant_uid(vec!["sub-3108-2027-01".to_owned()]);
+    /// let revoked = client.unschedule_payments(request).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] when neither is given, for more than 100 order ids or a
+    /// malformed id; [`Error::Api`] with code `1` when nothing pending matches.
+    pub async fn unschedule_payments(&self, request: UnscheduleRequest) -> Result<Vec<Schedule>> {
+        if request.customer_uid.is_none() && request.merchant_uid.is_empty() {
+            return Err(Error::invalid(
+                "customer_uid",
+                "give customer_uid, merchant_uid, or both",
+            ));
+        }
+        if let Some(id) = &request.customer_uid {
+            validate::customer_uid(id)?;
+        }
+        if request.merchant_uid.len() > validate::BILLING_BATCH_MAX {
+            return Err(Error::invalid(
+                "merchant_uid",
+                format!("at most {} ids per request", validate::BILLING_BATCH_MAX),
+            ));
+        }
+        request
+            .merchant_uid
+            .iter()
+            .try_for_each(|id| validate::merchant_uid(id))?;
+        self.call(self.api.unschedule_payments(&request)).await
+    }
+
+    /// One schedule by its order id (`GET /subscribe/payments/schedule/{merchant_uid}`).
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for an unknown order id.
+    pub async fn schedule(&self, merchant_uid: &str) -> Result<Schedule> {
+        validate::merchant_uid(merchant_uid)?;
+        self.call(self.api.get_schedule(merchant_uid)).await
+    }
+
+    /// Moves a schedule that has not run to another time
+    /// (`PUT /subscribe/payments/schedule/{merchant_uid}`).
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a time not in the future; [`Error::Api`] (400) when the
+    /// schedule has run or was revoked (use [`Client::reschedule_payment`] then).
+    pub async fn move_schedule(
+        &self,
+        merchant_uid: &str,
+        schedule_at: UnixTime,
+    ) -> Result<Schedule> {
+        validate::merchant_uid(merchant_uid)?;
+        validate::future("schedule_at", schedule_at, self.now())?;
+        let body = ScheduleTimeRequest::new(schedule_at);
+        self.call(self.api.update_schedule(merchant_uid, &body))
+            .await
+    }
+
+    /// Schedules again a schedule whose charge failed or that was revoked
+    /// (`POST /subscribe/payments/schedule/{merchant_uid}/reschedule`).
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a time not in the future; [`Error::Api`] (400) when the
+    /// schedule is pending (use [`Client::move_schedule`]) or was paid.
+    pub async fn reschedule_payment(
+        &self,
+        merchant_uid: &str,
+        schedule_at: UnixTime,
+    ) -> Result<Schedule> {
+        validate::merchant_uid(merchant_uid)?;
+        validate::future("schedule_at", schedule_at, self.now())?;
+        let body = ScheduleTimeRequest::new(schedule_at);
+        self.call(self.api.reschedule_schedule(merchant_uid, &body))
+            .await
+    }
+
+    /// Charges now a schedule whose charge failed or that was revoked
+    /// (`POST /subscribe/payments/schedule/{merchant_uid}/retry`).
+    ///
+    /// The rules of [`Client::charge_billing_key`]: `Ok` only for a paid payment, a declined
+    /// card is [`Error::Declined`], a lost answer is [`Error::OutcomeUnknown`] and is never
+    /// resent (reconcile with [`Client::charge_outcome`]).
+    ///
+    /// # Errors
+    /// [`Error::Api`] (400) when the schedule is pending or was paid; [`Error::NotFound`] for
+    /// an unknown schedule.
+    pub async fn retry_schedule(&self, merchant_uid: &str) -> Result<Payment> {
+        validate::merchant_uid(merchant_uid)?;
+        paid(self.call(self.api.retry_schedule(merchant_uid)).await)
+    }
+
+    /// Schedules of every key whose time falls in `from` (inclusive) to `to` (exclusive), a
+    /// page at a time (`GET /subscribe/payments/schedule`). The server allows windows of at
+    /// most three months.
+    pub fn schedules(&self, from: UnixTime, to: UnixTime) -> Schedules<'_> {
+        Schedules {
+            client: self,
+            from,
+            to,
+            status: None,
+            page: None,
+            limit: None,
+            sorting: None,
+        }
+    }
+
+    /// The schedules of one billing key whose time falls in `from` (inclusive) to `to`
+    /// (exclusive), a page at a time (`GET /subscribe/customers/{customer_uid}/schedules`).
+    /// At most three months per window; an unknown key gives an empty page.
+    pub fn billing_key_schedules(
+        &self,
+        customer_uid: impl Into<String>,
+        from: UnixTime,
+        to: UnixTime,
+    ) -> KeySchedules<'_> {
+        KeySchedules {
+            client: self,
+            path: KeyPath::Customers,
+            customer_uid: customer_uid.into(),
+            from,
+            to,
+            status: None,
+            page: None,
+        }
+    }
+
+    /// The same listing as [`Client::billing_key_schedules`], through the path the API files
+    /// under schedules (`GET /subscribe/payments/schedule/customers/{customer_uid}`). Both give
+    /// the same answer; use either.
+    pub fn customer_schedules(
+        &self,
+        customer_uid: impl Into<String>,
+        from: UnixTime,
+        to: UnixTime,
+    ) -> KeySchedules<'_> {
+        KeySchedules {
+            path: KeyPath::Schedules,
+            ..self.billing_key_schedules(customer_uid, from, to)
+        }
+    }
+}
+
+impl Paged for SchedulePage {
+    type Item = Schedule;
+    fn total(&self) -> u64 {
+        self.total
+    }
+    fn next_page(&self) -> Option<u32> {
+        SchedulePage::next_page(self)
+    }
+    fn into_items(self) -> Vec<Schedule> {
+        self.list
+    }
+}
+
+impl SchedulePage {
+    /// The number of the next page, or `None` when this is the last one.
+    pub fn next_page(&self) -> Option<u32> {
+        (self.next != 0).then_some(self.next)
+    }
+
+    /// The number of the previous page, or `None` when this is the first one.
+    pub fn previous_page(&self) -> Option<u32> {
+        (self.previous != 0).then_some(self.previous)
+    }
+}
+
+/// Builder for [`Client::schedules`].
+#[derive(Debug, Clone)]
+#[must_use = "call .send() or .stream() to make the request"]
+pub struct Schedules<'c> {
+    client: &'c Client,
+    from: UnixTime,
+    to: UnixTime,
+    status: Option<ScheduleStatus>,
+    page: Option<u32>,
+    limit: Option<u32>,
+    sorting: Option<ScheduleSorting>,
+}
+
+impl<'c> Schedules<'c> {
+    /// Only schedules in this state.
+    pub fn status(mut self, status: ScheduleStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    /// The page to fetch, from 1.
+    pub fn page(mut self, page: u32) -> Self {
+        self.page = Some(page);
+        self
+    }
+
+    /// Schedules per page, 1 to 1000 (server default 20).
+    pub fn limit(mut self, limit: u32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// The order of the results (server default: latest `schedule_at` first).
+    pub fn sorting(mut self, sorting: ScheduleSorting) -> Self {
+        self.sorting = Some(sorting);
+        self
+    }
+
+    /// Fetches one page.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a window that does not start before it ends, page 0 or a
+    /// limit outside 1..=1000; [`Error::Api`] (400) for a window over three months.
+    pub async fn send(self) -> Result<SchedulePage> {
+        validate::schedule_window(self.from, self.to)?;
+        validate::paging(self.page, self.limit)?;
+        let call = self.client.api.get_schedules(
+            non_zero(self.limit),
+            non_zero(self.page),
+            self.from.as_secs(),
+            self.status.as_ref(),
+            self.to.as_secs(),
+            self.sorting.as_ref(),
+        );
+        self.client.call(call).await
+    }
+
+    /// Every schedule of every page from the requested one on, fetched as the stream is read.
+    /// The window stays the one given, and the stream ends after the last page (or once it
+    /// has yielded as many schedules as the first page's `total`).
+    pub fn stream(self) -> impl Stream<Item = Result<Schedule>> + Send + 'c {
+        let start = self.page.unwrap_or(1);
+        pages(start, move |page| self.clone().page(page).send())
+    }
+}
+
+/// Which of the two paths of the per-key listing.
+#[derive(Debug, Clone, Copy)]
+enum KeyPath {
+    Customers,
+    Schedules,
+}
+
+/// Builder for [`Client::billing_key_schedules`] and [`Client::customer_schedules`].
+#[derive(Debug, Clone)]
+#[must_use = "call .send() or .stream() to make the request"]
+pub struct KeySchedules<'c> {
+    client: &'c Client,
+    path: KeyPath,
+    customer_uid: String,
+    from: UnixTime,
+    to: UnixTime,
+    status: Option<ScheduleStatus>,
+    page: Option<u32>,
+}
+
+impl<'c> KeySchedules<'c> {
+    /// Only schedules in this state.
+    pub fn status(mut self, status: ScheduleStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    /// The page to fetch, from 1.
+    pub fn page(mut self, page: u32) -> Self {
+        self.page = Some(page);
+        self
+    }
+
+    /// Fetches one page.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a malformed id, a window that does not start before it
+    /// ends, or page 0; [`Error::Api`] (400) for a window over three months.
+    pub async fn send(self) -> Result<SchedulePage> {
+        validate::customer_uid(&self.customer_uid)?;
+        validate::schedule_window(self.from, self.to)?;
+        validate::paging(self.page, None)?;
+        let api = &self.client.api;
+        let (uid, from, to) = (
+            self.customer_uid.as_str(),
+            self.from.as_secs(),
+            self.to.as_secs(),
+        );
+        let (page, status) = (non_zero(self.page), self.status.as_ref());
+        match self.path {
+            KeyPath::Customers => {
+                let call = api.get_billing_key_schedules(uid, from, page, status, to);
+                self.client.call(call).await
+            }
+            KeyPath::Schedules => {
+                let call = api.get_customer_schedules(uid, from, page, status, to);
+                self.client.call(call).await
+            }
+        }
+    }
+
+    /// Every schedule of every page from the requested one on, fetched as the stream is read.
+    /// The window stays the one given, and the stream ends after the last page (or once it
+    /// has yielded as many schedules as the first page's `total`).
+    pub fn stream(self) -> impl Stream<Item = Result<Schedule>> + Send + 'c {
+        let start = self.page.unwrap_or(1);
+        pages(start, move |page| self.clone().page(page).send())
+    }
+}

@@ -1,0 +1,681 @@
+//! Billing keys, charges and schedules: every recording through the client, the outcome
+//! rules of the two charges, declined cards, card data kept out of sight, and paging streams.
+
+mod common;
+
+use std::{
+    io::Write,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicUsize, Ordering},
+    },
+    time::Duration,
+};
+
+use futures_util::StreamExt;
+use iamport::{
+    Client, Error, PaymentStatus, RetryPolicy, ScheduleStatus, UnixTime,
+    testing::{MockIamport, billing_key, charged_payment, declined_payment, schedule, token_body},
+    types::{
+        BillingKeyRequest, ChargeBillingKeyRequest, ChargeOnetimeRequest, ScheduleEntry,
+        ScheduleRequest, UnscheduleRequest,
+    },
+};
+use serde_json::json;
+use tokio::{
+    io::{AsyncReadExt, AsyncWriteExt},
+    net::{TcpListener, TcpStream},
+};
+
+const CARD: &str = "4242-4242-4242-4242";
+const EXPIRY: &str = "2029-12";
+const BIRTH: &str = "900101";
+const PIN: &str = "47";
+
+const OPERATIONS: [&str; 16] = [
+    "issue_billing_key",
+    "get_billing_key",
+    "delete_billing_key",
+    "get_billing_keys",
+    "get_billing_key_payments",
+    "get_billing_key_schedules",
+    "charge_billing_key",
+    "charge_onetime",
+    "schedule_payments",
+    "get_schedules",
+    "unschedule_payments",
+    "get_schedule",
+    "update_schedule",
+    "retry_schedule",
+    "reschedule_schedule",
+    "get_customer_schedules",
+];
+
+fn onetime(merchant_uid: &str) -> ChargeOnetimeRequest {
+    ChargeOnetimeRequest::new(merchant_uid, 15000, CARD, EXPIRY)
+        .birth(BIRTH)
+        .pwd_2digit(PIN)
+        .name("One-day class")
+}
+
+fn again(merchant_uid: &str) -> ChargeBillingKeyRequest {
+    ChargeBillingKeyRequest::new("member-1-card-1", merchant_uid, 9900, "Monthly plan")
+}
+
+#[tokio::test]
+async fn every_billing_recording_goes_through_the_client() {
+    let recs = common::all_recordings();
+    for op in OPERATIONS {
+        let of_op: Vec<_> = recs.iter().filter(|r| r.operation == op).collect();
+        assert!(of_op.iter().any(|r| r.is_success()), "{op}: no success");
+        assert!(of_op.iter().any(|r| !r.is_success()), "{op}: no failure");
+        for rec in of_op {
+            let found = common::verify(rec).await;
+            assert!(found.is_empty(), "{}: {found:#?}", rec.name);
+        }
+    }
+}
+
+#[tokio::test]
+async fn recorded_card_numbers_are_test_cards_and_masked_in_responses() {
+    for rec in common::all_recordings() {
+        let request = rec.request.body.clone().unwrap_or_default();
+        if let Some(number) = request.get("card_number").and_then(|v| v.as_str()) {
+            let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+            assert!(
+                ["4242", "5555", "4000"]
+                    .iter()
+                    .any(|p| digits.starts_with(p)),
+                "{}: {number} is not a test card",
+                rec.name
+            );
+        }
+        let text = rec.response.body.to_string();
+        for digits in ["4242424242424242", "5555555555554444", "4000000000000002"] {
+            assert!(
+                !text.contains(digits),
+                "{}: unmasked card in response",
+                rec.name
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn paid_charges_are_ok_and_declined_ones_are_errors_carrying_the_payment() {
+    let mock = MockIamport::start().await;
+    let client = mock.client();
+    let ok = mock.charge_billing_key(&charged_payment(
+        "imps_1",
+        "order-1",
+        "member-1-card-1",
+        9900,
+    ));
+    let no = mock.charge_billing_key(&declined_payment(
+        "imps_2",
+        "order-2",
+        "member-1-card-1",
+        9900,
+    ));
+    let ok1 = mock.charge_onetime(&charged_payment(
+        "imps_3",
+        "order-3",
+        "member-1-card-1",
+        15000,
+    ));
+    let no1 = mock.charge_onetime(&declined_payment(
+        "imps_4",
+        "order-4",
+        "member-1-card-1",
+        15000,
+    ));
+
+    let paid = client.charge_billing_key(again("order-1")).await.unwrap();
+    assert!(paid.is_paid());
+    assert_eq!(paid.status, PaymentStatus::Paid);
+
+    let e = client
+        .charge_billing_key(again("order-2"))
+        .await
+        .unwrap_err();
+    assert!(e.is_declined(), "{e:?}");
+    let failed = e.declined_payment().unwrap();
+    assert_eq!(failed.status, PaymentStatus::Failed);
+    assert!(!failed.is_paid());
+    assert_eq!(failed.fail_reason.as_deref(), Some("[3011] 카드 한도초과"));
+    assert!(e.to_string().contains("카드 한도초과"), "{e}");
+
+    assert!(
+        client
+            .charge_onetime(onetime("order-3"))
+            .await
+            .unwrap()
+            .is_paid()
+    );
+    let e = client.charge_onetime(onetime("order-4")).await.unwrap_err();
+    assert_eq!(e.declined_payment().unwrap().imp_uid, "imps_4");
+
+    for stub in [ok, no, ok1, no1] {
+        stub.assert_calls(1);
+    }
+}
+
+#[tokio::test]
+async fn the_outcome_of_a_lost_charge_is_found_by_merchant_uid() {
+    let mock = MockIamport::start().await;
+    let client = mock.client();
+    let found = mock.find_payment(&charged_payment(
+        "imps_1",
+        "order-1",
+        "member-1-card-1",
+        9900,
+    ));
+    let gone = mock.not_found("GET", "/payments/find/order-2");
+
+    let p = client.charge_outcome("order-1").await.unwrap().unwrap();
+    assert!(p.is_paid());
+    assert_eq!(client.charge_outcome("order-2").await.unwrap(), None);
+    found.assert_calls(1);
+    gone.assert_calls(1);
+}
+
+/// What a hand-rolled server does with a charge (token requests are always answered).
+#[derive(Clone, Copy)]
+enum Act {
+    /// Read the request, never answer.
+    Hang,
+    /// Read the request, then reset the connection.
+    Reset,
+    /// Answer with a paid payment.
+    Pay,
+}
+
+/// A server that plays `act` for every API request; returns its base URL and the count of API
+/// requests it read.
+async fn charge_server(act: Act) -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let hits = Arc::new(AtomicUsize::new(0));
+    tokio::spawn(serve(listener, act, hits.clone()));
+    (base, hits)
+}
+
+async fn serve(listener: TcpListener, act: Act, hits: Arc<AtomicUsize>) {
+    while let Ok((stream, _)) = listener.accept().await {
+        tokio::spawn(connection(stream, act, hits.clone()));
+    }
+}
+
+async fn connection(mut stream: TcpStream, act: Act, hits: Arc<AtomicUsize>) {
+    while let Some(path) = read_request(&mut stream).await {
+        if path == "/users/getToken" {
+            respond(&mut stream, &token_body("charge0token")).await;
+            continue;
+        }
+        hits.fetch_add(1, Ordering::SeqCst);
+        match act {
+            Act::Hang => {
+                tokio::time::sleep(Duration::from_secs(3600)).await;
+                return;
+            }
+            Act::Reset => {
+                let _ = stream.set_zero_linger();
+                return;
+            }
+            Act::Pay => {
+                let p = charged_payment("imps_9", "order-9", "member-1-card-1", 9900);
+                let body = json!({"code": 0, "message": null, "response": p});
+                respond(&mut stream, &serde_json::to_vec(&body).unwrap()).await;
+            }
+        }
+    }
+}
+
+async fn read_request(stream: &mut TcpStream) -> Option<String> {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        if stream.read(&mut byte).await.ok()? == 0 {
+            return None;
+        }
+        head.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&head).into_owned();
+    let len = head
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-length:")
+                .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+        })
+        .unwrap_or(0);
+    let mut body = vec![0u8; len];
+    stream.read_exact(&mut body).await.ok()?;
+    head.split_whitespace().nth(1).map(str::to_owned)
+}
+
+async fn respond(stream: &mut TcpStream, body: &[u8]) {
+    let head = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(head.as_bytes()).await;
+    let _ = stream.write_all(body).await;
+}
+
+fn fast_client(base: &str) -> Client {
+    Client::builder()
+        .credentials("key", "secret")
+        .base_url(base)
+        .timeout(Duration::from_millis(500))
+        .retry(
+            RetryPolicy::default()
+                .max_attempts(10)
+                .initial_backoff(Duration::from_millis(50))
+                .max_backoff(Duration::from_millis(100)),
+        )
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_charge_that_may_have_arrived_is_outcome_unknown_and_sent_once() {
+    for act in [Act::Hang, Act::Reset] {
+        for onetime_charge in [false, true] {
+            let (base, hits) = charge_server(act).await;
+            let client = fast_client(&base);
+            let result = if onetime_charge {
+                client.charge_onetime(onetime("order-9")).await
+            } else {
+                client.charge_billing_key(again("order-9")).await
+            };
+            let e = result.unwrap_err();
+            assert!(e.is_outcome_unknown(), "{e:?}");
+            let attempted = e
+                .attempted()
+                .expect("OutcomeUnknown carries what was asked");
+            let expected = if onetime_charge {
+                "charge_onetime"
+            } else {
+                "charge_billing_key"
+            };
+            assert_eq!(attempted.operation, expected);
+            // What the caller needs to look the charge up by.
+            assert_eq!(attempted.merchant_uid.as_deref(), Some("order-9"));
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            assert_eq!(hits.load(Ordering::SeqCst), 1, "{expected} sent again");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_charge_answered_by_a_gateway_error_is_not_sent_again() {
+    let mock = MockIamport::start().await;
+    let client = mock.client();
+    let gateway = mock.error("POST", "/subscribe/payments/again", 502, -1, "bad gateway");
+    let e = client
+        .charge_billing_key(again("order-1"))
+        .await
+        .unwrap_err();
+    assert!(e.is_outcome_unknown(), "{e:?}");
+    gateway.assert_calls(1);
+}
+
+#[tokio::test]
+async fn a_charge_that_surely_did_not_arrive_is_retried() {
+    for onetime_charge in [false, true] {
+        // A token first, from a server that then goes away: the port refuses connections.
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let hits = Arc::new(AtomicUsize::new(0));
+        let server = tokio::spawn(serve(listener, Act::Pay, hits.clone()));
+        let http = reqwest::Client::builder()
+            .pool_max_idle_per_host(0)
+            .build()
+            .unwrap();
+        let client = Client::builder()
+            .credentials("key", "secret")
+            .base_url(format!("http://{addr}"))
+            .http_client(http)
+            .retry(
+                RetryPolicy::default()
+                    .max_attempts(20)
+                    .initial_backoff(Duration::from_millis(100))
+                    .max_backoff(Duration::from_millis(100)),
+            )
+            .build()
+            .unwrap();
+        client.authenticate().await.unwrap();
+        server.abort();
+        let _ = server.await;
+
+        // The server comes back while the client is retrying.
+        let (back_hits, back) = (hits.clone(), addr);
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(250)).await;
+            let listener = TcpListener::bind(back).await.unwrap();
+            serve(listener, Act::Pay, back_hits).await;
+        });
+        let paid = if onetime_charge {
+            client.charge_onetime(onetime("order-9")).await
+        } else {
+            client.charge_billing_key(again("order-9")).await
+        };
+        assert!(paid.unwrap().is_paid());
+        assert_eq!(hits.load(Ordering::SeqCst), 1);
+    }
+}
+
+/// Every formatted `tracing` event.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn card_data_never_shows_in_debug_errors_or_tracing() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+
+    let shown = runtime.block_on(async {
+        let mut shown = Vec::new();
+        let key_request = BillingKeyRequest::new(CARD, EXPIRY)
+            .birth(BIRTH)
+            .pwd_2digit(PIN)
+            .cvc("123")
+            .customer_name("김지수")
+            .customer_tel("01055550123");
+        shown.push(format!("{key_request:?}"));
+        shown.push(format!("{:?}", onetime("order-1")));
+        let schedule_request = ScheduleRequest::new("member-1-card-1", vec![])
+            .card_number(CARD)
+            .expiry(EXPIRY)
+            .birth(BIRTH)
+            .pwd_2digit(PIN);
+        shown.push(format!("{schedule_request:?}"));
+        shown.push(format!("{:?}", billing_key("member-1-card-1")));
+
+        let mock = MockIamport::start().await;
+        let client = mock.client();
+        // Refused by the server, answered as paid, lost on the way back, and refused before
+        // sending (a malformed card number and expiry must not be echoed either).
+        let _refused = mock.error(
+            "POST",
+            "/subscribe/customers/member-1-card-1",
+            200,
+            -1,
+            "카드정보 인증 및 빌키 발급에 실패하였습니다.",
+        );
+        let e = client
+            .issue_billing_key("member-1-card-1", key_request.clone())
+            .await
+            .unwrap_err();
+        shown.push(format!("{e} {e:?}"));
+        let _paid = mock.charge_onetime(&charged_payment("imps_1", "order-1", "m-1", 15000));
+        let p = client.charge_onetime(onetime("order-1")).await.unwrap();
+        shown.push(format!("{p:?}"));
+        let e = client.charge_onetime(onetime("order-2")).await.unwrap_err();
+        shown.push(format!("{e} {e:?}"));
+        let (base, _hits) = charge_server(Act::Reset).await;
+        let e = fast_client(&base)
+            .charge_onetime(onetime("order-3"))
+            .await
+            .unwrap_err();
+        assert!(e.is_outcome_unknown(), "{e:?}");
+        shown.push(format!("{e} {e:?}"));
+        for (number, expiry) in [("4242424242424242", EXPIRY), (CARD, "2029/12")] {
+            let bad = ChargeOnetimeRequest::new("order-4", 100, number, expiry);
+            let e = client.charge_onetime(bad).await.unwrap_err();
+            assert!(matches!(e, Error::InvalidInput { .. }), "{e:?}");
+            shown.push(format!("{e} {e:?}"));
+            assert!(!shown.last().unwrap().contains("4242424242424242"));
+            assert!(!shown.last().unwrap().contains("2029/12"));
+        }
+        shown
+    });
+
+    let logs = String::from_utf8_lossy(&captured.0.lock().unwrap()).into_owned();
+    assert!(logs.contains("sending"), "{logs}");
+    for text in shown.iter().chain([&logs]) {
+        for secret in [CARD, "4242424242424242", EXPIRY, BIRTH, "42424242****4242"] {
+            assert!(!text.contains(secret), "{secret:?} shown in:\n{text}");
+        }
+        assert!(
+            !text.contains("김지수") && !text.contains("01055550123"),
+            "{text}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn inputs_are_checked_before_anything_is_sent() {
+    let mock = MockIamport::start().await;
+    let client = mock.client();
+    let past = UnixTime::from_secs(UnixTime::now().as_secs() - 60);
+    let later = UnixTime::from_secs(UnixTime::now().as_secs() + 86_400);
+    let field = |r: iamport::Result<_>| match r {
+        Err(Error::InvalidInput { field, .. }) => field,
+        other => panic!("not refused: {:?}", other.map(|_: ()| ())),
+    };
+    let unit = |r: iamport::Result<Vec<_>>| r.map(|_| ());
+
+    let entry = |mid: &str, at| ScheduleEntry::new(mid, at, 9900);
+    let req = ScheduleRequest::new("member-1-card-1", vec![entry("sub-1", past)]);
+    assert_eq!(
+        field(unit(client.schedule_payments(req).await)),
+        "schedule_at"
+    );
+    let twice = vec![entry("sub-1", later), entry("sub-1", later)];
+    let req = ScheduleRequest::new("member-1-card-1", twice);
+    assert_eq!(
+        field(unit(client.schedule_payments(req).await)),
+        "merchant_uid"
+    );
+    let req = ScheduleRequest::new("member-1-card-1", vec![]);
+    assert_eq!(
+        field(unit(client.schedule_payments(req).await)),
+        "schedules"
+    );
+    let negative = vec![ScheduleEntry::new("sub-1", later, -1)];
+    let req = ScheduleRequest::new("member-1-card-1", negative);
+    assert_eq!(field(unit(client.schedule_payments(req).await)), "amount");
+    let req =
+        ScheduleRequest::new("member-1-card-1", vec![entry("sub-1", later)]).expiry("2029-13");
+    assert_eq!(field(unit(client.schedule_payments(req).await)), "expiry");
+    let nothing = UnscheduleRequest::new();
+    assert_eq!(
+        field(unit(client.unschedule_payments(nothing).await)),
+        "customer_uid"
+    );
+    let r = client.move_schedule("sub-1", past).await.map(|_| ());
+    assert_eq!(field(r), "schedule_at");
+    let long = "k".repeat(81);
+    assert_eq!(
+        field(client.billing_key(&long).await.map(|_| ())),
+        "customer_uid"
+    );
+    let many: Vec<String> = (0..101).map(|i| format!("member-{i}")).collect();
+    assert_eq!(
+        field(client.billing_keys(many).await.map(|_| ())),
+        "customer_uid"
+    );
+    let r = client
+        .charge_billing_key(again("order-1").tax_free(-5))
+        .await;
+    assert_eq!(field(r.map(|_| ())), "tax_free");
+    let r = client.schedules(later, past).send().await.map(|_| ());
+    assert_eq!(field(r), "from");
+    let r = client
+        .schedules(past, later)
+        .limit(1001)
+        .send()
+        .await
+        .map(|_| ());
+    assert_eq!(field(r), "limit");
+    let card = BillingKeyRequest::new(CARD, EXPIRY).birth("9001");
+    let r = client
+        .issue_billing_key("member-1-card-1", card)
+        .await
+        .map(|_| ());
+    assert_eq!(field(r), "birth");
+    assert_eq!(mock.token_mock().calls(), 0, "something was sent");
+}
+
+fn page_body(
+    page: u32,
+    next: u32,
+    total: usize,
+    list: Vec<iamport::Schedule>,
+) -> serde_json::Value {
+    json!({"code": 0, "message": null, "response": {
+        "total": total, "previous": page.saturating_sub(1), "next": next, "list": list}})
+}
+
+#[tokio::test]
+async fn schedule_streams_keep_their_window_and_end() {
+    let mock = MockIamport::start().await;
+    let client = mock.client();
+    let (from, to) = (
+        UnixTime::from_secs(1_790_000_000),
+        UnixTime::from_secs(1_797_000_000),
+    );
+    let at = UnixTime::from_secs(1_795_000_000);
+    let s = |i: u32| schedule("member-1-card-1", format!("sub-{i}"), at, 9900);
+    let page = |n: u32, next: u32, list| {
+        mock.server().mock(|when, then| {
+            when.method("GET")
+                .path("/subscribe/payments/schedule")
+                .query_param("schedule_from", "1790000000")
+                .query_param("schedule_to", "1797000000")
+                .query_param("schedule_status", "scheduled")
+                .query_param("page", n.to_string())
+                .header("authorization", format!("Bearer {}", MockIamport::TOKEN));
+            then.status(200).json_body(page_body(n, next, 3, list));
+        })
+    };
+    let p1 = page(1, 2, vec![s(1), s(2)]);
+    let p2 = page(2, 0, vec![s(3)]);
+    let all: Vec<_> = client
+        .schedules(from, to)
+        .status(ScheduleStatus::Scheduled)
+        .stream()
+        .collect()
+        .await;
+    let ids: Vec<String> = all.into_iter().map(|r| r.unwrap().merchant_uid).collect();
+    assert_eq!(ids, ["sub-1", "sub-2", "sub-3"]);
+    p1.assert_calls(1);
+    p2.assert_calls(1);
+
+    // A server that always offers another page: the stream ends where the first page's total
+    // says the pages end (3 items in pages of 2: no page past the second, here page 9).
+    let endless = mock.server().mock(|when, then| {
+        when.method("GET")
+            .path("/subscribe/customers/member-1-card-1/schedules")
+            .query_param("from", "1790000000")
+            .query_param("to", "1797000000");
+        then.status(200)
+            .json_body(page_body(1, 9, 3, vec![s(1), s(2)]));
+    });
+    let mut items = 0;
+    let mut stream = std::pin::pin!(
+        client
+            .billing_key_schedules("member-1-card-1", from, to)
+            .stream()
+    );
+    while let Some(item) = stream.next().await {
+        item.unwrap();
+        items += 1;
+        assert!(items <= 3, "the stream does not end");
+    }
+    assert_eq!(items, 2);
+    endless.assert_calls(1);
+}
+
+#[tokio::test]
+async fn a_keys_payments_stream_over_pages() {
+    let server = httpmock::MockServer::start_async().await;
+    let _token = common::token_mock(&server);
+    let rec = common::recording("get_billing_key_payments.ok");
+    let mut body = rec.response.body.clone();
+    body["response"]["next"] = json!(0);
+    let first = common::serve_response(
+        &server,
+        &rec,
+        Some(common::TOKEN),
+        200,
+        serde_json::to_vec(&body).unwrap(),
+    );
+    let client = common::client(&server);
+    let payments: Vec<_> = client
+        .billing_key_payments("member-3108-card-1")
+        .page(1)
+        .stream()
+        .collect()
+        .await;
+    let expected = body["response"]["list"].as_array().unwrap().len();
+    assert_eq!(payments.len(), expected);
+    assert!(payments.iter().all(Result::is_ok));
+    first.assert_calls(1);
+}
+
+#[tokio::test]
+async fn a_batch_of_keys_names_the_missing_ones() {
+    let server = httpmock::MockServer::start_async().await;
+    let _token = common::token_mock(&server);
+    let client = common::client(&server);
+    let partial = common::serve(&server, &common::recording("get_billing_keys.partial"));
+    let batch = client
+        .billing_keys(["member-3108-card-1", "member-9999-card-1"])
+        .await
+        .unwrap();
+    assert_eq!(batch.keys.len(), 1);
+    assert_eq!(batch.missing, ["member-9999-card-1"]);
+    partial.assert_calls(1);
+    let none = common::serve(&server, &common::recording("get_billing_keys.none_found"));
+    let batch = client.billing_keys(["member-9999-card-1"]).await.unwrap();
+    assert!(batch.keys.is_empty() && !batch.is_complete());
+    none.assert_calls(1);
+}
+
+#[tokio::test]
+async fn an_unknown_schedule_status_is_kept() {
+    let mock = MockIamport::start().await;
+    let mut s = serde_json::to_value(schedule(
+        "member-1-card-1",
+        "sub-1",
+        UnixTime::from_secs(1),
+        1,
+    ))
+    .unwrap();
+    s["schedule_status"] = json!("executing");
+    let stub = mock.server().mock(|when, then| {
+        when.method("GET")
+            .path("/subscribe/payments/schedule/sub-1");
+        then.status(200)
+            .json_body(json!({"code": 0, "message": null, "response": s}));
+    });
+    let got = mock.client().schedule("sub-1").await.unwrap();
+    assert_eq!(got.schedule_status, ScheduleStatus::from("executing"));
+    assert!(got.schedule_status.is_unknown());
+    assert_eq!(got.payment_status, None);
+    assert_eq!(got.executed_at, None);
+    stub.assert_calls(1);
+}
