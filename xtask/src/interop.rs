@@ -204,8 +204,17 @@ fn typescript(root: &Path, spec_file: &Path, cases: &[Value], work: &Path) -> Re
         println!("skipped: `node` is not installed (with CI set, this is a failure)");
         return Ok(());
     }
-    let tools = output(Command::new("bash").arg(root.join("scripts/ts-tools.sh")))?;
-    let tools = root.join(tools.lines().last().unwrap_or_default().trim());
+    // The script prints the directory on stdout; npm's progress goes to stderr.
+    let install = Command::new("bash")
+        .arg(root.join("scripts/ts-tools.sh"))
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run scripts/ts-tools.sh: {e}"))?;
+    if !install.status.success() {
+        return Err(format!("scripts/ts-tools.sh failed ({})", install.status));
+    }
+    let printed = String::from_utf8_lossy(&install.stdout);
+    let tools = root.join(printed.lines().last().unwrap_or_default().trim());
     let modules = tools.join("node_modules");
 
     let _ = std::fs::remove_dir_all(work);
