@@ -292,10 +292,9 @@ impl DeleteBillingKey<'_> {
         self
     }
 
-    /// Who asked for the deletion (Naver Pay only).
-    pub fn requester(mut self, requester: CancelRequester) -> Self {
-        self.requester = Some(requester);
-        self
+    setters! {
+        /// Who asked for the deletion (Naver Pay only).
+        requester: CancelRequester,
     }
 
     /// Deletes the key and returns it as it was.
@@ -327,10 +326,9 @@ pub struct BillingKeyPayments<'c> {
 }
 
 impl<'c> BillingKeyPayments<'c> {
-    /// The page to fetch, from 1.
-    pub fn page(mut self, page: u32) -> Self {
-        self.page = Some(page);
-        self
+    setters! {
+        /// The page to fetch, from 1.
+        page: u32,
     }
 
     /// Fetches one page.

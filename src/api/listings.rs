@@ -66,34 +66,17 @@ pub struct PaymentsByStatus<'c> {
 }
 
 impl<'c> PaymentsByStatus<'c> {
-    /// The page to fetch, from 1 (server default 1).
-    pub fn page(mut self, page: u32) -> Self {
-        self.page = Some(page);
-        self
-    }
-
-    /// Payments per page, 1 to 1000 (server default 20).
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-
-    /// Start of the time window, inclusive (server default: 90 days before `to`).
-    pub fn from(mut self, from: UnixTime) -> Self {
-        self.from = Some(from);
-        self
-    }
-
-    /// End of the time window, inclusive (server default: now).
-    pub fn to(mut self, to: UnixTime) -> Self {
-        self.to = Some(to);
-        self
-    }
-
-    /// The order of the results (server default [`Sorting::StartedDesc`]).
-    pub fn sorting(mut self, sorting: Sorting) -> Self {
-        self.sorting = Some(sorting);
-        self
+    setters! {
+        /// The page to fetch, from 1 (server default 1).
+        page: u32,
+        /// Payments per page, 1 to 1000 (server default 20).
+        limit: u32,
+        /// Start of the time window, inclusive (server default: 90 days before `to`).
+        from: UnixTime,
+        /// End of the time window, inclusive (server default: now).
+        to: UnixTime,
+        /// The order of the results (server default [`Sorting::StartedDesc`]).
+        sorting: Sorting,
     }
 
     /// Fetches one page.
@@ -180,17 +163,12 @@ pub struct FindPayment<'c> {
 }
 
 impl FindPayment<'_> {
-    /// Only a payment in this status.
-    pub fn status(mut self, status: PaymentStatus) -> Self {
-        self.status = Some(status);
-        self
-    }
-
-    /// Which payment comes first when the order has several (server default
-    /// [`Sorting::StartedDesc`]).
-    pub fn sorting(mut self, sorting: Sorting) -> Self {
-        self.sorting = Some(sorting);
-        self
+    setters! {
+        /// Only a payment in this status.
+        status: PaymentStatus,
+        /// Which payment comes first when the order has several (server default
+        /// [`Sorting::StartedDesc`]).
+        sorting: Sorting,
     }
 
     /// Sends the request.
@@ -225,28 +203,15 @@ pub struct FindAllPayments<'c> {
 }
 
 impl<'c> FindAllPayments<'c> {
-    /// Only payments in this status.
-    pub fn status(mut self, status: PaymentStatus) -> Self {
-        self.status = Some(status);
-        self
-    }
-
-    /// The page to fetch, from 1.
-    pub fn page(mut self, page: u32) -> Self {
-        self.page = Some(page);
-        self
-    }
-
-    /// Payments per page, 1 to 1000.
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-
-    /// The order of the results.
-    pub fn sorting(mut self, sorting: Sorting) -> Self {
-        self.sorting = Some(sorting);
-        self
+    setters! {
+        /// Only payments in this status.
+        status: PaymentStatus,
+        /// The page to fetch, from 1.
+        page: u32,
+        /// Payments per page, 1 to 1000.
+        limit: u32,
+        /// The order of the results.
+        sorting: Sorting,
     }
 
     /// Fetches one page.

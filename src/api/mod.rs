@@ -2,6 +2,18 @@
 //! the API's groups. Each checks its arguments, calls the generated operation and unwraps the
 //! envelope through [`Client::call`](crate::Client); the data types come from the spec.
 
+/// Builder setters that store `Some(value)` in the field of the same name, each with its doc:
+/// `setters! { /// The page to fetch. page: u32, }`.
+macro_rules! setters {
+    ($($(#[$doc:meta])* $name:ident: $ty:ty),* $(,)?) => {$(
+        $(#[$doc])*
+        pub fn $name(mut self, $name: $ty) -> Self {
+            self.$name = Some($name);
+            self
+        }
+    )*};
+}
+
 mod billing;
 mod cancel;
 mod listings;

@@ -279,28 +279,15 @@ pub struct Schedules<'c> {
 }
 
 impl<'c> Schedules<'c> {
-    /// Only schedules in this state.
-    pub fn status(mut self, status: ScheduleStatus) -> Self {
-        self.status = Some(status);
-        self
-    }
-
-    /// The page to fetch, from 1.
-    pub fn page(mut self, page: u32) -> Self {
-        self.page = Some(page);
-        self
-    }
-
-    /// Schedules per page, 1 to 1000 (server default 20).
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-
-    /// The order of the results (server default: latest `schedule_at` first).
-    pub fn sorting(mut self, sorting: ScheduleSorting) -> Self {
-        self.sorting = Some(sorting);
-        self
+    setters! {
+        /// Only schedules in this state.
+        status: ScheduleStatus,
+        /// The page to fetch, from 1.
+        page: u32,
+        /// Schedules per page, 1 to 1000 (server default 20).
+        limit: u32,
+        /// The order of the results (server default: latest `schedule_at` first).
+        sorting: ScheduleSorting,
     }
 
     /// Fetches one page.
@@ -352,16 +339,11 @@ pub struct KeySchedules<'c> {
 }
 
 impl<'c> KeySchedules<'c> {
-    /// Only schedules in this state.
-    pub fn status(mut self, status: ScheduleStatus) -> Self {
-        self.status = Some(status);
-        self
-    }
-
-    /// The page to fetch, from 1.
-    pub fn page(mut self, page: u32) -> Self {
-        self.page = Some(page);
-        self
+    setters! {
+        /// Only schedules in this state.
+        status: ScheduleStatus,
+        /// The page to fetch, from 1.
+        page: u32,
     }
 
     /// Fetches one page.
