@@ -261,15 +261,67 @@ async fn offline() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     billing().await?;
+    billing_from_recordings(&mock, &recordings).await?;
 
     line(
         "get_token",
         "(made by the client, once, before the first call)",
         format!(
-            "{} token request(s) for 18 calls",
+            "{} token request(s) for every call above: one per client",
             mock.token_mock().calls()
         ),
     );
+    Ok(())
+}
+
+/// The other billing-key and schedule operations, each called through its facade method with
+/// the arguments its recording carries (the mock serves every success recording).
+async fn billing_from_recordings(
+    mock: &MockIamport,
+    recordings: &[Recording],
+) -> Result<(), Box<dyn std::error::Error>> {
+    // Schedule times in the recordings were in the future on the day they were recorded.
+    let client = Client::builder()
+        .credentials(MockIamport::KEY, MockIamport::SECRET)
+        .base_url(mock.base_url())
+        .fixed_now(iamport::testing::RECORDED_AT)
+        .build()?;
+    for op in [
+        "get_billing_key",
+        "get_billing_keys",
+        "get_billing_key_payments",
+        "get_billing_key_schedules",
+        "get_customer_schedules",
+        "charge_onetime",
+        "get_schedule",
+        "update_schedule",
+        "reschedule_schedule",
+        "retry_schedule",
+    ] {
+        let Some(rec) = recordings
+            .iter()
+            .find(|r| r.operation == op && r.is_success())
+        else {
+            continue;
+        };
+        let answer = shown(iamport::testing::call(&client, rec).await, |v| {
+            let field = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_owned);
+            match (&v, field("customer_uid"), field("merchant_uid")) {
+                (serde_json::Value::Array(items), ..) => format!("{} item(s)", items.len()),
+                (_, _, Some(m)) => format!(
+                    "{m} {}",
+                    field("status")
+                        .or(field("schedule_status"))
+                        .unwrap_or_default()
+                ),
+                (_, Some(c), _) => c,
+                _ => v
+                    .get("total")
+                    .map_or_else(String::new, |t| format!("{t} in all")),
+            }
+        });
+        line(op, &format!("(the arguments of {})", rec.name), answer);
+    }
     Ok(())
 }
 
