@@ -34,7 +34,9 @@ fn main() {
     println!("card_bin = {bin:?}");
 }
 RS
-export CARGO_TARGET_DIR="$root/target"
+# A target directory of its own: cargo gives a copied workspace the same artifact hashes as the
+# original, so sharing `target/` would let the edited copy's library stand in for the real one.
+export CARGO_TARGET_DIR="$root/target/regen-check-target"
 (cd "$copy" && cargo run --quiet --example regen)
 cat > "$copy/examples/regen.rs" <<'RS'
 fn main() {

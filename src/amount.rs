@@ -57,6 +57,38 @@ impl Amount {
     pub fn is_negative(&self) -> bool {
         self.0.is_sign_negative() && !self.0.is_zero()
     }
+
+    /// `self + other`, or `None` when the sum does not fit.
+    ///
+    /// ```
+    /// use iamport::Amount;
+    /// let paid = Amount::from(32000);
+    /// let refunded = Amount::from(5000);
+    /// assert_eq!(paid.checked_sub(refunded), Some(Amount::from(27000)));
+    /// assert_eq!(refunded.checked_add(Amount::from(1000)).unwrap(), 6000);
+    /// ```
+    pub fn checked_add(self, other: Amount) -> Option<Amount> {
+        self.0.checked_add(other.0).map(Amount)
+    }
+
+    /// `self - other`, or `None` when the difference does not fit.
+    pub fn checked_sub(self, other: Amount) -> Option<Amount> {
+        self.0.checked_sub(other.0).map(Amount)
+    }
+}
+
+/// An amount compares with a whole number exactly: `Amount::from(1000) == 1000`, and
+/// `10.5 > 10`.
+impl PartialEq<i64> for Amount {
+    fn eq(&self, other: &i64) -> bool {
+        self.0 == Decimal::from(*other)
+    }
+}
+
+impl PartialOrd<i64> for Amount {
+    fn partial_cmp(&self, other: &i64) -> Option<std::cmp::Ordering> {
+        Some(self.0.cmp(&Decimal::from(*other)))
+    }
 }
 
 impl fmt::Display for Amount {

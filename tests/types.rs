@@ -157,3 +157,16 @@ fn response_lists_and_flags_tolerate_null_and_absence() {
     assert!(!p.escrow);
     assert_eq!(p.imp_uid.len(), 64);
 }
+
+#[test]
+fn amounts_do_refund_arithmetic_and_compare_with_whole_numbers() {
+    let paid: Amount = serde_json::from_str("10.5").unwrap();
+    let refunded: Amount = serde_json::from_str("0.25").unwrap();
+    let left = paid.checked_sub(refunded).unwrap();
+    assert_eq!(left.to_string(), "10.25");
+    assert_eq!(left.checked_add(refunded), Some(paid));
+    assert!(paid > 10 && paid < 11 && paid != 10);
+    assert_eq!(Amount::from(1000), 1000);
+    let max = Amount::new(iamport::Decimal::MAX);
+    assert_eq!(max.checked_add(Amount::from(1)), None);
+}

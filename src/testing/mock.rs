@@ -101,11 +101,32 @@ impl MockIamport {
 
     /// A client of this server with the accepted credentials.
     pub fn client(&self) -> Client {
+        self.client_builder()
+            .build()
+            .unwrap_or_else(|e| unreachable!("a loopback client always builds: {e}"))
+    }
+
+    /// A builder already pointed at this server with the accepted credentials, to test with
+    /// the same settings as production (retry policy, timeouts, size cap):
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> iamport::Result<()> {
+    /// use iamport::{RetryPolicy, testing::MockIamport};
+    ///
+    /// let mock = MockIamport::start().await;
+    /// let client = mock
+    ///     .client_builder()
+    ///     .retry(RetryPolicy::none())
+    ///     .timeout(std::time::Duration::from_secs(2))
+    ///     .build()?;
+    /// let _stub = mock.error("GET", "/payments/imp_1", 503, -1, "busy");
+    /// assert_eq!(client.payment("imp_1").await.unwrap_err().status(), Some(503));
+    /// # Ok(()) }
+    /// ```
+    pub fn client_builder(&self) -> crate::ClientBuilder {
         Client::builder()
             .credentials(Self::KEY, Self::SECRET)
             .base_url(self.base_url())
-            .build()
-            .unwrap_or_else(|e| unreachable!("a loopback client always builds: {e}"))
     }
 
     /// The token endpoint's stub, to count token requests.
