@@ -125,13 +125,13 @@ pub fn charged_payment(
     customer_uid: impl Into<String>,
     amount: impl Into<Amount>,
 ) -> Payment {
-    let mut p: Payment = template(include_str!(
-        "../../spec/recordings/charge_billing_key.ok.json"
-    ));
-    p.imp_uid = imp_uid.into();
-    p.merchant_uid = merchant_uid.into();
-    p.customer_uid = Some(customer_uid.into());
-    p.amount = amount.into();
+    let mut p = charge(
+        include_str!("../../spec/recordings/charge_billing_key.ok.json"),
+        imp_uid.into(),
+        merchant_uid.into(),
+        customer_uid.into(),
+        amount.into(),
+    );
     p.status = PaymentStatus::Paid;
     p
 }
@@ -144,13 +144,28 @@ pub fn declined_payment(
     customer_uid: impl Into<String>,
     amount: impl Into<Amount>,
 ) -> Payment {
-    let mut p: Payment = template(include_str!(
-        "../../spec/recordings/charge_billing_key.declined.json"
-    ));
-    p.imp_uid = imp_uid.into();
-    p.merchant_uid = merchant_uid.into();
-    p.customer_uid = Some(customer_uid.into());
-    p.amount = amount.into();
+    charge(
+        include_str!("../../spec/recordings/charge_billing_key.declined.json"),
+        imp_uid.into(),
+        merchant_uid.into(),
+        customer_uid.into(),
+        amount.into(),
+    )
+}
+
+/// The charge of an embedded recording with these ids and amount.
+fn charge(
+    recording: &str,
+    imp_uid: String,
+    merchant_uid: String,
+    customer_uid: String,
+    amount: Amount,
+) -> Payment {
+    let mut p: Payment = template(recording);
+    p.imp_uid = imp_uid;
+    p.merchant_uid = merchant_uid;
+    p.customer_uid = Some(customer_uid);
+    p.amount = amount;
     p
 }
 
