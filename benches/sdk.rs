@@ -151,6 +151,7 @@ struct RawPayment {
     emb_pg_provider: Option<String>,
     pg_tid: Option<String>,
     pg_id: Option<String>,
+    sandbox: Option<bool>,
     escrow: bool,
     apply_num: Option<String>,
     bank_code: Option<String>,
@@ -191,9 +192,27 @@ struct RawPayment {
     receipt_url: Option<String>,
     cancel_history: Option<Vec<RawCancel>>,
     cancel_receipt_urls: Option<Vec<String>>,
+    deposit_history: Option<Vec<RawDeposit>>,
     cash_receipt_issued: bool,
     customer_uid: Option<String>,
     customer_uid_usage: Option<String>,
+    promotion: Option<RawPromotion>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct RawDeposit {
+    pg_tid: Option<String>,
+    amount: f64,
+    depositor_name: Option<String>,
+    deposited_at: Option<i64>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct RawPromotion {
+    id: String,
+    discount: f64,
 }
 
 #[derive(Deserialize)]
@@ -213,9 +232,28 @@ struct Raw {
     bearer: Arc<String>,
 }
 
+/// How the hand-written client's `reqwest::Client` is set up.
+#[derive(Clone, Copy, PartialEq)]
+enum RawKind {
+    /// `reqwest::Client::new()`: no timeouts, redirects followed.
+    Bare,
+    /// The settings the SDK builds its own client with: connect and request timeouts, no
+    /// redirects, a user agent.
+    Timeouts,
+}
+
 impl Raw {
-    async fn new(base: &str) -> Raw {
-        let http = reqwest::Client::new();
+    async fn new(base: &str, kind: RawKind) -> Raw {
+        let http = match kind {
+            RawKind::Bare => reqwest::Client::new(),
+            RawKind::Timeouts => reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .user_agent("bench/1")
+                .connect_timeout(Duration::from_secs(5))
+                .timeout(Duration::from_secs(30))
+                .build()
+                .unwrap(),
+        };
         let body = http
             .post(format!("{base}/users/getToken"))
             .json(&serde_json::json!({"imp_key": "k", "imp_secret": "s"}))
@@ -281,33 +319,55 @@ fn ratio(a: Duration, b: Duration) -> f64 {
     a.as_secs_f64() / b.as_secs_f64()
 }
 
-/// Sequential calls, alternating SDK and raw in rounds so drift hits both alike.
+/// Sequential calls, the three clients taking turns in rounds so drift hits them alike.
 async fn latency(base: &str, calls: usize) {
     let client = sdk(base);
-    let raw = Raw::new(base).await;
+    let bare = Raw::new(base, RawKind::Bare).await;
+    let timed = Raw::new(base, RawKind::Timeouts).await;
     client.payment(ID).await.unwrap();
-    raw.payment(ID).await;
-    let (mut s, mut r) = (Vec::with_capacity(calls), Vec::with_capacity(calls));
+    bare.payment(ID).await;
+    timed.payment(ID).await;
+    let mut samples: [Vec<Duration>; 3] = Default::default();
     for _ in 0..calls {
         let t = Instant::now();
         std::hint::black_box(client.payment(ID).await.unwrap());
-        s.push(t.elapsed());
+        samples[0].push(t.elapsed());
         let t = Instant::now();
-        std::hint::black_box(raw.payment(ID).await);
-        r.push(t.elapsed());
+        std::hint::black_box(bare.payment(ID).await);
+        samples[1].push(t.elapsed());
+        let t = Instant::now();
+        std::hint::black_box(timed.payment(ID).await);
+        samples[2].push(t.elapsed());
     }
-    let (s, r) = (stats(s), stats(r));
+    let [s, b, t] = samples.map(stats);
+    // What every call keeps in its caller's future (a spawned task holds it all).
+    let (sdk_future, raw_future) = (
+        std::mem::size_of_val(&client.payment(ID)),
+        std::mem::size_of_val(&timed.payment(ID)),
+    );
     println!("\n## 1. latency of one payment lookup ({calls} sequential calls each)\n");
     println!("| client | median | p99 |\n|---|---|---|");
     println!(
-        "| raw reqwest + serde_json | {:.1?} | {:.1?} |",
-        r.median, r.p99
+        "| raw reqwest + serde_json, bare client | {:.1?} | {:.1?} |",
+        b.median, b.p99
+    );
+    println!(
+        "| raw, with the SDK's timeouts | {:.1?} | {:.1?} |",
+        t.median, t.p99
     );
     println!("| iamport | {:.1?} | {:.1?} |", s.median, s.p99);
     println!(
-        "| ratio iamport / raw | {:.3} | {:.3} |",
-        ratio(s.median, r.median),
-        ratio(s.p99, r.p99)
+        "| ratio iamport / raw with timeouts | {:.3} | {:.3} |",
+        ratio(s.median, t.median),
+        ratio(s.p99, t.p99)
+    );
+    println!(
+        "| ratio iamport / bare raw | {:.3} | {:.3} |",
+        ratio(s.median, b.median),
+        ratio(s.p99, b.p99)
+    );
+    println!(
+        "\nsize of the future of one lookup: iamport {sdk_future} bytes, raw {raw_future} bytes"
     );
 }
 
@@ -333,40 +393,62 @@ where
     (tasks * per_task) as f64 / t.elapsed().as_secs_f64()
 }
 
+/// Calls per second of `tasks` tasks making `per_task` lookups each through one client.
+async fn rate(who: &Who, tasks: usize, per_task: usize) -> f64 {
+    match who {
+        Who::Sdk(c) => {
+            let c = c.clone();
+            run_concurrent(tasks, per_task, move || {
+                let c = c.clone();
+                async move {
+                    std::hint::black_box(c.payment(ID).await.unwrap());
+                }
+            })
+            .await
+        }
+        Who::Raw(r) => {
+            let r = r.clone();
+            run_concurrent(tasks, per_task, move || {
+                let r = r.clone();
+                async move {
+                    std::hint::black_box(r.payment(ID).await);
+                }
+            })
+            .await
+        }
+    }
+}
+
+enum Who {
+    Sdk(iamport::Client),
+    Raw(Raw),
+}
+
 async fn throughput(base: &str, total: usize) {
     println!("\n## 2. throughput (calls per second, {total} calls per level, best of 3)\n");
-    println!("| tasks | raw | iamport | ratio |\n|---|---|---|---|");
-    let client = sdk(base);
-    let raw = Raw::new(base).await;
-    client.payment(ID).await.unwrap();
+    println!(
+        "| tasks | raw, bare | raw, timeouts | iamport | ratio to raw with timeouts | ratio to bare raw |"
+    );
+    println!("|---|---|---|---|---|---|");
+    let clients = [
+        Who::Raw(Raw::new(base, RawKind::Bare).await),
+        Who::Raw(Raw::new(base, RawKind::Timeouts).await),
+        Who::Sdk(sdk(base)),
+    ];
     for tasks in [1usize, 64, 256, 1000] {
         let per_task = (total / tasks).max(1);
-        let (mut best_s, mut best_r) = (0f64, 0f64);
+        let mut best = [0f64; 3];
+        // Rounds interleave the clients, so a slow spell of the machine hits each alike.
         for _ in 0..3 {
-            let r = raw.clone();
-            best_r = best_r.max(
-                run_concurrent(tasks, per_task, move || {
-                    let r = r.clone();
-                    async move {
-                        std::hint::black_box(r.payment(ID).await);
-                    }
-                })
-                .await,
-            );
-            let c = client.clone();
-            best_s = best_s.max(
-                run_concurrent(tasks, per_task, move || {
-                    let c = c.clone();
-                    async move {
-                        std::hint::black_box(c.payment(ID).await.unwrap());
-                    }
-                })
-                .await,
-            );
+            for (who, best) in clients.iter().zip(best.iter_mut()) {
+                *best = best.max(rate(who, tasks, per_task).await);
+            }
         }
+        let [b, t, s] = best;
         println!(
-            "| {tasks} | {best_r:.0} | {best_s:.0} | {:.3} |",
-            best_s / best_r
+            "| {tasks} | {b:.0} | {t:.0} | {s:.0} | {:.3} | {:.3} |",
+            s / t,
+            s / b
         );
     }
 }
@@ -495,38 +577,29 @@ fn main() {
         return;
     }
     let quick = args.iter().any(|a| a == "--quick");
-    // `--only sdk|raw`: 64 tasks making calls for a profiler, nothing printed but the rate.
+    // `--only sdk|raw|bare`: BENCH_TASKS tasks (default 64) making BENCH_CALLS calls each
+    // (default 1000) for a profiler; prints the rate only.
     if let Some(i) = args.iter().position(|a| a == "--only") {
         let which = args[i + 1].clone();
-        let calls: usize = std::env::var("BENCH_CALLS")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(1000);
+        let env = |name: &str, default: usize| {
+            std::env::var(name)
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(default)
+        };
+        let (tasks, calls) = (env("BENCH_TASKS", 64), env("BENCH_CALLS", 1000));
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()
             .unwrap();
         runtime.block_on(async move {
             let (base, _) = serve(Duration::ZERO, 1).await;
-            let client = sdk(&base);
-            let raw = Raw::new(&base).await;
-            let rate = if which == "sdk" {
-                run_concurrent(64, calls, move || {
-                    let c = client.clone();
-                    async move {
-                        std::hint::black_box(c.payment(ID).await.unwrap());
-                    }
-                })
-                .await
-            } else {
-                run_concurrent(64, calls, move || {
-                    let r = raw.clone();
-                    async move {
-                        std::hint::black_box(r.payment(ID).await);
-                    }
-                })
-                .await
+            let who = match which.as_str() {
+                "sdk" => Who::Sdk(sdk(&base)),
+                "bare" => Who::Raw(Raw::new(&base, RawKind::Bare).await),
+                _ => Who::Raw(Raw::new(&base, RawKind::Timeouts).await),
             };
+            let rate = rate(&who, tasks, calls).await;
             println!("{which}: {rate:.0} calls/s");
         });
         return;
@@ -549,7 +622,7 @@ fn main() {
         throughput(&base, if quick { 1000 } else { 20000 }).await;
         cold_start(1000).await;
         // One for each SDK client and each raw client made above.
-        assert_eq!(served.token_requests.load(Ordering::SeqCst), 4);
+        assert_eq!(served.token_requests.load(Ordering::SeqCst), 6);
     });
     decoding(if quick { 1 } else { 9 });
 }

@@ -278,7 +278,77 @@ pub fn generate(spec_text: &str) -> Result<String, String> {
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("the generated code does not parse: {e}"))?;
     post_pass(&mut file, &model)?;
+    drop_api_version_header(&mut file)?;
     Ok(prettyplease::unparse(&file))
+}
+
+/// progenitor sends the document's `info.version` in an `api-version` header with every request;
+/// the API has no use for it. Each operation builds a header map for it alone, merged into the
+/// request: that map, the header and the merge are removed, which spares every call an
+/// allocation and a header-map merge. An operation whose map holds any other header is an error,
+/// so a spec that gains header parameters is noticed here.
+fn drop_api_version_header(file: &mut syn::File) -> Result<(), String> {
+    use syn::{Expr, ImplItem, Stmt, visit_mut::VisitMut};
+
+    struct Unmerge;
+    impl VisitMut for Unmerge {
+        fn visit_expr_mut(&mut self, expr: &mut Expr) {
+            if let Expr::MethodCall(call) = expr
+                && call.method == "headers"
+                && call.args.len() == 1
+                && matches!(&call.args[0], Expr::Path(p) if p.path.is_ident("header_map"))
+            {
+                *expr = (*call.receiver).clone();
+                self.visit_expr_mut(expr);
+                return;
+            }
+            syn::visit_mut::visit_expr_mut(self, expr);
+        }
+    }
+
+    let is_map = |e: &Expr| matches!(e, Expr::Path(p) if p.path.is_ident("header_map"));
+    let mut dropped = 0;
+    for item in &mut file.items {
+        let Item::Impl(imp) = item else { continue };
+        for member in &mut imp.items {
+            let ImplItem::Fn(f) = member else { continue };
+            let mut declared = false;
+            let mut other = false;
+            f.block.stmts.retain(|stmt| match stmt {
+                Stmt::Local(local) => {
+                    let named = matches!(&local.pat, syn::Pat::Ident(i) if i.ident == "header_map");
+                    declared |= named;
+                    !named
+                }
+                Stmt::Expr(Expr::MethodCall(call), _) if is_map(&call.receiver) => {
+                    let header = call.args.first().map(|a| quote!(#a).to_string());
+                    if header.is_some_and(|h| h.contains("\"api-version\"")) {
+                        false
+                    } else {
+                        other = true;
+                        true
+                    }
+                }
+                _ => true,
+            });
+            if other {
+                return Err(format!(
+                    "`{}` sends a header other than api-version; the header post-pass needs updating",
+                    f.sig.ident
+                ));
+            }
+            if declared {
+                Unmerge.visit_block_mut(&mut f.block);
+                dropped += 1;
+            }
+        }
+    }
+    if dropped == 0 {
+        return Err(
+            "no operation builds an api-version header: the generated code changed shape".into(),
+        );
+    }
+    Ok(())
 }
 
 /// Applies the conventions typify has no setting for, inside `mod types`, and appends the list

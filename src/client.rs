@@ -427,11 +427,15 @@ impl ClientHooks<Shared> for generated::Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> std::result::Result<(), GenError<E>> {
-        request.headers_mut().remove("api-version");
         if let Some(tier) = &self.inner.0.tier {
             request.headers_mut().insert(TIER, tier.clone());
         }
         if info.operation_id == TOKEN_OPERATION {
+            return Ok(());
+        }
+        // The usual case, a cached token, without the boxed future of an exchange.
+        if let Some(header) = self.inner.0.tokens.cached() {
+            request.headers_mut().insert(AUTHORIZATION, header);
             return Ok(());
         }
         match self.token_header().await {

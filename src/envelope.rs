@@ -5,6 +5,8 @@ use std::{
     future::Future,
 };
 
+use bytes::Bytes;
+use futures_util::FutureExt;
 use progenitor_client::{Error as GenError, ResponseValue};
 
 use crate::{Error, Result, generated::types};
@@ -302,8 +304,10 @@ pub(crate) fn refusal(status: u16, code: i64, message: Option<String>, token_cal
 /// Runs one generated operation and unwraps its envelope. Returns the HTTP status with the
 /// payload, so callers can tell a 207 partial answer from a 200.
 ///
-/// The operation's future is large (it holds the request, the hooks and the response being
-/// read); it is boxed here, once, so the futures that await it move a pointer, not its bytes.
+/// The future returned is small: the operation's own future (kilobytes: the request, the hooks
+/// and the response being read) is boxed here, once, and nothing large is held across an
+/// `await` after it. Every future that awaits this one, and every task that runs it, stays
+/// small, and moving it copies a few hundred bytes, not kilobytes.
 pub(crate) fn run<'a, T, F>(
     secret_body: bool,
     call: F,
@@ -312,42 +316,40 @@ where
     T: Envelope + 'a,
     F: Future<Output = Result<ResponseValue<T>, GenError<types::ErrorEnvelope>>> + 'a,
 {
-    scoped(secret_body, Box::pin(call))
+    CALL.scope(CallContext::default(), scoped(secret_body, Box::pin(call)))
 }
 
-async fn scoped<T, F>(secret_body: bool, call: F) -> Result<(u16, T::Payload)>
+/// The body of [`run`], inside the call's context.
+async fn scoped<T, F>(secret_body: bool, call: std::pin::Pin<Box<F>>) -> Result<(u16, T::Payload)>
 where
     T: Envelope,
     F: Future<Output = Result<ResponseValue<T>, GenError<types::ErrorEnvelope>>>,
 {
-    let cx = CallContext::default();
-    CALL.scope(cx, async move {
-        let outcome = call.await;
-        let hook_error = CALL.with(|c| c.error.borrow_mut().take());
-        let status = CALL.with(|c| c.status.get());
-        let result = match (hook_error, outcome) {
-            (Some(hook_error), _) => Err(hook_error),
-            (None, outcome) => unwrap(outcome, status, secret_body).await,
-        };
-        let attempted = CALL.with(|c| c.attempted.borrow_mut().take());
-        let arrived = CALL.with(|c| c.may_have_arrived.get());
-        match (attempted, result) {
-            // A change that may have reached the server, answered with neither a clear success
-            // nor a clear refusal.
-            (Some(attempted), Err(e)) if arrived && !is_clear_refusal(&e) => {
-                tracing::warn!(
-                    operation = attempted.operation,
-                    "outcome unknown; not sent again"
-                );
-                Err(Error::OutcomeUnknown {
-                    attempted: Box::new(attempted),
-                    source: Box::new(e),
-                })
-            }
-            (_, result) => result,
+    let outcome = call.await;
+    let hook_error = CALL.with(|c| c.error.borrow_mut().take());
+    let status = CALL.with(|c| c.status.get());
+    let result = match (hook_error, outcome) {
+        (Some(hook_error), _) => Err(hook_error),
+        (None, Ok(value)) => unwrap(value, secret_body),
+        (None, Err(e)) => Err(convert(e, status, secret_body)),
+    };
+    let attempted = CALL.with(|c| c.attempted.borrow_mut().take());
+    let arrived = CALL.with(|c| c.may_have_arrived.get());
+    match (attempted, result) {
+        // A change that may have reached the server, answered with neither a clear success
+        // nor a clear refusal.
+        (Some(attempted), Err(e)) if arrived && !is_clear_refusal(&e) => {
+            tracing::warn!(
+                operation = attempted.operation,
+                "outcome unknown; not sent again"
+            );
+            Err(Error::OutcomeUnknown {
+                attempted: Box::new(attempted),
+                source: Box::new(e),
+            })
         }
-    })
-    .await
+        (_, result) => result,
+    }
 }
 
 /// Whether an error says the server refused a request without acting on it: an envelope with
@@ -363,31 +365,25 @@ fn is_clear_refusal(e: &Error) -> bool {
     }
 }
 
-async fn unwrap<T: Envelope>(
-    outcome: Result<ResponseValue<T>, GenError<types::ErrorEnvelope>>,
-    status: Option<u16>,
-    secret_body: bool,
-) -> Result<(u16, T::Payload)> {
-    match outcome {
-        Ok(value) => {
-            let status = value.status().as_u16();
-            let (code, message, payload) = value.into_inner().into_parts();
-            if code != 0 {
-                return Err(refusal(status, code, message, secret_body));
-            }
-            match payload {
-                Some(p) => Ok((status, p)),
-                None => Err(Error::Http {
-                    status,
-                    excerpt: "code 0 without a response payload".to_owned(),
-                }),
-            }
-        }
-        Err(e) => Err(convert(e, status, secret_body).await),
+/// The payload of an envelope that arrived with a documented status, or the refusal it carries.
+fn unwrap<T: Envelope>(value: ResponseValue<T>, secret_body: bool) -> Result<(u16, T::Payload)> {
+    let status = value.status().as_u16();
+    let (code, message, payload) = value.into_inner().into_parts();
+    if code != 0 {
+        return Err(refusal(status, code, message, secret_body));
+    }
+    match payload {
+        Some(p) => Ok((status, p)),
+        None => Err(Error::Http {
+            status,
+            excerpt: "code 0 without a response payload".to_owned(),
+        }),
     }
 }
 
-async fn convert(e: GenError<types::ErrorEnvelope>, status: Option<u16>, secret: bool) -> Error {
+/// The error a generated operation's failure stands for. Not `async`, so that no `await`
+/// follows the operation's in [`scoped`] and the call's future holds nothing across one.
+fn convert(e: GenError<types::ErrorEnvelope>, status: Option<u16>, secret: bool) -> Error {
     let status = status.unwrap_or(0);
     match e {
         GenError::ErrorResponse(value) => {
@@ -408,7 +404,14 @@ async fn convert(e: GenError<types::ErrorEnvelope>, status: Option<u16>, secret:
         }
         GenError::UnexpectedResponse(response) => {
             let status = response.status().as_u16();
-            match response.bytes().await {
+            // Every response leaves the `exec` hook with its whole body in memory (see
+            // `read_capped`), so reading it is ready at once; a body that were not would be
+            // reported as unread rather than awaited.
+            match response
+                .bytes()
+                .now_or_never()
+                .unwrap_or_else(|| Ok(Bytes::new()))
+            {
                 Ok(body) => match serde_json::from_slice::<types::ErrorEnvelope>(&body) {
                     Ok(env) if env.code != 0 || status >= 400 => {
                         refusal(status, env.code, env.message, secret)

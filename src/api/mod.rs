@@ -31,6 +31,8 @@ pub use schedules::{KeySchedules, Schedules};
 
 use std::future::Future;
 
+use futures_util::FutureExt;
+
 use progenitor_client::{Error as GenError, ResponseValue};
 
 use crate::{
@@ -42,13 +44,18 @@ use crate::{
 impl Client {
     /// Runs one generated operation and unwraps its envelope into the payload: the one path
     /// every facade method takes.
-    pub(crate) async fn call<T, F>(&self, operation: F) -> Result<T::Payload>
+    ///
+    /// Not an `async fn`, nor an `async` block: either would keep the operation's future
+    /// (kilobytes of request, hooks and response) inline in every future that awaits this one,
+    /// before [`envelope::run`] boxes it. A facade method's future stays a few hundred bytes.
+    pub(crate) fn call<'a, T, F>(
+        &'a self,
+        operation: F,
+    ) -> impl Future<Output = Result<T::Payload>> + 'a
     where
-        T: Envelope,
-        F: Future<Output = std::result::Result<ResponseValue<T>, GenError<ErrorEnvelope>>>,
+        T: Envelope + 'a,
+        F: Future<Output = std::result::Result<ResponseValue<T>, GenError<ErrorEnvelope>>> + 'a,
     {
-        envelope::run(false, operation)
-            .await
-            .map(|(_, payload)| payload)
+        envelope::run(false, operation).map(|result| result.map(|(_, payload)| payload))
     }
 }

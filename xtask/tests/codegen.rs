@@ -154,3 +154,27 @@ fn a_broken_spec_is_refused_with_a_reason() {
         "{err}"
     );
 }
+
+#[test]
+fn no_operation_sends_the_api_version_header_and_a_header_parameter_is_noticed() {
+    let code = xtask::codegen::generate(&spec_text()).unwrap();
+    assert!(!code.contains("api-version"), "api-version is still sent");
+    assert!(!code.contains("header_map"));
+
+    // A header parameter would be merged through the same map: the post-pass says so rather
+    // than drop it.
+    let spec = spec_text();
+    let op = spec.find("operationId: get_payment_balance").unwrap();
+    let id_param = "        - $ref: \"#/components/parameters/ImpUidPath\"\n";
+    let at = op + spec[op..].find(id_param).unwrap() + id_param.len();
+    let with_header = format!(
+        "{}        - {{name: x-trace, in: header, required: true, description: A trace id., schema: {{type: string}}}}\n{}",
+        &spec[..at],
+        &spec[at..]
+    );
+    let err = xtask::codegen::generate(&with_header).unwrap_err();
+    assert!(
+        err.contains("get_payment_balance") && err.contains("api-version"),
+        "{err}"
+    );
+}
