@@ -16,6 +16,7 @@ mod validate;
 mod amount;
 mod enums;
 mod quirks;
+mod time_crates;
 
 // The generated client (private) and data types (public in `types`).
 mod generated;
@@ -31,7 +32,7 @@ pub mod testing;
 pub mod verify;
 pub mod webhook;
 
-pub use amount::{Amount, ParseAmountError, UnixTime};
+pub use amount::{Amount, ParseAmountError, UnixTime, UnixTimeRangeError};
 pub use api::{
     BillingKeyBatch, BillingKeyPayments, CancelPayment, DeleteBillingKey, FindAllPayments,
     FindPayment, KeySchedules, MissingId, PaymentBatch, PaymentsByStatus, PaymentsRequest, Prepare,
