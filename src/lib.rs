@@ -9,6 +9,7 @@ mod auth;
 mod client;
 mod envelope;
 mod error;
+mod refusal;
 mod retry;
 mod validate;
 
@@ -46,6 +47,7 @@ pub use enums::{
     ScheduleStatus, Sorting,
 };
 pub use error::{Attempted, Error, Result};
+pub use refusal::Refusal;
 pub use retry::RetryPolicy;
 pub use rust_decimal::Decimal;
 pub use types::{
