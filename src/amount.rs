@@ -23,6 +23,23 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
 /// let big: Amount = serde_json::from_str("12345678901234.567").unwrap();
 /// assert_eq!(serde_json::to_string(&big).unwrap(), "12345678901234.567");
 /// ```
+///
+/// An amount compares exactly with a whole number of any primitive integer type, both ways
+/// round (`Amount::from(1000) == 1000`, `10.5 > 10`, `0 < amount`), and adds and subtracts
+/// with [`checked_add`](Amount::checked_add) and [`checked_sub`](Amount::checked_sub), so
+/// refund arithmetic needs no detour through [`Decimal`]. An integer literal compared with an
+/// amount is an `i32` unless it says otherwise (as with `serde_json::Value`): a literal beyond
+/// `i32` needs a suffix, `amount < 5_000_000_000_i64`.
+///
+/// ```
+/// use iamport::Amount;
+///
+/// let a: Amount = "10.5".parse().unwrap();
+/// assert!(a > 10 && a < 11 && a != 10);
+/// assert!(0 < a);
+/// assert_eq!(Amount::from(1000), 1000_u64);
+/// assert!(Amount::from(5_000_000_000_i64) > 4_000_000_000_i64);
+/// ```
 #[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Amount(Decimal);
 
@@ -58,38 +75,63 @@ impl Amount {
         self.0.is_sign_negative() && !self.0.is_zero()
     }
 
-    /// `self + other`, or `None` when the sum does not fit.
+    /// `self + other`, or `None` when the sum does not fit. `other` is an [`Amount`] or a whole
+    /// number.
     ///
     /// ```
     /// use iamport::Amount;
     /// let paid = Amount::from(32000);
     /// let refunded = Amount::from(5000);
     /// assert_eq!(paid.checked_sub(refunded), Some(Amount::from(27000)));
-    /// assert_eq!(refunded.checked_add(Amount::from(1000)).unwrap(), 6000);
+    /// assert_eq!(refunded.checked_add(1000).unwrap(), 6000);
     /// ```
-    pub fn checked_add(self, other: Amount) -> Option<Amount> {
-        self.0.checked_add(other.0).map(Amount)
+    pub fn checked_add(self, other: impl Into<Amount>) -> Option<Amount> {
+        self.0.checked_add(other.into().0).map(Amount)
     }
 
-    /// `self - other`, or `None` when the difference does not fit.
-    pub fn checked_sub(self, other: Amount) -> Option<Amount> {
-        self.0.checked_sub(other.0).map(Amount)
+    /// `self - other`, or `None` when the difference does not fit. `other` is an [`Amount`] or a
+    /// whole number. The result may be negative: check [`is_negative`](Amount::is_negative)
+    /// (or compare with `0`) before sending it.
+    ///
+    /// ```
+    /// use iamport::Amount;
+    /// let left = Amount::from(32000).checked_sub(40000).unwrap();
+    /// assert!(left < 0);
+    /// ```
+    pub fn checked_sub(self, other: impl Into<Amount>) -> Option<Amount> {
+        self.0.checked_sub(other.into().0).map(Amount)
     }
 }
 
-/// An amount compares with a whole number exactly: `Amount::from(1000) == 1000`, and
-/// `10.5 > 10`.
-impl PartialEq<i64> for Amount {
-    fn eq(&self, other: &i64) -> bool {
-        self.0 == Decimal::from(*other)
-    }
-}
+// Exact comparisons with whole numbers, both ways round (documented on `Amount`).
+macro_rules! amount_cmp_int {
+    ($($t:ty),*) => {$(
+        impl PartialEq<$t> for Amount {
+            fn eq(&self, other: &$t) -> bool {
+                self.0 == Decimal::from(*other)
+            }
+        }
 
-impl PartialOrd<i64> for Amount {
-    fn partial_cmp(&self, other: &i64) -> Option<std::cmp::Ordering> {
-        Some(self.0.cmp(&Decimal::from(*other)))
-    }
+        impl PartialEq<Amount> for $t {
+            fn eq(&self, other: &Amount) -> bool {
+                Decimal::from(*self) == other.0
+            }
+        }
+
+        impl PartialOrd<$t> for Amount {
+            fn partial_cmp(&self, other: &$t) -> Option<std::cmp::Ordering> {
+                Some(self.0.cmp(&Decimal::from(*other)))
+            }
+        }
+
+        impl PartialOrd<Amount> for $t {
+            fn partial_cmp(&self, other: &Amount) -> Option<std::cmp::Ordering> {
+                Some(Decimal::from(*self).cmp(&other.0))
+            }
+        }
+    )*};
 }
+amount_cmp_int!(i8, i16, i32, i64, u8, u16, u32, u64);
 
 impl fmt::Display for Amount {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -225,6 +267,12 @@ impl schemars::JsonSchema for Amount {
 ///
 /// The server writes `0` for events that have not happened; fields that can be `0` are typed
 /// `Option<UnixTime>` and decode `0` (and `null`) as `None`.
+///
+/// Converts to and from [`SystemTime`] and, with the cargo features of the same names, to and
+/// from `chrono::DateTime`, `time::OffsetDateTime` and `jiff::Timestamp`. Into a `UnixTime`,
+/// a time is rounded down to the whole second; out of one, a conversion is `TryFrom` wherever
+/// the other type's range is narrower than `i64` seconds, and fails with
+/// [`UnixTimeRangeError`] rather than panicking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct UnixTime(i64);
@@ -273,6 +321,57 @@ impl fmt::Display for UnixTime {
 impl From<UnixTime> for SystemTime {
     fn from(t: UnixTime) -> Self {
         t.to_system_time()
+    }
+}
+
+/// A [`SystemTime`] rounded down to the whole second (toward the past, also before 1970).
+///
+/// # Errors
+/// [`UnixTimeRangeError`] for a time more than `i64::MAX` seconds from the epoch.
+///
+/// ```
+/// use std::time::{Duration, SystemTime};
+/// use iamport::UnixTime;
+///
+/// let t = SystemTime::UNIX_EPOCH + Duration::from_millis(1_500);
+/// assert_eq!(UnixTime::try_from(t).unwrap(), UnixTime::from_secs(1));
+/// let t = SystemTime::UNIX_EPOCH - Duration::from_millis(1_500);
+/// assert_eq!(UnixTime::try_from(t).unwrap(), UnixTime::from_secs(-2));
+/// ```
+impl TryFrom<SystemTime> for UnixTime {
+    type Error = UnixTimeRangeError;
+
+    fn try_from(t: SystemTime) -> Result<Self, Self::Error> {
+        let out_of_range = || UnixTimeRangeError::new("std::time::SystemTime");
+        match t.duration_since(SystemTime::UNIX_EPOCH) {
+            Ok(after) => i64::try_from(after.as_secs())
+                .map(UnixTime)
+                .map_err(|_| out_of_range()),
+            Err(before) => {
+                let before = before.duration();
+                let partial = i64::from(before.subsec_nanos() > 0);
+                i64::try_from(before.as_secs())
+                    .ok()
+                    .and_then(|secs| (-secs).checked_sub(partial))
+                    .map(UnixTime)
+                    .ok_or_else(out_of_range)
+            }
+        }
+    }
+}
+
+/// A time that one side of a conversion between [`UnixTime`] and another time type cannot
+/// represent: what the fallible (`TryFrom`) conversions return instead of panicking or
+/// clamping. Its `Display` names the type that could not hold the time.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("time outside the range of {target}")]
+pub struct UnixTimeRangeError {
+    target: &'static str,
+}
+
+impl UnixTimeRangeError {
+    pub(crate) fn new(target: &'static str) -> Self {
+        UnixTimeRangeError { target }
     }
 }
 

@@ -7,7 +7,9 @@
 #[non_exhaustive]
 pub enum Error {
     /// The API refused the request: a non-zero `code` in the envelope (often with HTTP 200).
-    /// Read the message; retrying the same request gives the same answer.
+    /// Read the message; retrying the same request gives the same answer. The server gives
+    /// different refusals the same `code`; [`Error::refusal`] tells the common ones apart
+    /// (already cancelled, no such payment, unknown billing key, ...).
     #[error("i'mport refused the request (http {status}, code {code}): {}", message.as_deref().unwrap_or("no message"))]
     Api {
         /// HTTP status of the response.
@@ -71,8 +73,12 @@ pub enum Error {
     /// payment up first. [`Error::attempted`] says what was asked for; for a cancel,
     /// [`Client::cancellation_outcome`](crate::Client::cancellation_outcome) does the lookup.
     /// Never [`is_retryable`](Error::is_retryable).
+    ///
+    /// Its `Display` says what happened to the request too (`timed out (api.iamport.kr)`, the
+    /// gateway's status), so a one-line log has the cause; [`source`](std::error::Error::source)
+    /// gives the same error typed.
     #[error(
-        "outcome unknown: {} may or may not have been carried out; query the payment before retrying",
+        "outcome unknown: {} may or may not have been carried out ({source}); query the payment before retrying",
         attempted.operation
     )]
     OutcomeUnknown {

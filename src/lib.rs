@@ -9,6 +9,7 @@ mod auth;
 mod client;
 mod envelope;
 mod error;
+mod refusal;
 mod retry;
 mod validate;
 
@@ -16,6 +17,7 @@ mod validate;
 mod amount;
 mod enums;
 mod quirks;
+mod time_crates;
 
 // The generated client (private) and data types (public in `types`).
 mod generated;
@@ -31,7 +33,7 @@ pub mod testing;
 pub mod verify;
 pub mod webhook;
 
-pub use amount::{Amount, ParseAmountError, UnixTime};
+pub use amount::{Amount, ParseAmountError, UnixTime, UnixTimeRangeError};
 pub use api::{
     BillingKeyBatch, BillingKeyPayments, CancelPayment, DeleteBillingKey, FindAllPayments,
     FindPayment, KeySchedules, MissingId, PaymentBatch, PaymentsByStatus, PaymentsRequest, Prepare,
@@ -45,6 +47,7 @@ pub use enums::{
     ScheduleStatus, Sorting,
 };
 pub use error::{Attempted, Error, Result};
+pub use refusal::Refusal;
 pub use retry::RetryPolicy;
 pub use rust_decimal::Decimal;
 pub use types::{

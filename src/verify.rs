@@ -124,7 +124,9 @@ pub enum Remedy {
     /// virtual account may still be paid: wait for its webhook.
     NotPaid,
     /// The payment is this order's and paid, with another amount or currency (tampered with,
-    /// or the order changed): do not fulfil; refund it in full.
+    /// or the order changed): do not fulfil; refund it in full. Your ledger has refunded none
+    /// of it, so its [`checksum`](crate::CancelPayment::checksum) is the payment's `amount`:
+    /// a repeated refund of the same payment is then refused, not carried out twice.
     Refund,
 }
 

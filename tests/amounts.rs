@@ -38,6 +38,53 @@ fn an_amount_with_a_fraction_decodes_and_encodes_exactly() {
 }
 
 #[test]
+fn an_amount_compares_exactly_with_whole_numbers_of_every_integer_type() {
+    let a = Amount::from_str("10.5").unwrap();
+    let whole = Amount::from(1000);
+    // Each integer type, both ways round.
+    assert!(whole == 1000_i16 && whole == 1000_i32 && whole == 1000_i64);
+    assert!(whole == 1000_u16 && whole == 1000_u32 && whole == 1000_u64);
+    assert!(1000_i64 == whole && 1000_u64 == whole && 1000 == whole);
+    assert!(Amount::from(7) == 7_i8 && Amount::from(7) == 7_u8 && 7_u8 == Amount::from(7));
+    // A fraction is never equal to a whole number, and orders between its neighbours, seen
+    // from either side.
+    assert_ne!(a, 10);
+    assert_ne!(10, a);
+    assert!(a > 10_u64);
+    assert!(10_i8 < a);
+    assert!(a < 11_i64);
+    assert!(11_u16 > a);
+    assert!(a >= 10_u8);
+    assert!(a <= 11_i16);
+    // Beyond `i32`, beyond `i64`, and below zero.
+    let big = Amount::from(u64::MAX);
+    assert_eq!(big, u64::MAX);
+    assert_eq!(u64::MAX, big);
+    assert!(big > i64::MAX);
+    assert!(Amount::from(-1) < 0 && Amount::from(-1) == -1_i8 && 0_u8 > Amount::from(-1));
+    assert!(Amount::ZERO == 0 && Amount::ZERO <= 0_u64);
+}
+
+#[test]
+fn checked_arithmetic_takes_amounts_and_whole_numbers() {
+    let paid = Amount::from(32000);
+    let refunded = Amount::from_str("12000.5").unwrap();
+    let left = paid.checked_sub(refunded).unwrap();
+    assert_eq!(left, Amount::from_str("19999.5").unwrap());
+    assert_eq!(left.checked_add(refunded), Some(paid));
+    assert_eq!(paid.checked_sub(2000), Some(Amount::from(30000)));
+    assert_eq!(paid.checked_add(1_u64), Some(Amount::from(32001)));
+    // Refunding more than is left goes below zero, which the caller can see.
+    let over = paid.checked_sub(40000).unwrap();
+    assert!(over.is_negative() && over < 0 && over == -8000);
+    // Beyond what a decimal holds: `None`, not a panic.
+    let max = Amount::new(Decimal::MAX);
+    assert_eq!(max.checked_add(1), None);
+    assert_eq!(Amount::new(Decimal::MIN).checked_sub(1), None);
+    assert_eq!(max.checked_sub(max), Some(Amount::ZERO));
+}
+
+#[test]
 fn a_payment_keeps_its_exact_amount() {
     let body = common::recording("get_payment.usd_decimal").response.body;
     let raw = serde_json::to_string(&body["response"]).unwrap();

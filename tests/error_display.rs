@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use iamport::{Client, RetryPolicy};
+use iamport::{Client, RetryPolicy, testing::MockIamport};
 
 fn client(base: &str) -> Client {
     Client::builder()
@@ -63,6 +63,57 @@ async fn a_timeout_says_so() {
     } else {
         assert!(line.starts_with("timed out after"), "{line}");
     }
+}
+
+#[tokio::test]
+async fn an_unknown_outcome_says_what_happened_to_the_request() {
+    // The token comes at once; the cancel is answered after the client gave up waiting.
+    let mock = MockIamport::start().await;
+    let mut slow = mock.server().mock(|when, then| {
+        when.method("POST").path("/payments/cancel");
+        then.status(200)
+            .delay(Duration::from_secs(2))
+            .body(r#"{"code":0,"message":null,"response":null}"#);
+    });
+    let client = mock
+        .client_builder()
+        .retry(RetryPolicy::none())
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let err = client
+        .cancel_payment()
+        .imp_uid("imp_secret_path_2")
+        .send()
+        .await
+        .unwrap_err();
+    slow.assert_calls(1);
+    assert!(err.is_outcome_unknown() && err.is_timeout(), "{err:?}");
+    let line = err.to_string();
+    assert!(
+        line.starts_with("outcome unknown: cancel_payment may or may not have been carried out"),
+        "{line}"
+    );
+    assert!(line.contains("timed out (127.0.0.1)"), "{line}");
+    assert!(
+        line.ends_with("query the payment before retrying"),
+        "{line}"
+    );
+    assert!(!line.contains("imp_secret_path_2"), "{line}");
+
+    // A gateway's answer: its status, in the same line.
+    slow.delete();
+    let gateway = mock.error("POST", "/payments/cancel", 502, -1, "bad gateway");
+    let err = client
+        .cancel_payment()
+        .imp_uid("imp_2")
+        .send()
+        .await
+        .unwrap_err();
+    gateway.assert_calls(1);
+    let line = err.to_string();
+    assert!(err.is_outcome_unknown(), "{err:?}");
+    assert!(line.contains("502"), "{line}");
 }
 
 #[tokio::test]

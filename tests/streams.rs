@@ -133,6 +133,18 @@ async fn a_window_over_90_days_is_refused_before_sending() {
         matches!(err, iamport::Error::InvalidInput { field: "from", .. }),
         "{err:?}"
     );
+    // A stream yields that error first, and nothing else.
+    let stream = c
+        .payments_by_status(PaymentStatus::Paid)
+        .from(from)
+        .to(to)
+        .stream();
+    pin_mut!(stream);
+    let first = stream.next().await.expect("one item").unwrap_err();
+    assert!(first.is_invalid_input(), "{first:?}");
+    assert!(stream.next().await.is_none());
+    anything.assert_calls(0);
+
     let ok_from = UnixTime::from_secs(to.as_secs() - 90 * 86_400);
     let err = c
         .payments_by_status(PaymentStatus::Paid)

@@ -12,11 +12,18 @@ impl Client {
     /// Name the payment with [`CancelPayment::imp_uid`] or [`CancelPayment::merchant_uid`].
     /// Leave the amount out to cancel everything that is left.
     ///
-    /// **Give a [`checksum`](CancelPayment::checksum)**: what your own records say is still
-    /// cancellable. The server then refuses a cancel whose premise is stale. Take it from your
-    /// ledger (the amount paid less what you have refunded), not from a payment fetched just
-    /// before: a checksum read fresh each time lets a second click in an admin page refund
-    /// again, since each click sees the balance the first one left.
+    /// **Give a [`checksum`](CancelPayment::checksum)**: what *your own ledger* says is still
+    /// refundable (the amount paid less every refund you have recorded). The server compares
+    /// it with its own balance and refuses the cancel when they differ, so a refund decided on
+    /// a stale view of the order is not carried out.
+    ///
+    /// Do not take the checksum from a payment fetched just before the cancel. That only
+    /// protects the SDK's own retries: a second click on "refund" in an admin page fetches the
+    /// payment again, sees the balance the first click left, passes the check and refunds a
+    /// second time. A checksum from the ledger fails on the second click once the first
+    /// refund is recorded; read the ledger and record the refund under one lock on the order
+    /// (e.g. `SELECT .. FOR UPDATE`) so that two clicks at once cannot both read the old
+    /// balance.
     ///
     /// A cancel is sent again only when it surely did not arrive (the connection was refused,
     /// or 429). Once it may have reached the server it is never sent again, with or without
@@ -25,18 +32,41 @@ impl Client {
     /// [`Client::cancellation_outcome`].
     ///
     /// ```no_run
-    /// # async fn run(client: iamport::Client) -> iamport::Result<()> {
-    /// let payment = client.payment("imp_123").await?;
-    /// let updated = client
-    ///     .cancel_payment()
-    ///     .imp_uid(&payment.imp_uid)
-    ///     .amount(1000)
-    ///     .checksum(payment.cancellable_amount())
-    ///     .reason("out of stock")
-    ///     .send()
-    ///     .await?;
-    /// println!("cancelled so far: {}", updated.cancel_amount);
-    /// # Ok(()) }
+    /// use iamport::{Amount, Refusal};
+    ///
+    /// /// The merchant's own record of an order.
+    /// struct Order {
+    ///     imp_uid: String,
+    ///     paid: Amount,
+    ///     refunded: Amount,
+    /// }
+    ///
+    /// async fn refund(client: &iamport::Client, order: &mut Order, amount: Amount) -> iamport::Result<()> {
+    ///     // What this merchant believes is still refundable; never a fresh lookup.
+    ///     let refundable = order.paid.checked_sub(order.refunded).unwrap_or(Amount::ZERO);
+    ///     let result = client
+    ///         .cancel_payment()
+    ///         .imp_uid(&order.imp_uid)
+    ///         .amount(amount)
+    ///         .checksum(refundable)
+    ///         .reason("out of stock")
+    ///         .send()
+    ///         .await;
+    ///     match result {
+    ///         // Record the refund, as the server counts it, in the same transaction.
+    ///         Ok(updated) => order.refunded = updated.cancel_amount,
+    ///         // Already refunded in full (a second click, or a refund made elsewhere).
+    ///         Err(e) if e.is_already_cancelled() => println!("nothing left to refund"),
+    ///         // A stale checksum is not recognised (`Refusal::Other`): compare the payment
+    ///         // with the ledger before deciding anything.
+    ///         Err(e) if e.refusal() == Some(Refusal::Other) => {
+    ///             let payment = client.payment(&order.imp_uid).await?;
+    ///             println!("refused ({e}); i'mport has {} cancelled", payment.cancel_amount);
+    ///         }
+    ///         Err(e) => return Err(e),
+    ///     }
+    ///     Ok(())
+    /// }
     /// ```
     pub fn cancel_payment(&self) -> CancelPayment<'_> {
         CancelPayment {
@@ -98,8 +128,10 @@ impl CancelPayment<'_> {
         tax_free,
         /// The VAT part of the amount.
         vat_amount,
-        /// What you believe is still cancellable ([`Payment::cancellable_amount`]). The server
-        /// refuses the cancel when it does not match, which makes a retry safe.
+        /// What your own ledger says is still refundable: the amount paid less the refunds
+        /// you have recorded. The server refuses the cancel when its balance differs. Not
+        /// [`Payment::cancellable_amount`] of a payment fetched just before, which would let a
+        /// repeated click refund again (see [`Client::cancel_payment`]).
         checksum,
     }
 
@@ -137,8 +169,12 @@ impl CancelPayment<'_> {
     /// Sends the cancellation and returns the updated payment.
     ///
     /// # Errors
-    /// [`Error::Api`] when the server refuses (already cancelled, amount too large, checksum
-    /// stale); [`Error::InvalidInput`] when no payment is named, or an amount is negative or the
+    /// [`Error::Api`] when the server refuses; [`Error::refusal`] tells
+    /// [`AlreadyCancelled`](crate::Refusal::AlreadyCancelled) and
+    /// [`PaymentNotFound`](crate::Refusal::PaymentNotFound) apart, and gives
+    /// [`Other`](crate::Refusal::Other) for the rest (an amount too large, a stale checksum).
+    /// [`Error::OutcomeUnknown`] when the answer was lost or unclear (see above).
+    /// [`Error::InvalidInput`] when no payment is named, or an amount is negative or the
     /// amount exceeds the checksum (nothing is sent).
     pub async fn send(self) -> Result<Payment> {
         let mut body = self.body;

@@ -13,6 +13,34 @@ use crate::{
 impl Client {
     /// Payments in a status, a page at a time (`GET /payments/status/{payment_status}`).
     /// Takes a [`PaymentStatus`] or [`PaymentStatusFilter::All`].
+    ///
+    /// The time window ([`from`](PaymentsByStatus::from), [`to`](PaymentsByStatus::to))
+    /// selects payments by the time of their *current* status: `paid_at` for a paid payment,
+    /// `cancelled_at` for a cancelled one, and so on. A payment paid and cancelled on the same
+    /// day is in a `cancelled` listing of that day, not in a `paid` one; to find everything
+    /// that was paid in a period, list [`PaymentStatusFilter::All`] and read each payment's
+    /// `paid_at`. The window is at most 90 days, checked before anything is sent.
+    ///
+    /// [`send`](PaymentsByStatus::send) fetches one page; [`stream`](PaymentsByStatus::stream)
+    /// walks every page (with an example of resuming after an error).
+    ///
+    /// ```no_run
+    /// use iamport::{PaymentStatus, Sorting, UnixTime};
+    ///
+    /// # async fn run(client: iamport::Client) -> iamport::Result<()> {
+    /// let to = UnixTime::now();
+    /// let from = UnixTime::from_secs(to.as_secs() - 7 * 86_400);
+    /// let page = client
+    ///     .payments_by_status(PaymentStatus::Paid)
+    ///     .from(from)
+    ///     .to(to)
+    ///     .sorting(Sorting::PaidDesc)
+    ///     .limit(100)
+    ///     .send()
+    ///     .await?;
+    /// println!("{} paid in the last week (and still paid); page 1 has {}", page.total, page.list.len());
+    /// # Ok(()) }
+    /// ```
     pub fn payments_by_status(
         &self,
         status: impl Into<PaymentStatusFilter>,
@@ -71,9 +99,11 @@ impl<'c> PaymentsByStatus<'c> {
         page: u32,
         /// Payments per page, 1 to 1000 (server default 20).
         limit: u32,
-        /// Start of the time window, inclusive (server default: 90 days before `to`).
+        /// Start of the time window, inclusive, on the time of each payment's *current*
+        /// status (server default: 90 days before `to`). At most 90 days before `to`.
         from: UnixTime,
-        /// End of the time window, inclusive (server default: now).
+        /// End of the time window, inclusive, on the time of each payment's *current* status
+        /// (server default: now; a stream pins it at the time it starts).
         to: UnixTime,
         /// The order of the results (server default [`Sorting::StartedDesc`]).
         sorting: Sorting,
@@ -108,7 +138,13 @@ impl<'c> PaymentsByStatus<'c> {
     /// it yields, it ends too (start another from the failed page to resume).
     ///
     /// `from`/`to` select payments by the time of their *current* status: a payment paid and
-    /// cancelled on the same day is in a `cancelled` listing, not a `paid` one.
+    /// cancelled on the same day is in a `cancelled` listing, not a `paid` one. A window over
+    /// 90 days is refused before anything is sent: the stream's first item is that error.
+    ///
+    /// The stream borrows the client and is not `Unpin`: pin it (`futures_util::pin_mut!`,
+    /// `Box::pin`, or `tokio::pin!`) before calling `next`. `StreamExt` comes from the
+    /// `futures-util` (or `futures`) crate. To resume after an error, keep the window fixed
+    /// (set `to`) and start a new stream at the first page not read in full:
     ///
     /// ```no_run
     /// use futures_util::{StreamExt, pin_mut};
@@ -241,6 +277,8 @@ impl<'c> FindAllPayments<'c> {
     }
 
     /// Every payment of every page from the requested one on, fetched as the stream is read.
+    /// It ends after the last page, and after the first error, which it yields; see
+    /// [`PaymentsByStatus::stream`] for pinning it and resuming after an error.
     pub fn stream(self) -> impl Stream<Item = Result<Payment>> + Send + 'c {
         let start = self.page.unwrap_or(1);
         pages(start, move |page| self.clone().page(page).send())

@@ -176,9 +176,12 @@ impl PaymentsRequest<'_> {
 }
 
 impl Payment {
-    /// The amount that can still be cancelled: `amount - cancel_amount`.
+    /// The amount that can still be cancelled, as the server counts it: `amount -
+    /// cancel_amount`.
     ///
-    /// Pass it as the `checksum` of a cancellation to make the request safe to repeat.
+    /// Not a cancel's [`checksum`](crate::CancelPayment::checksum): that comes from the
+    /// merchant's own ledger, since a balance fetched just before each cancel lets a repeated
+    /// click refund again (see [`Client::cancel_payment`](crate::Client::cancel_payment)).
     pub fn cancellable_amount(&self) -> Amount {
         Amount::new(self.amount.as_decimal() - self.cancel_amount.as_decimal())
     }
