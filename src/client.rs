@@ -326,16 +326,19 @@ impl ClientBuilder {
         let http = match self.http {
             Some(h) => h,
             // No redirects: a 307/308 would send a cancel again, elsewhere.
-            None => reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .user_agent(USER_AGENT)
-                .connect_timeout(self.connect_timeout)
-                .timeout(self.timeout)
-                .build()
-                .map_err(|e| Error::Config {
-                    reason: "cannot build the HTTP client".into(),
-                    source: Some(Box::new(e)),
-                })?,
+            None => tls::configure(
+                reqwest::Client::builder()
+                    .redirect(reqwest::redirect::Policy::none())
+                    .user_agent(USER_AGENT)
+                    .connect_timeout(self.connect_timeout)
+                    .timeout(self.timeout),
+                &base_url,
+            )?
+            .build()
+            .map_err(|e| Error::Config {
+                reason: "cannot build the HTTP client".into(),
+                source: Some(Box::new(e)),
+            })?,
         };
         let shared = Shared(Arc::new(SharedInner {
             tokens: TokenCache::new(key, secret, self.token_margin, self.timeout),
@@ -350,6 +353,70 @@ impl ClientBuilder {
         Ok(Client {
             api: generated::Client::new_with_client(&base_url, http, shared),
         })
+    }
+}
+
+/// The TLS set-up chosen by the crate's features; see the README's "TLS" section.
+mod tls {
+    use crate::{Error, Result};
+
+    /// With `rustls` (the default) and neither other TLS feature: rustls with the `ring`
+    /// provider, or the provider installed process-wide if there is one, and the platform's
+    /// certificate verifier.
+    #[cfg(all(
+        feature = "rustls",
+        not(feature = "rustls-aws-lc"),
+        not(feature = "native-tls")
+    ))]
+    pub(super) fn configure(
+        builder: reqwest::ClientBuilder,
+        _base_url: &str,
+    ) -> Result<reqwest::ClientBuilder> {
+        use std::sync::Arc;
+
+        use rustls::crypto::CryptoProvider;
+        use rustls_platform_verifier::BuilderVerifierExt;
+
+        let provider = CryptoProvider::get_default()
+            .cloned()
+            .unwrap_or_else(|| Arc::new(rustls::crypto::ring::default_provider()));
+        let refused = |e: rustls::Error| Error::Config {
+            reason: "cannot set up TLS".into(),
+            source: Some(Box::new(e)),
+        };
+        let mut config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(refused)?
+            .with_platform_verifier()
+            .map_err(refused)?
+            .with_no_client_auth();
+        config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+        Ok(builder.tls_backend_preconfigured(config))
+    }
+
+    /// With `rustls-aws-lc` or `native-tls`: reqwest's own set-up of that backend. As in
+    /// reqwest, `native-tls` wins when it is on together with a rustls feature.
+    #[cfg(any(feature = "rustls-aws-lc", feature = "native-tls"))]
+    pub(super) fn configure(
+        builder: reqwest::ClientBuilder,
+        _base_url: &str,
+    ) -> Result<reqwest::ClientBuilder> {
+        Ok(builder)
+    }
+
+    /// Without any TLS feature only loopback `http` works: an `https` base URL is refused
+    /// when the client is built, not at the first call.
+    #[cfg(not(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls")))]
+    pub(super) fn configure(
+        builder: reqwest::ClientBuilder,
+        base_url: &str,
+    ) -> Result<reqwest::ClientBuilder> {
+        if base_url.starts_with("https:") {
+            return Err(Error::config(
+                "this build of iamport has no TLS: enable the `rustls`, `rustls-aws-lc` or `native-tls` feature",
+            ));
+        }
+        Ok(builder)
     }
 }
 
@@ -654,4 +721,34 @@ fn empty_response(status: u16) -> reqwest::Response {
     let mut response = http::Response::new(bytes::Bytes::new());
     *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
     reqwest::Response::from(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Client;
+
+    fn https_client() -> crate::Result<Client> {
+        Client::builder()
+            .credentials("key", "secret")
+            .base_url("https://api.iamport.kr")
+            .build()
+    }
+
+    #[cfg(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls"))]
+    #[test]
+    fn an_https_client_builds_with_the_tls_feature_chosen() {
+        assert!(https_client().is_ok());
+    }
+
+    #[cfg(not(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls")))]
+    #[test]
+    fn without_tls_an_https_base_url_is_refused_when_built_and_loopback_http_still_works() {
+        let err = https_client().unwrap_err();
+        assert!(err.is_config() && err.to_string().contains("`rustls`"), "{err}");
+        let loopback = Client::builder()
+            .credentials("key", "secret")
+            .base_url("http://127.0.0.1:9")
+            .build();
+        assert!(loopback.is_ok());
+    }
 }
