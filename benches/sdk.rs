@@ -572,6 +572,11 @@ fn decoding(rounds: usize) {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    // `--write-page FILE`: the 1000-payment page, for profiling `--decode-child KIND FILE`.
+    if let Some(i) = args.iter().position(|a| a == "--write-page") {
+        std::fs::write(&args[i + 1], page_of(1000)).unwrap();
+        return;
+    }
     if let Some(i) = args.iter().position(|a| a == "--decode-child") {
         decode_child(&args[i + 1], &args[i + 2]);
         return;
