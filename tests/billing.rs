@@ -105,30 +105,23 @@ async fn recorded_card_numbers_are_test_cards_and_masked_in_responses() {
 async fn paid_charges_are_ok_and_declined_ones_are_errors_carrying_the_payment() {
     let mock = MockIamport::start().await;
     let client = mock.client();
-    let ok = mock.charge_billing_key(&charged_payment(
-        "imps_1",
-        "order-1",
-        "member-1-card-1",
-        9900,
-    ));
-    let no = mock.charge_billing_key(&declined_payment(
-        "imps_2",
-        "order-2",
-        "member-1-card-1",
-        9900,
-    ));
-    let ok1 = mock.charge_onetime(&charged_payment(
-        "imps_3",
-        "order-3",
-        "member-1-card-1",
-        15000,
-    ));
-    let no1 = mock.charge_onetime(&declined_payment(
-        "imps_4",
-        "order-4",
-        "member-1-card-1",
-        15000,
-    ));
+    let key = "member-1-card-1";
+    let ok = mock.charge_billing_key(
+        &again("order-1"),
+        &charged_payment("imps_1", "order-1", key, 9900),
+    );
+    let no = mock.charge_billing_key(
+        &again("order-2"),
+        &declined_payment("imps_2", "order-2", key, 9900),
+    );
+    let ok1 = mock.charge_onetime(
+        &onetime("order-3"),
+        &charged_payment("imps_3", "order-3", key, 15000),
+    );
+    let no1 = mock.charge_onetime(
+        &onetime("order-4"),
+        &declined_payment("imps_4", "order-4", key, 15000),
+    );
 
     let paid = client.charge_billing_key(again("order-1")).await.unwrap();
     assert!(paid.is_paid());
@@ -164,12 +157,10 @@ async fn paid_charges_are_ok_and_declined_ones_are_errors_carrying_the_payment()
 async fn the_outcome_of_a_lost_charge_is_found_by_merchant_uid() {
     let mock = MockIamport::start().await;
     let client = mock.client();
-    let found = mock.find_payment(&charged_payment(
-        "imps_1",
-        "order-1",
-        "member-1-card-1",
-        9900,
-    ));
+    let found = mock.find_payment(
+        client.find_payment("order-1"),
+        &charged_payment("imps_1", "order-1", "member-1-card-1", 9900),
+    );
     let gone = mock.not_found("GET", "/payments/find/order-2");
 
     let p = client.charge_outcome("order-1").await.unwrap().unwrap();
@@ -429,7 +420,10 @@ fn card_data_never_shows_in_debug_errors_or_tracing() {
             .await
             .unwrap_err();
         shown.push(format!("{e} {e:?}"));
-        let _paid = mock.charge_onetime(&charged_payment("imps_1", "order-1", "m-1", 15000));
+        let _paid = mock.charge_onetime(
+            &onetime("order-1"),
+            &charged_payment("imps_1", "order-1", "m-1", 15000),
+        );
         let p = client.charge_onetime(onetime("order-1")).await.unwrap();
         shown.push(format!("{p:?}"));
         let e = client.charge_onetime(onetime("order-2")).await.unwrap_err();
