@@ -270,7 +270,10 @@ async fn the_batch_stub_answers_200_207_and_404_as_the_server_does() {
             .merchant_uids(["order-b"]),
         &[a.clone(), b.clone()],
     );
-    let some = mock.payments(client.payments().imp_uids(["imp_1", "imp_3"]), &[a.clone()]);
+    let some = mock.payments(
+        client.payments().imp_uids(["imp_1", "imp_3"]),
+        std::slice::from_ref(&a),
+    );
     let none = mock.payments(client.payments().merchant_uids(["order-x"]), &[]);
 
     let batch = client

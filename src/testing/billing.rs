@@ -35,7 +35,8 @@ use crate::{
 /// assert!(client.billing_key("member-1-card-1").await.is_ok());
 /// assert!(client.charge_billing_key(request.clone()).await.unwrap().is_paid());
 /// // The same charge of another amount matches no stub.
-/// assert!(client.charge_billing_key(request.amount(100)).await.is_err());
+/// let other = ChargeBillingKeyRequest::new("member-1-card-1", "order-1", 100, "Monthly plan");
+/// assert!(client.charge_billing_key(other).await.is_err());
 /// key.assert_calls(1);
 /// charge.assert_calls(1);
 /// # }

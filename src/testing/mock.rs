@@ -16,35 +16,48 @@ use crate::Client;
 ///
 /// The token endpoint accepts [`MockIamport::KEY`] and [`MockIamport::SECRET`] and hands out
 /// [`MockIamport::TOKEN`] for 30 minutes; [`MockIamport::client`] is configured with them.
-/// Every other endpoint is what the test stubs: typed stubs ([`MockIamport::payment`],
-/// [`MockIamport::cancel`], [`MockIamport::not_found`], ...), recordings
-/// ([`MockIamport::recording`]), or anything on [`MockIamport::server`].
+/// Every other endpoint answers what the test stubs:
+///
+/// - typed stubs, one per operation, each answering only the request the SDK sends for the
+///   arguments given (method, path, every query parameter, the exact JSON body): lookups by
+///   id take their answer ([`MockIamport::payment`], [`MockIamport::receipt`], ...);
+///   operations with options take the call as the code under test builds it
+///   ([`MockIamport::cancel`], [`MockIamport::find_payment`], [`MockIamport::page`],
+///   [`MockIamport::listing`], ...); those with a request body take the request
+///   ([`MockIamport::charge_billing_key`], [`MockIamport::issue_receipt`], ...);
+/// - loose stubs that say so: [`MockIamport::cancel_loose`], [`MockIamport::respond`],
+///   [`MockIamport::error`], [`MockIamport::not_found`];
+/// - recordings ([`MockIamport::recording`]), or anything on [`MockIamport::server`].
+///
+/// A request that no stub matches fails, in a client of the mock, with an error whose
+/// message names it (`no stub for GET /payments/imp_123`); `stub.assert()` on the stub that
+/// should have answered shows how the closest request differed.
 ///
 /// A test of checkout code, as it could sit in your own `tests/` (there, mark the function
 /// `#[tokio::test]`):
 ///
 /// ```
-/// use iamport::testing::{MockIamport, payment};
-/// use iamport::{Expected, PaymentStatus};
+/// use iamport::testing::{MockIamport, payment, vbank_ready};
+/// use iamport::Expected;
 ///
 /// async fn an_order_is_fulfilled_only_when_paid_in_full() {
 ///     let mock = MockIamport::start().await;
 ///     let client = mock.client();
 ///
 ///     let paid = mock.payment(&payment("imp_001", "order-1", 32000));
-///     let mut short = payment("imp_002", "order-2", 1000);
-///     short.status = PaymentStatus::Ready;
-///     let _short = mock.payment(&short);
+///     let _waiting = mock.payment(&vbank_ready("imp_002", "order-2", 1000));
 ///     let gone = mock.not_found("GET", "/payments/imp_003");
 ///
 ///     assert!(client.verify_payment("imp_001", &Expected::new("order-1", 32000)).await.is_ok());
 ///     let err = client.verify_payment("imp_002", &Expected::new("order-2", 32000)).await.unwrap_err();
 ///     assert_eq!(err.mismatch().unwrap().differences.len(), 2); // status and amount
 ///     assert!(client.payment("imp_003").await.unwrap_err().is_not_found());
+///     let unstubbed = client.payment("imp_004").await.unwrap_err();
+///     assert!(unstubbed.to_string().contains("no stub for GET /payments/imp_004"));
 ///
 ///     paid.assert_calls(1);
 ///     gone.assert_calls(1);
-///     assert_eq!(mock.token_mock().calls(), 1); // one token for all three calls
+///     assert_eq!(mock.token_mock().calls(), 1); // one token for all the calls
 /// }
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() { an_order_is_fulfilled_only_when_paid_in_full().await }
@@ -88,7 +101,8 @@ impl MockIamport {
         MockIamport { server, token }
     }
 
-    /// The underlying `httpmock` server, to add stubs of any shape.
+    /// The underlying `httpmock` server, to add stubs of any shape. When several stubs match
+    /// a request, the one created first answers.
     pub fn server(&self) -> &MockServer {
         &self.server
     }
@@ -98,7 +112,9 @@ impl MockIamport {
         self.server.base_url()
     }
 
-    /// A client of this server with the accepted credentials.
+    /// A client of this server with the accepted credentials. A request of it that no stub
+    /// matches fails with [`Error::Http`](crate::Error::Http) naming the request
+    /// (`no stub for GET /payments/imp_123`).
     pub fn client(&self) -> Client {
         self.client_builder()
             .build()
@@ -106,7 +122,8 @@ impl MockIamport {
     }
 
     /// A builder already pointed at this server with the accepted credentials, to test with
-    /// the same settings as production (retry policy, timeouts, size cap):
+    /// the same settings as production (retry policy, timeouts, size cap). Its clients report
+    /// an unmatched request as [`MockIamport::client`]'s do:
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")] async fn main() -> iamport::Result<()> {
