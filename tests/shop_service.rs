@@ -11,7 +11,7 @@ use std::{collections::BTreeMap, sync::Mutex};
 use futures_util::{StreamExt, pin_mut};
 use iamport::{
     Amount, Client, Expected, Payment, PaymentStatus, UnixTime,
-    testing::{MockIamport, after_cancel, payment, vbank_ready},
+    testing::{Mock, MockIamport, after_cancel, payment, vbank_ready},
     verify::Remedy,
     webhook::Notification,
 };
@@ -335,6 +335,36 @@ async fn partial_refunds_send_the_ledgers_checksum() {
 }
 
 #[tokio::test]
+async fn a_refund_made_behind_the_ledgers_back_makes_the_next_one_refused() {
+    let (mock, shop) = shop().await;
+    shop.place_order("order-1", 15000);
+    let state = mock.payment_state(&payment("imp_000000000001", "order-1", 15000));
+    assert_eq!(
+        shop.checkout("imp_000000000001", "order-1").await.unwrap(),
+        Checkout::Fulfilled
+    );
+    shop.refund("order-1", 5000, "returned").await.unwrap();
+
+    // Someone refunds 2000 in the i'mport console; the shop's ledger does not know.
+    let console = mock.client();
+    let direct = console
+        .cancel_payment()
+        .imp_uid("imp_000000000001")
+        .amount(2000);
+    direct.send().await.unwrap();
+
+    // The ledger's checksum (10000) is out of date: the server refuses, nothing is refunded.
+    let err = shop.refund("order-1", 5000, "returned").await.unwrap_err();
+    let ShopError::Iamport(e) = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(e.api_code(), Some(1), "{e:?}");
+    assert_eq!(state.current().cancel_amount, Amount::from(7000));
+    assert_eq!(shop.order("order-1").unwrap().refunded, Amount::from(5000));
+    state.cancels().assert_calls(3);
+}
+
+#[tokio::test]
 async fn nightly_reconciliation_walks_every_page() {
     let (mock, shop) = shop().await;
     let client = mock.client();
@@ -395,28 +425,28 @@ async fn refund_without_checksum(
         .await
 }
 
-async fn paid_order(mock: &MockIamport, shop: &Shop) -> Payment {
+/// Order 1 paid with 15000, and a stub for the refund the shop should send: 5000 of it,
+/// with the ledger's checksum.
+async fn paid_order<'a>(mock: &'a MockIamport, shop: &Shop) -> Mock<'a> {
     shop.place_order("order-1", 15000);
     let paid = payment("imp_000000000001", "order-1", 15000);
     let _lookup = mock.payment(&paid);
     shop.checkout("imp_000000000001", "order-1").await.unwrap();
-    paid
-}
-
-#[tokio::test]
-async fn a_refund_of_the_wrong_amount_matches_no_stub_and_fails() {
-    let (mock, shop) = shop().await;
-    let client = mock.client();
-    let paid = paid_order(&mock, &shop).await;
-    let stub = mock.cancel(
-        client
+    mock.cancel(
+        mock.client()
             .cancel_payment()
             .imp_uid("imp_000000000001")
             .amount(5000)
             .checksum(15000)
             .reason("returned"),
         &after_cancel(&paid, 5000, "returned"),
-    );
+    )
+}
+
+#[tokio::test]
+async fn a_refund_of_the_wrong_amount_matches_no_stub_and_fails() {
+    let (mock, shop) = shop().await;
+    let stub = paid_order(&mock, &shop).await;
 
     let err = shop.refund("order-1", 6000, "returned").await.unwrap_err();
     assert!(
@@ -431,17 +461,7 @@ async fn a_refund_of_the_wrong_amount_matches_no_stub_and_fails() {
 #[tokio::test]
 async fn a_refund_without_its_checksum_matches_no_stub_and_fails() {
     let (mock, shop) = shop().await;
-    let client = mock.client();
-    let paid = paid_order(&mock, &shop).await;
-    let stub = mock.cancel(
-        client
-            .cancel_payment()
-            .imp_uid("imp_000000000001")
-            .amount(5000)
-            .checksum(15000)
-            .reason("returned"),
-        &after_cancel(&paid, 5000, "returned"),
-    );
+    let stub = paid_order(&mock, &shop).await;
 
     let err = refund_without_checksum(&shop, "order-1", 5000)
         .await

@@ -551,3 +551,62 @@ fn fixtures_are_payments_in_the_states_the_server_sends() {
 fn after_cancel_refuses_more_than_is_left() {
     let _ = after_cancel(&payment("imp_1", "order-1", 1000), 2000, "too much");
 }
+
+#[tokio::test]
+async fn a_payment_state_changes_with_each_cancel_as_the_server_would() {
+    let mock = MockIamport::start().await;
+    let client = mock.client();
+    let state = mock.payment_state(&payment("imp_100000000006", "order-6", 15000));
+    let cancel = || client.cancel_payment().imp_uid("imp_100000000006");
+
+    let after = cancel()
+        .amount(5000)
+        .checksum(15000)
+        .reason("one")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(after.cancellable_amount(), Amount::from(10000));
+    let looked_up = client.payment("imp_100000000006").await.unwrap();
+    assert_eq!(looked_up, after);
+    assert_eq!(looked_up, state.current());
+
+    // A stale checksum and an amount over what is left are refused, changing nothing.
+    for refused in [
+        cancel().amount(5000).checksum(15000),
+        cancel().amount(12000),
+    ] {
+        let e = refused.send().await.unwrap_err();
+        assert_eq!((e.api_code(), e.status()), (Some(1), Some(200)), "{e:?}");
+        assert!(!e.is_outcome_unknown());
+    }
+    assert_eq!(state.current().cancel_history.len(), 1);
+
+    // By order id, without an amount: all that is left.
+    let all = client
+        .cancel_payment()
+        .merchant_uid("order-6")
+        .checksum(10000)
+        .reason("two")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(all.status, PaymentStatus::Cancelled);
+    assert_eq!(all.cancel_amount, Amount::from(15000));
+    let e = cancel().send().await.unwrap_err();
+    assert_eq!(e.api_message(), Some("이미 전액취소된 주문입니다."));
+    // Another payment's cancel is not this state's.
+    let other = client
+        .cancel_payment()
+        .imp_uid("imp_100000000007")
+        .send()
+        .await;
+    assert!(other.unwrap_err().to_string().contains("no stub"));
+
+    state.cancels().assert_calls(5);
+    state.lookups().assert_calls(1);
+    assert_eq!(
+        client.payment("imp_100000000006").await.unwrap().status,
+        PaymentStatus::Cancelled
+    );
+}

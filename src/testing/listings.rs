@@ -35,9 +35,9 @@ mod sealed {
     pub trait Sealed {
         /// The request the call sends for its page.
         fn expect(&self) -> Expect;
-        /// How many items a page of it holds.
-        fn page_size(&self) -> u32 {
-            super::SERVER_PAGE_SIZE
+        /// The page size the call asks for, when it can ask for one.
+        fn limit(&self) -> Option<u32> {
+            None
         }
         /// The request for any page of the whole listing, `page` aside: the same as
         /// [`Sealed::expect`], but for a window end a stream pins by itself.
@@ -113,7 +113,7 @@ impl MockIamport {
     /// # Ok(()) }
     /// ```
     pub fn listing<L: Listing>(&self, call: L, items: &[L::Item]) -> Vec<Mock<'_>> {
-        let size = call.page_size().max(1) as usize;
+        let size = call.limit().unwrap_or(SERVER_PAGE_SIZE).max(1) as usize;
         let expect = call.expect_any_page();
         let total = items.len();
         let count = total.div_ceil(size).max(1);
@@ -157,8 +157,8 @@ impl sealed::Sealed for PaymentsByStatus<'_> {
             .query("to", self.to.map(|t| t.as_secs()))
     }
 
-    fn page_size(&self) -> u32 {
-        self.limit.unwrap_or(SERVER_PAGE_SIZE)
+    fn limit(&self) -> Option<u32> {
+        self.limit
     }
 
     fn expect_any_page(&self) -> Expect {
@@ -184,8 +184,8 @@ impl sealed::Sealed for FindAllPayments<'_> {
             .query("sorting", self.sorting.as_ref().map(|s| s.as_str()))
     }
 
-    fn page_size(&self) -> u32 {
-        self.limit.unwrap_or(SERVER_PAGE_SIZE)
+    fn limit(&self) -> Option<u32> {
+        self.limit
     }
 }
 
@@ -222,8 +222,8 @@ impl sealed::Sealed for Schedules<'_> {
             .query("sorting", self.sorting.as_ref().map(|s| s.as_str()))
     }
 
-    fn page_size(&self) -> u32 {
-        self.limit.unwrap_or(SERVER_PAGE_SIZE)
+    fn limit(&self) -> Option<u32> {
+        self.limit
     }
 }
 

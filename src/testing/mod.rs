@@ -19,6 +19,9 @@
 //!   or a whole listing walked by `stream()`), cancels, prepared amounts, receipts, billing
 //!   keys, charges and schedules; fixtures such as [`payment`], [`after_cancel`],
 //!   [`vbank_ready`], [`failed_payment`] and [`payment_page`] are realistic values to mutate.
+//! - **Flows, not only calls**: [`MockIamport::payment_state`] serves one payment's lookups
+//!   and cancels from a shared state, so a refund changes what the next lookup returns and a
+//!   stale checksum is refused.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")] async fn main() {
@@ -46,6 +49,7 @@ mod mock;
 mod payments;
 mod recording;
 mod replay;
+mod state;
 
 pub use billing::{billing_key, charged_payment, declined_payment, schedule};
 pub use canned::CannedClient;
@@ -53,10 +57,15 @@ pub use fixtures::{
     after_cancel, external_receipt, failed_payment, payment, payment_balance, payment_page,
     prepared_payment, receipt, schedule_page, vbank_ready,
 };
+/// The stub every typed stub returns, to count its hits (`stub.assert_calls(1)`, `stub.calls()`)
+/// or, with `stub.assert()`, to see how the closest request differed from it. Re-exported
+/// from `httpmock` so that a test can name it without depending on `httpmock`.
+pub use httpmock::Mock;
 pub use listings::Listing;
 pub use mock::{MockIamport, mock_exchange, token_body};
 pub use recording::{RecordedRequest, RecordedResponse, Recording, RecordingError};
 pub use replay::{Mismatch, RECORDED_AT, call, differences, verify};
+pub use state::PaymentState;
 
 /// What `httpmock` answers, with 404, to a request that matched no stub.
 const UNMATCHED_BODY: &[u8] = br#"{"message":"Request did not match any route or mock"}"#;
