@@ -2,7 +2,11 @@
 
 use httpmock::Mock;
 
-use super::{MockIamport, expect::Expect, fixtures::template};
+use super::{
+    MockIamport,
+    expect::Expect,
+    fixtures::{recorded_payment, template},
+};
 use crate::{
     Amount, BillingKey, DeleteBillingKey, Payment, PaymentStatus, Schedule, ScheduleStatus,
     UnixTime,
@@ -237,11 +241,8 @@ fn charge(
     customer_uid: String,
     amount: Amount,
 ) -> Payment {
-    let mut p: Payment = template(recording);
-    p.imp_uid = imp_uid;
-    p.merchant_uid = merchant_uid;
+    let mut p = recorded_payment(recording, imp_uid, merchant_uid, amount);
     p.customer_uid = Some(customer_uid);
-    p.amount = amount;
     p
 }
 

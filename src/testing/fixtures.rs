@@ -20,6 +20,20 @@ pub(super) fn template<T: serde::de::DeserializeOwned>(recording: &str) -> T {
         .unwrap_or_else(|e| unreachable!("an embedded recording decodes: {e}"))
 }
 
+/// The payment of an embedded recording with these ids and amount.
+pub(super) fn recorded_payment(
+    recording: &str,
+    imp_uid: String,
+    merchant_uid: String,
+    amount: Amount,
+) -> Payment {
+    let mut p: Payment = template(recording);
+    p.imp_uid = imp_uid;
+    p.merchant_uid = merchant_uid;
+    p.amount = amount;
+    p
+}
+
 /// A realistic paid card payment with these ids and amount (KRW), to stub and to mutate:
 ///
 /// ```
@@ -35,12 +49,12 @@ pub fn payment(
     merchant_uid: impl Into<String>,
     amount: impl Into<Amount>,
 ) -> Payment {
-    let mut p: Payment = template(include_str!(
-        "../../spec/recordings/get_payment.card_paid.json"
-    ));
-    p.imp_uid = imp_uid.into();
-    p.merchant_uid = merchant_uid.into();
-    p.amount = amount.into();
+    let mut p = recorded_payment(
+        include_str!("../../spec/recordings/get_payment.card_paid.json"),
+        imp_uid.into(),
+        merchant_uid.into(),
+        amount.into(),
+    );
     p.cancel_amount = Amount::from(0);
     p.status = PaymentStatus::Paid;
     p
@@ -112,13 +126,12 @@ pub fn vbank_ready(
     merchant_uid: impl Into<String>,
     amount: impl Into<Amount>,
 ) -> Payment {
-    let mut p: Payment = template(include_str!(
-        "../../spec/recordings/get_payment.vbank_ready.json"
-    ));
-    p.imp_uid = imp_uid.into();
-    p.merchant_uid = merchant_uid.into();
-    p.amount = amount.into();
-    p
+    recorded_payment(
+        include_str!("../../spec/recordings/get_payment.vbank_ready.json"),
+        imp_uid.into(),
+        merchant_uid.into(),
+        amount.into(),
+    )
 }
 
 /// A card payment that failed (the buyer gave up, or the card was refused): status `failed`,

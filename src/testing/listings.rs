@@ -29,6 +29,24 @@ pub trait Listing: sealed::Sealed {
     type Page: Serialize;
 }
 
+/// `impl Listing` for builders, with their item and page types.
+macro_rules! listings {
+    ($($call:ident => $item:ident, $page:ident;)*) => {$(
+        impl Listing for $call<'_> {
+            type Item = $item;
+            type Page = $page;
+        }
+    )*};
+}
+
+listings! {
+    PaymentsByStatus => Payment, PaymentPage;
+    FindAllPayments => Payment, PaymentPage;
+    BillingKeyPayments => Payment, PaymentPage;
+    Schedules => Schedule, SchedulePage;
+    KeySchedules => Schedule, SchedulePage;
+}
+
 mod sealed {
     use super::Expect;
 
@@ -138,11 +156,6 @@ fn page_of(expect: &Expect) -> Option<u32> {
     expect.param("page").and_then(|p| p.parse().ok())
 }
 
-impl Listing for PaymentsByStatus<'_> {
-    type Item = Payment;
-    type Page = PaymentPage;
-}
-
 impl sealed::Sealed for PaymentsByStatus<'_> {
     fn expect(&self) -> Expect {
         let path = format!(
@@ -169,11 +182,6 @@ impl sealed::Sealed for PaymentsByStatus<'_> {
     }
 }
 
-impl Listing for FindAllPayments<'_> {
-    type Item = Payment;
-    type Page = PaymentPage;
-}
-
 impl sealed::Sealed for FindAllPayments<'_> {
     fn expect(&self) -> Expect {
         let status = self.status.as_ref().map(|s| s.as_str());
@@ -189,11 +197,6 @@ impl sealed::Sealed for FindAllPayments<'_> {
     }
 }
 
-impl Listing for BillingKeyPayments<'_> {
-    type Item = Payment;
-    type Page = PaymentPage;
-}
-
 impl sealed::Sealed for BillingKeyPayments<'_> {
     fn expect(&self) -> Expect {
         Expect::id(
@@ -204,11 +207,6 @@ impl sealed::Sealed for BillingKeyPayments<'_> {
         )
         .query("page", self.page)
     }
-}
-
-impl Listing for Schedules<'_> {
-    type Item = Schedule;
-    type Page = SchedulePage;
 }
 
 impl sealed::Sealed for Schedules<'_> {
@@ -225,11 +223,6 @@ impl sealed::Sealed for Schedules<'_> {
     fn limit(&self) -> Option<u32> {
         self.limit
     }
-}
-
-impl Listing for KeySchedules<'_> {
-    type Item = Schedule;
-    type Page = SchedulePage;
 }
 
 impl sealed::Sealed for KeySchedules<'_> {
