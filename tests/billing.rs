@@ -380,7 +380,12 @@ fn card_data_never_shows_in_debug_errors_or_tracing() {
         .with_ansi(false)
         .with_writer(move || writer.clone())
         .finish();
+    // With a single registered subscriber, `tracing` asks the registering thread's own
+    // subscriber whether an event is wanted, so an event first met on another test's thread
+    // would be cached as unwanted. A second registered subscriber makes it ask them all.
+    let _second = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
     let _guard = tracing::subscriber::set_default(subscriber);
+    tracing::callsite::rebuild_interest_cache();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
