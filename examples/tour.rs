@@ -338,10 +338,10 @@ async fn billing() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let uid = "member-3108-card-1";
-    mock.issue_billing_key(&billing_key(uid));
     let card = BillingKeyRequest::new("4242-4242-4242-4242", "2029-12")
         .birth("900101")
         .pwd_2digit("00");
+    mock.issue_billing_key(&card, &billing_key(uid));
     line(
         "(card data)",
         "card.card_number and card.expiry in Debug",
@@ -354,30 +354,24 @@ async fn billing() -> Result<(), Box<dyn std::error::Error>> {
         format!("{} {:?}", key.customer_uid, key.card_name),
     );
 
-    mock.charge_billing_key(&charged_payment("imps_1", "order-2026-11", uid, 9900));
-    let paid = client
-        .charge_billing_key(ChargeBillingKeyRequest::new(
-            uid,
-            "order-2026-11",
-            9900,
-            "월간 플랜",
-        ))
-        .await?;
+    let charge = ChargeBillingKeyRequest::new(uid, "order-2026-11", 9900, "월간 플랜");
+    mock.charge_billing_key(
+        &charge,
+        &charged_payment("imps_1", "order-2026-11", uid, 9900),
+    );
+    let paid = client.charge_billing_key(charge).await?;
     line(
         "charge_billing_key",
         "charge_billing_key(uid, \"order-2026-11\", 9900)",
         format!("{} {} paid: {}", paid.imp_uid, paid.status, paid.is_paid()),
     );
 
-    mock.charge_billing_key(&declined_payment("imps_2", "order-2026-11b", uid, 9900));
-    let declined = client
-        .charge_billing_key(ChargeBillingKeyRequest::new(
-            uid,
-            "order-2026-11b",
-            9900,
-            "월간 플랜",
-        ))
-        .await;
+    let charge = ChargeBillingKeyRequest::new(uid, "order-2026-11b", 9900, "월간 플랜");
+    mock.charge_billing_key(
+        &charge,
+        &declined_payment("imps_2", "order-2026-11b", uid, 9900),
+    );
+    let declined = client.charge_billing_key(charge).await;
     line(
         "charge_billing_key",
         "(a declined card)",
@@ -386,20 +380,19 @@ async fn billing() -> Result<(), Box<dyn std::error::Error>> {
 
     let next_month = UnixTime::from_secs(UnixTime::now().as_secs() + 30 * 86_400);
     let planned = schedule(uid, "sub-2026-12", next_month, 9900);
-    mock.schedule_payments(std::slice::from_ref(&planned));
     let entry = ScheduleEntry::new("sub-2026-12", next_month, 9900).name("월간 플랜");
-    let scheduled = client
-        .schedule_payments(ScheduleRequest::new(uid, vec![entry]))
-        .await?;
+    let request = ScheduleRequest::new(uid, vec![entry]);
+    mock.schedule_payments(&request, std::slice::from_ref(&planned));
+    let scheduled = client.schedule_payments(request).await?;
     line(
         "schedule_payments",
         "schedule_payments(uid, [in 30 days])",
         format!("{} {}", scheduled.len(), scheduled[0].schedule_status),
     );
 
-    mock.schedules(std::slice::from_ref(&planned));
     let from = UnixTime::now();
     let to = UnixTime::from_secs(from.as_secs() + 60 * 86_400);
+    mock.listing(client.schedules(from, to), std::slice::from_ref(&planned));
     let listed: Vec<_> = client.schedules(from, to).stream().collect().await;
     line(
         "get_schedules",
@@ -407,17 +400,16 @@ async fn billing() -> Result<(), Box<dyn std::error::Error>> {
         format!("{} schedule(s)", listed.len()),
     );
 
-    mock.unschedule_payments(std::slice::from_ref(&planned));
-    let revoked = client
-        .unschedule_payments(UnscheduleRequest::new().customer_uid(uid))
-        .await?;
+    let request = UnscheduleRequest::new().customer_uid(uid);
+    mock.unschedule_payments(&request, std::slice::from_ref(&planned));
+    let revoked = client.unschedule_payments(request).await?;
     line(
         "unschedule_payments",
         "unschedule_payments(uid)",
         format!("{} {}", revoked.len(), revoked[0].schedule_status),
     );
 
-    mock.delete_billing_key(&key);
+    mock.delete_billing_key(client.delete_billing_key(uid).reason("카드 변경"), &key);
     let deleted = client
         .delete_billing_key(uid)
         .reason("카드 변경")

@@ -49,6 +49,10 @@ pub(crate) struct SharedInner {
     /// A fixed "now" for the checks of times against the clock (replays of recordings).
     #[cfg(feature = "testing")]
     pub(crate) now: Option<crate::UnixTime>,
+    /// Report the mock server's answer to a request that no stub matched as an error that
+    /// names the request (clients of [`MockIamport`](crate::testing::MockIamport)).
+    #[cfg(feature = "testing")]
+    pub(crate) report_unmatched: bool,
 }
 
 /// An in-memory stand-in for the server.
@@ -172,6 +176,8 @@ pub struct ClientBuilder {
     responder: Option<Responder>,
     #[cfg(feature = "testing")]
     now: Option<crate::UnixTime>,
+    #[cfg(feature = "testing")]
+    report_unmatched: bool,
 }
 
 /// The default of [`ClientBuilder::max_response_bytes`]: 8 MiB, four times a page of 1000
@@ -195,6 +201,8 @@ impl Default for ClientBuilder {
             responder: None,
             #[cfg(feature = "testing")]
             now: None,
+            #[cfg(feature = "testing")]
+            report_unmatched: false,
         }
     }
 }
@@ -294,6 +302,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Report the mock server's answer to a request no stub matched as an [`Error::Http`]
+    /// naming the request, instead of a decoding error.
+    #[cfg(feature = "testing")]
+    pub(crate) fn report_unmatched(mut self) -> Self {
+        self.report_unmatched = true;
+        self
+    }
+
     /// Use this `reqwest::Client` (its timeouts, proxy, TLS and user agent) instead of one
     /// built from the settings above.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
@@ -349,6 +365,8 @@ impl ClientBuilder {
             responder: self.responder,
             #[cfg(feature = "testing")]
             now: self.now,
+            #[cfg(feature = "testing")]
+            report_unmatched: self.report_unmatched,
         }));
         Ok(Client {
             api: generated::Client::new_with_client(&base_url, http, shared),
@@ -596,6 +614,19 @@ impl ClientHooks<Shared> for generated::Client {
                     });
                     return Ok(empty_response(status));
                 }
+                #[cfg(feature = "testing")]
+                Err(Failure::Unmatched(asked)) => {
+                    // Nothing answered the request: it was surely not acted on.
+                    with_call(|c| {
+                        c.status.set(Some(404));
+                        c.may_have_arrived.set(false);
+                        *c.error.borrow_mut() = Some(Error::Http {
+                            status: 404,
+                            excerpt: format!("no stub for {asked}"),
+                        });
+                    });
+                    return Ok(empty_response(404));
+                }
                 Err(Failure::Transport(e)) => {
                     // Failing to connect means nothing was sent; anything later may have arrived.
                     let arrived = !e.is_connect();
@@ -638,7 +669,12 @@ impl ClientHooks<Shared> for generated::Client {
 /// Why one attempt produced no response to hand on.
 enum Failure {
     Transport(reqwest::Error),
-    TooLarge { status: u16 },
+    TooLarge {
+        status: u16,
+    },
+    /// The mock server matched no stub to the request, described as `GET /path?query`.
+    #[cfg(feature = "testing")]
+    Unmatched(String),
 }
 
 impl generated::Client {
@@ -652,14 +688,30 @@ impl generated::Client {
         #[cfg(feature = "testing")]
         if let Some(responder) = &self.inner.0.responder {
             let canned = reqwest::Response::from((responder.0)(&request));
-            return self.read_capped(canned, limit).await;
+            return self
+                .read_capped(canned, limit)
+                .await
+                .map(reqwest::Response::from);
         }
+        #[cfg(feature = "testing")]
+        let asked = self
+            .inner
+            .0
+            .report_unmatched
+            .then(|| crate::testing::described(&request));
         let response = self
             .client
             .execute(request)
             .await
             .map_err(Failure::Transport)?;
-        self.read_capped(response, limit).await
+        let response = self.read_capped(response, limit).await?;
+        #[cfg(feature = "testing")]
+        if let Some(asked) = asked
+            && crate::testing::is_unmatched(&response)
+        {
+            return Err(Failure::Unmatched(asked));
+        }
+        Ok(reqwest::Response::from(response))
     }
 
     /// Reads a response's whole body, up to `limit` bytes.
@@ -667,7 +719,7 @@ impl generated::Client {
         &self,
         mut response: reqwest::Response,
         limit: usize,
-    ) -> std::result::Result<reqwest::Response, Failure> {
+    ) -> std::result::Result<http::Response<Bytes>, Failure> {
         let status = response.status();
         let too_large = Failure::TooLarge {
             status: status.as_u16(),
@@ -712,7 +764,7 @@ impl generated::Client {
             .body(body)
             .unwrap_or_else(|e| unreachable!("a builder given typed parts cannot fail: {e}"));
         *rebuilt.headers_mut() = std::mem::take(response.headers_mut());
-        Ok(reqwest::Response::from(rebuilt))
+        Ok(rebuilt)
     }
 }
 

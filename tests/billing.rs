@@ -105,30 +105,23 @@ async fn recorded_card_numbers_are_test_cards_and_masked_in_responses() {
 async fn paid_charges_are_ok_and_declined_ones_are_errors_carrying_the_payment() {
     let mock = MockIamport::start().await;
     let client = mock.client();
-    let ok = mock.charge_billing_key(&charged_payment(
-        "imps_1",
-        "order-1",
-        "member-1-card-1",
-        9900,
-    ));
-    let no = mock.charge_billing_key(&declined_payment(
-        "imps_2",
-        "order-2",
-        "member-1-card-1",
-        9900,
-    ));
-    let ok1 = mock.charge_onetime(&charged_payment(
-        "imps_3",
-        "order-3",
-        "member-1-card-1",
-        15000,
-    ));
-    let no1 = mock.charge_onetime(&declined_payment(
-        "imps_4",
-        "order-4",
-        "member-1-card-1",
-        15000,
-    ));
+    let key = "member-1-card-1";
+    let ok = mock.charge_billing_key(
+        &again("order-1"),
+        &charged_payment("imps_1", "order-1", key, 9900),
+    );
+    let no = mock.charge_billing_key(
+        &again("order-2"),
+        &declined_payment("imps_2", "order-2", key, 9900),
+    );
+    let ok1 = mock.charge_onetime(
+        &onetime("order-3"),
+        &charged_payment("imps_3", "order-3", key, 15000),
+    );
+    let no1 = mock.charge_onetime(
+        &onetime("order-4"),
+        &declined_payment("imps_4", "order-4", key, 15000),
+    );
 
     let paid = client.charge_billing_key(again("order-1")).await.unwrap();
     assert!(paid.is_paid());
@@ -164,12 +157,10 @@ async fn paid_charges_are_ok_and_declined_ones_are_errors_carrying_the_payment()
 async fn the_outcome_of_a_lost_charge_is_found_by_merchant_uid() {
     let mock = MockIamport::start().await;
     let client = mock.client();
-    let found = mock.find_payment(&charged_payment(
-        "imps_1",
-        "order-1",
-        "member-1-card-1",
-        9900,
-    ));
+    let found = mock.find_payment(
+        client.find_payment("order-1"),
+        &charged_payment("imps_1", "order-1", "member-1-card-1", 9900),
+    );
     let gone = mock.not_found("GET", "/payments/find/order-2");
 
     let p = client.charge_outcome("order-1").await.unwrap().unwrap();
@@ -389,7 +380,12 @@ fn card_data_never_shows_in_debug_errors_or_tracing() {
         .with_ansi(false)
         .with_writer(move || writer.clone())
         .finish();
+    // With a single registered subscriber, `tracing` asks the registering thread's own
+    // subscriber whether an event is wanted, so an event first met on another test's thread
+    // would be cached as unwanted. A second registered subscriber makes it ask them all.
+    let _second = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
     let _guard = tracing::subscriber::set_default(subscriber);
+    tracing::callsite::rebuild_interest_cache();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -429,7 +425,10 @@ fn card_data_never_shows_in_debug_errors_or_tracing() {
             .await
             .unwrap_err();
         shown.push(format!("{e} {e:?}"));
-        let _paid = mock.charge_onetime(&charged_payment("imps_1", "order-1", "m-1", 15000));
+        let _paid = mock.charge_onetime(
+            &onetime("order-1"),
+            &charged_payment("imps_1", "order-1", "m-1", 15000),
+        );
         let p = client.charge_onetime(onetime("order-1")).await.unwrap();
         shown.push(format!("{p:?}"));
         let e = client.charge_onetime(onetime("order-2")).await.unwrap_err();
@@ -678,4 +677,149 @@ async fn an_unknown_schedule_status_is_kept() {
     assert_eq!(got.payment_status, None);
     assert_eq!(got.executed_at, None);
     stub.assert_calls(1);
+}
+
+#[tokio::test]
+async fn billing_stubs_answer_exactly_the_request_sent() {
+    let mock = MockIamport::start().await;
+    let client = mock.client();
+    let uid = "member-1-card-1";
+    let key = billing_key(uid);
+
+    let card = BillingKeyRequest::new(CARD, EXPIRY)
+        .birth(BIRTH)
+        .pwd_2digit(PIN);
+    let issue = mock.issue_billing_key(&card, &key);
+    let other_card = BillingKeyRequest::new(CARD, "2030-01")
+        .birth(BIRTH)
+        .pwd_2digit(PIN);
+    assert!(client.issue_billing_key(uid, other_card).await.is_err());
+    assert_eq!(client.issue_billing_key(uid, card).await.unwrap(), key);
+
+    let batch = mock.billing_keys([uid, "member-2-card-1"], std::slice::from_ref(&key));
+    let found = client.billing_keys([uid, "member-2-card-1"]).await.unwrap();
+    assert_eq!(found.missing, ["member-2-card-1"]);
+
+    let delete =
+        mock.delete_billing_key(client.delete_billing_key(uid).reason("card changed"), &key);
+    assert!(client.delete_billing_key(uid).send().await.is_err());
+    let deleted = client
+        .delete_billing_key(uid)
+        .reason("card changed")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted, key);
+
+    let at = UnixTime::from_secs(UnixTime::now().as_secs() + 30 * 86_400);
+    let planned = schedule(uid, "sub-1", at, 9900);
+    let request = ScheduleRequest::new(uid, vec![ScheduleEntry::new("sub-1", at, 9900)]);
+    let sched = mock.schedule_payments(&request, std::slice::from_ref(&planned));
+    let more = ScheduleRequest::new(uid, vec![ScheduleEntry::new("sub-1", at, 9901)]);
+    assert!(client.schedule_payments(more).await.is_err());
+    let scheduled = client.schedule_payments(request).await.unwrap();
+    assert_eq!(scheduled, std::slice::from_ref(&planned));
+
+    let revoke = UnscheduleRequest::new()
+        .customer_uid(uid)
+        .merchant_uid(vec!["sub-1".to_owned()]);
+    let unsched = mock.unschedule_payments(&revoke, std::slice::from_ref(&planned));
+    assert!(
+        client
+            .unschedule_payments(UnscheduleRequest::new().customer_uid(uid))
+            .await
+            .is_err()
+    );
+    let revoked = client.unschedule_payments(revoke).await.unwrap();
+    assert_eq!(revoked[0].schedule_status, ScheduleStatus::Revoked);
+
+    let mut moved = planned.clone();
+    moved.schedule_at = UnixTime::from_secs(at.as_secs() + 86_400);
+    let move_stub = mock.move_schedule(&moved);
+    let again_stub = mock.reschedule_payment(&moved);
+    assert!(client.move_schedule("sub-1", at).await.is_err());
+    assert_eq!(
+        client
+            .move_schedule("sub-1", moved.schedule_at)
+            .await
+            .unwrap(),
+        moved
+    );
+    let rescheduled = client.reschedule_payment("sub-1", moved.schedule_at).await;
+    assert_eq!(rescheduled.unwrap(), moved);
+
+    let retried = charged_payment("imps_9", "sub-1", uid, 9900);
+    let retry = mock.retry_schedule(&retried);
+    assert_eq!(client.retry_schedule("sub-1").await.unwrap(), retried);
+    let lookup = mock.schedule(&moved);
+    assert_eq!(client.schedule("sub-1").await.unwrap(), moved);
+
+    for stub in [
+        issue, batch, delete, sched, unsched, move_stub, again_stub, retry, lookup,
+    ] {
+        stub.assert_calls(1);
+    }
+}
+
+#[tokio::test]
+async fn listings_of_a_keys_payments_and_of_schedules_are_stubbed_page_by_page() {
+    let mock = MockIamport::start().await;
+    let client = mock.client();
+    let uid = "member-1-card-1";
+    // The server fixes the page size of a key's payments; the kit takes it as 20.
+    let charges: Vec<_> = (1..=45)
+        .map(|i| charged_payment(format!("imps_{i}"), format!("sub-{i}"), uid, 9900))
+        .collect();
+    let pages = mock.listing(client.billing_key_payments(uid), &charges);
+    assert_eq!(pages.len(), 3);
+    let seen: Vec<_> = client
+        .billing_key_payments(uid)
+        .stream()
+        .map(Result::unwrap)
+        .collect()
+        .await;
+    assert_eq!(seen, charges);
+    for page in &pages {
+        page.assert_calls(1);
+    }
+
+    let from = UnixTime::now();
+    let to = UnixTime::from_secs(from.as_secs() + 60 * 86_400);
+    let planned: Vec<_> = (1..=3)
+        .map(|i| schedule(uid, format!("sub-{i}"), to, 9900))
+        .collect();
+    let all = || {
+        client
+            .schedules(from, to)
+            .status(ScheduleStatus::Scheduled)
+            .limit(2)
+    };
+    let pages = mock.listing(all(), &planned);
+    let of_key = mock.listing(client.billing_key_schedules(uid, from, to), &planned);
+    let of_customer = mock.listing(client.customer_schedules(uid, from, to), &planned[..1]);
+    assert_eq!((pages.len(), of_key.len(), of_customer.len()), (2, 1, 1));
+
+    let seen: Vec<_> = all().stream().map(Result::unwrap).collect().await;
+    assert_eq!(seen, planned);
+    let key_page = client
+        .billing_key_schedules(uid, from, to)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(key_page.list, planned);
+    let customer_page = client
+        .customer_schedules(uid, from, to)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(customer_page.list, planned[..1]);
+    // Another window is another request.
+    let later = UnixTime::from_secs(to.as_secs() + 1);
+    assert!(
+        client
+            .billing_key_schedules(uid, from, later)
+            .send()
+            .await
+            .is_err()
+    );
 }

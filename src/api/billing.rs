@@ -280,9 +280,9 @@ impl BillingKeyBatch {
 #[must_use = "call .send() to make the request"]
 pub struct DeleteBillingKey<'c> {
     client: &'c Client,
-    customer_uid: String,
-    reason: Option<String>,
-    requester: Option<CancelRequester>,
+    pub(crate) customer_uid: String,
+    pub(crate) reason: Option<String>,
+    pub(crate) requester: Option<CancelRequester>,
 }
 
 impl DeleteBillingKey<'_> {
@@ -321,8 +321,8 @@ impl DeleteBillingKey<'_> {
 #[must_use = "call .send() or .stream() to make the request"]
 pub struct BillingKeyPayments<'c> {
     client: &'c Client,
-    customer_uid: String,
-    page: Option<u32>,
+    pub(crate) customer_uid: String,
+    pub(crate) page: Option<u32>,
 }
 
 impl<'c> BillingKeyPayments<'c> {

@@ -177,6 +177,13 @@ impl CancelPayment<'_> {
     /// [`Error::InvalidInput`] when no payment is named, or an amount is negative or the
     /// amount exceeds the checksum (nothing is sent).
     pub async fn send(self) -> Result<Payment> {
+        let client = self.client;
+        let body = self.into_body()?;
+        client.call(client.api.cancel_payment(&body)).await
+    }
+
+    /// The body this cancel sends, once its arguments are checked.
+    pub(crate) fn into_body(self) -> Result<CancelRequest> {
         let mut body = self.body;
         match (&self.imp_uid, &self.merchant_uid) {
             (None, None) => {
@@ -214,8 +221,6 @@ impl CancelPayment<'_> {
                 format!("{amount} is more than the cancellable {checksum}"),
             ));
         }
-        self.client
-            .call(self.client.api.cancel_payment(&body))
-            .await
+        Ok(body)
     }
 }

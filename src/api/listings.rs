@@ -85,12 +85,12 @@ impl Client {
 #[must_use = "call .send() or .stream() to make the request"]
 pub struct PaymentsByStatus<'c> {
     client: &'c Client,
-    status: PaymentStatusFilter,
-    page: Option<u32>,
-    limit: Option<u32>,
-    from: Option<UnixTime>,
-    to: Option<UnixTime>,
-    sorting: Option<Sorting>,
+    pub(crate) status: PaymentStatusFilter,
+    pub(crate) page: Option<u32>,
+    pub(crate) limit: Option<u32>,
+    pub(crate) from: Option<UnixTime>,
+    pub(crate) to: Option<UnixTime>,
+    pub(crate) sorting: Option<Sorting>,
 }
 
 impl<'c> PaymentsByStatus<'c> {
@@ -193,9 +193,9 @@ impl<'c> PaymentsByStatus<'c> {
 #[must_use = "call .send() to make the request"]
 pub struct FindPayment<'c> {
     client: &'c Client,
-    merchant_uid: String,
-    status: Option<PaymentStatus>,
-    sorting: Option<Sorting>,
+    pub(crate) merchant_uid: String,
+    pub(crate) status: Option<PaymentStatus>,
+    pub(crate) sorting: Option<Sorting>,
 }
 
 impl FindPayment<'_> {
@@ -231,11 +231,11 @@ impl FindPayment<'_> {
 #[must_use = "call .send() or .stream() to make the request"]
 pub struct FindAllPayments<'c> {
     client: &'c Client,
-    merchant_uid: String,
-    status: Option<PaymentStatus>,
-    page: Option<u32>,
-    limit: Option<u32>,
-    sorting: Option<Sorting>,
+    pub(crate) merchant_uid: String,
+    pub(crate) status: Option<PaymentStatus>,
+    pub(crate) page: Option<u32>,
+    pub(crate) limit: Option<u32>,
+    pub(crate) sorting: Option<Sorting>,
 }
 
 impl<'c> FindAllPayments<'c> {

@@ -102,8 +102,8 @@ impl PaymentBatch {
 #[must_use = "call .send() to make the request"]
 pub struct PaymentsRequest<'c> {
     client: &'c Client,
-    imp_uids: Vec<String>,
-    merchant_uids: Vec<String>,
+    pub(crate) imp_uids: Vec<String>,
+    pub(crate) merchant_uids: Vec<String>,
 }
 
 impl PaymentsRequest<'_> {

@@ -44,8 +44,8 @@ impl Client {
 #[must_use = "call .send() to make the request"]
 pub struct Prepare<'c> {
     client: &'c Client,
-    update: bool,
-    body: PrepareRequest,
+    pub(crate) update: bool,
+    pub(crate) body: PrepareRequest,
 }
 
 impl<'c> Prepare<'c> {

@@ -270,12 +270,12 @@ impl SchedulePage {
 #[must_use = "call .send() or .stream() to make the request"]
 pub struct Schedules<'c> {
     client: &'c Client,
-    from: UnixTime,
-    to: UnixTime,
-    status: Option<ScheduleStatus>,
-    page: Option<u32>,
-    limit: Option<u32>,
-    sorting: Option<ScheduleSorting>,
+    pub(crate) from: UnixTime,
+    pub(crate) to: UnixTime,
+    pub(crate) status: Option<ScheduleStatus>,
+    pub(crate) page: Option<u32>,
+    pub(crate) limit: Option<u32>,
+    pub(crate) sorting: Option<ScheduleSorting>,
 }
 
 impl<'c> Schedules<'c> {
@@ -320,8 +320,10 @@ impl<'c> Schedules<'c> {
 
 /// Which of the two paths of the per-key listing.
 #[derive(Debug, Clone, Copy)]
-enum KeyPath {
+pub(crate) enum KeyPath {
+    /// `/subscribe/customers/{customer_uid}/schedules`
     Customers,
+    /// `/subscribe/payments/schedule/customers/{customer_uid}`
     Schedules,
 }
 
@@ -330,12 +332,12 @@ enum KeyPath {
 #[must_use = "call .send() or .stream() to make the request"]
 pub struct KeySchedules<'c> {
     client: &'c Client,
-    path: KeyPath,
-    customer_uid: String,
-    from: UnixTime,
-    to: UnixTime,
-    status: Option<ScheduleStatus>,
-    page: Option<u32>,
+    pub(crate) path: KeyPath,
+    pub(crate) customer_uid: String,
+    pub(crate) from: UnixTime,
+    pub(crate) to: UnixTime,
+    pub(crate) status: Option<ScheduleStatus>,
+    pub(crate) page: Option<u32>,
 }
 
 impl<'c> KeySchedules<'c> {

@@ -1,15 +1,26 @@
 //! Typed stubs and example payloads for billing keys, charges and schedules.
 
 use httpmock::Mock;
-use progenitor_client::encode_path;
-use serde_json::json;
 
-use super::MockIamport;
-use super::mock::{envelope, template};
-use crate::{Amount, BillingKey, Payment, PaymentStatus, Schedule, ScheduleStatus, UnixTime};
+use super::{
+    MockIamport,
+    expect::Expect,
+    fixtures::{recorded_payment, template},
+};
+use crate::{
+    Amount, BillingKey, DeleteBillingKey, Payment, PaymentStatus, Schedule, ScheduleStatus,
+    UnixTime,
+    types::{
+        BillingKeyRequest, ChargeBillingKeyRequest, ChargeOnetimeRequest, ScheduleRequest,
+        ScheduleTimeRequest, UnscheduleRequest,
+    },
+};
 
-/// Typed stubs for billing keys, charges and schedules. Like the others, each answers
-/// authenticated requests only and returns the `httpmock` stub, to assert how often it was hit.
+/// Typed stubs for billing keys, charges and schedules. Like the others, each answers the one
+/// authenticated request the SDK sends for the arguments given (the request value the client
+/// method takes, or the call's builder) and returns the `httpmock` stub, to assert how often
+/// it was hit. Listings of a key's payments and of schedules are stubbed with
+/// [`MockIamport::page`] and [`MockIamport::listing`].
 ///
 /// ```
 /// use iamport::testing::{MockIamport, billing_key, charged_payment};
@@ -18,12 +29,18 @@ use crate::{Amount, BillingKey, Payment, PaymentStatus, Schedule, ScheduleStatus
 /// # #[tokio::main(flavor = "current_thread")] async fn main() {
 /// let mock = MockIamport::start().await;
 /// let key = mock.billing_key(&billing_key("member-1-card-1"));
-/// let charge = mock.charge_billing_key(&charged_payment("imps_1", "order-1", "member-1-card-1", 9900));
+/// let request = ChargeBillingKeyRequest::new("member-1-card-1", "order-1", 9900, "Monthly plan");
+/// let charge = mock.charge_billing_key(
+///     &request,
+///     &charged_payment("imps_1", "order-1", "member-1-card-1", 9900),
+/// );
 ///
 /// let client = mock.client();
 /// assert!(client.billing_key("member-1-card-1").await.is_ok());
-/// let request = ChargeBillingKeyRequest::new("member-1-card-1", "order-1", 9900, "Monthly plan");
-/// assert!(client.charge_billing_key(request).await.unwrap().is_paid());
+/// assert!(client.charge_billing_key(request.clone()).await.unwrap().is_paid());
+/// // The same charge of another amount matches no stub.
+/// let other = ChargeBillingKeyRequest::new("member-1-card-1", "order-1", 100, "Monthly plan");
+/// assert!(client.charge_billing_key(other).await.is_err());
 /// key.assert_calls(1);
 /// charge.assert_calls(1);
 /// # }
@@ -31,51 +48,78 @@ use crate::{Amount, BillingKey, Payment, PaymentStatus, Schedule, ScheduleStatus
 impl MockIamport {
     /// Answers `GET /subscribe/customers/{customer_uid}` (the key's id) with the key.
     pub fn billing_key(&self, key: &BillingKey) -> Mock<'_> {
-        let path = format!("/subscribe/customers/{}", encode_path(&key.customer_uid));
-        self.answer("GET", &path, None, 200, envelope(key))
+        self.ok(&customer("GET", &key.customer_uid), key)
     }
 
-    /// Answers `POST /subscribe/customers/{customer_uid}` (the key's id), any card, with the
-    /// key.
-    pub fn issue_billing_key(&self, key: &BillingKey) -> Mock<'_> {
-        let path = format!("/subscribe/customers/{}", encode_path(&key.customer_uid));
-        self.answer("POST", &path, None, 200, envelope(key))
+    /// Answers the batch lookup `GET /subscribe/customers` with exactly these
+    /// `customer_uid[]`, as the server does: the keys of `found`, with 200 when every id is
+    /// among them, 207 when only some are, and 404 when none is (the client then gives every
+    /// id as missing).
+    pub fn billing_keys<I, S>(&self, customer_uids: I, found: &[BillingKey]) -> Mock<'_>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let ids: Vec<String> = customer_uids.into_iter().map(Into::into).collect();
+        let expect = Expect::new("GET", "/subscribe/customers".to_owned())
+            .query_each("customer_uid[]", &ids);
+        let all = ids
+            .iter()
+            .all(|id| found.iter().any(|k| &k.customer_uid == id));
+        let message = "요청하신 customer_uid로 등록된 정보를 찾을 수 없습니다.";
+        self.batch(&expect, found, all, message)
     }
 
-    /// Answers `DELETE /subscribe/customers/{customer_uid}` (the key's id) with the key.
-    pub fn delete_billing_key(&self, key: &BillingKey) -> Mock<'_> {
-        let path = format!("/subscribe/customers/{}", encode_path(&key.customer_uid));
-        self.answer("DELETE", &path, None, 200, envelope(key))
+    /// Answers `POST /subscribe/customers/{customer_uid}` (the key's id) carrying exactly
+    /// `request` (the card data included) with the key.
+    pub fn issue_billing_key(&self, request: &BillingKeyRequest, key: &BillingKey) -> Mock<'_> {
+        self.ok(&customer("POST", &key.customer_uid).body(request), key)
     }
 
-    /// Answers `POST /subscribe/payments/again` for the payment's `merchant_uid` with the
-    /// payment (paid, or failed for a declined card: [`declined_payment`]).
-    pub fn charge_billing_key(&self, payment: &Payment) -> Mock<'_> {
-        let body = json!({"merchant_uid": payment.merchant_uid});
-        let path = "/subscribe/payments/again";
-        self.answer("POST", path, Some(body), 200, envelope(payment))
+    /// Answers the deletion `call` sends (`DELETE /subscribe/customers/{customer_uid}`, with
+    /// its `reason` and requester) with the key as it was.
+    pub fn delete_billing_key(&self, call: DeleteBillingKey<'_>, key: &BillingKey) -> Mock<'_> {
+        let expect = customer("DELETE", &call.customer_uid)
+            .query(
+                "extra[requester]",
+                call.requester.as_ref().map(|r| r.as_str()),
+            )
+            .query("reason", call.reason.as_deref());
+        self.ok(&expect, key)
     }
 
-    /// Answers `POST /subscribe/payments/onetime` for the payment's `merchant_uid` with the
-    /// payment.
-    pub fn charge_onetime(&self, payment: &Payment) -> Mock<'_> {
-        let body = json!({"merchant_uid": payment.merchant_uid});
-        let path = "/subscribe/payments/onetime";
-        self.answer("POST", path, Some(body), 200, envelope(payment))
+    /// Answers `POST /subscribe/payments/again` carrying exactly `request` with the payment
+    /// (paid, or failed for a declined card: [`declined_payment`]).
+    pub fn charge_billing_key(
+        &self,
+        request: &ChargeBillingKeyRequest,
+        payment: &Payment,
+    ) -> Mock<'_> {
+        let expect = Expect::new("POST", "/subscribe/payments/again".to_owned()).body(request);
+        self.ok(&expect, payment)
     }
 
-    /// Answers `POST /subscribe/payments/schedule` for the first schedule's key with the
+    /// Answers `POST /subscribe/payments/onetime` carrying exactly `request` (the card data
+    /// included) with the payment.
+    pub fn charge_onetime(&self, request: &ChargeOnetimeRequest, payment: &Payment) -> Mock<'_> {
+        let expect = Expect::new("POST", "/subscribe/payments/onetime".to_owned()).body(request);
+        self.ok(&expect, payment)
+    }
+
+    /// Answers `POST /subscribe/payments/schedule` carrying exactly `request` with the
     /// schedules, as the server answers a request that schedules them.
-    pub fn schedule_payments(&self, schedules: &[Schedule]) -> Mock<'_> {
-        let body = schedules
-            .first()
-            .map(|s| json!({"customer_uid": s.customer_uid}));
-        let path = "/subscribe/payments/schedule";
-        self.answer("POST", path, body, 200, envelope(&schedules))
+    pub fn schedule_payments(&self, request: &ScheduleRequest, schedules: &[Schedule]) -> Mock<'_> {
+        let expect = Expect::new("POST", SCHEDULE.to_owned()).body(request);
+        self.ok(&expect, schedules)
     }
 
-    /// Answers `POST /subscribe/payments/unschedule` with the schedules as revoked now.
-    pub fn unschedule_payments(&self, schedules: &[Schedule]) -> Mock<'_> {
+    /// Answers `POST /subscribe/payments/unschedule` carrying exactly `request` with the
+    /// schedules as revoked now.
+    pub fn unschedule_payments(
+        &self,
+        request: &UnscheduleRequest,
+        schedules: &[Schedule],
+    ) -> Mock<'_> {
         let now = UnixTime::now();
         let revoked: Vec<Schedule> = schedules
             .iter()
@@ -86,27 +130,63 @@ impl MockIamport {
                 s
             })
             .collect();
-        let path = "/subscribe/payments/unschedule";
-        self.answer("POST", path, None, 200, envelope(&revoked))
+        let expect = Expect::new("POST", "/subscribe/payments/unschedule".to_owned()).body(request);
+        self.ok(&expect, &revoked)
     }
 
     /// Answers `GET /subscribe/payments/schedule/{merchant_uid}` (the schedule's order id)
     /// with the schedule.
     pub fn schedule(&self, schedule: &Schedule) -> Mock<'_> {
-        let path = format!(
-            "/subscribe/payments/schedule/{}",
-            encode_path(&schedule.merchant_uid)
-        );
-        self.answer("GET", &path, None, 200, envelope(schedule))
+        self.ok(&scheduled("GET", schedule, ""), schedule)
     }
 
-    /// Answers `GET /subscribe/payments/schedule` (any window) with one page holding the
-    /// schedules.
-    pub fn schedules(&self, schedules: &[Schedule]) -> Mock<'_> {
-        let page = json!({"total": schedules.len(), "previous": 0, "next": 0, "list": schedules});
-        let path = "/subscribe/payments/schedule";
-        self.answer("GET", path, None, 200, envelope(&page))
+    /// Answers the move of a schedule to its `schedule_at`
+    /// (`PUT /subscribe/payments/schedule/{merchant_uid}` carrying that time) with the
+    /// schedule.
+    pub fn move_schedule(&self, schedule: &Schedule) -> Mock<'_> {
+        let body = ScheduleTimeRequest::new(schedule.schedule_at);
+        self.ok(&scheduled("PUT", schedule, "").body(&body), schedule)
     }
+
+    /// Answers the new run of a schedule at its `schedule_at`
+    /// (`POST /subscribe/payments/schedule/{merchant_uid}/reschedule` carrying that time) with
+    /// the schedule.
+    pub fn reschedule_payment(&self, schedule: &Schedule) -> Mock<'_> {
+        let body = ScheduleTimeRequest::new(schedule.schedule_at);
+        self.ok(
+            &scheduled("POST", schedule, "/reschedule").body(&body),
+            schedule,
+        )
+    }
+
+    /// Answers `POST /subscribe/payments/schedule/{merchant_uid}/retry` (the payment's order
+    /// id) with the payment of the charge.
+    pub fn retry_schedule(&self, payment: &Payment) -> Mock<'_> {
+        let expect = Expect::id(
+            "POST",
+            "/subscribe/payments/schedule/",
+            &payment.merchant_uid,
+            "/retry",
+        );
+        self.ok(&expect, payment)
+    }
+}
+
+const SCHEDULE: &str = "/subscribe/payments/schedule";
+
+/// A request about the billing key `customer_uid`.
+fn customer(method: &str, customer_uid: &str) -> Expect {
+    Expect::id(method, "/subscribe/customers/", customer_uid, "")
+}
+
+/// A request about one schedule, by its order id.
+fn scheduled(method: &str, schedule: &Schedule, suffix: &str) -> Expect {
+    Expect::id(
+        method,
+        "/subscribe/payments/schedule/",
+        &schedule.merchant_uid,
+        suffix,
+    )
 }
 
 /// A realistic billing key (a test card, masked; holder details set) under this id.
@@ -161,11 +241,8 @@ fn charge(
     customer_uid: String,
     amount: Amount,
 ) -> Payment {
-    let mut p: Payment = template(recording);
-    p.imp_uid = imp_uid;
-    p.merchant_uid = merchant_uid;
+    let mut p = recorded_payment(recording, imp_uid, merchant_uid, amount);
     p.customer_uid = Some(customer_uid);
-    p.amount = amount;
     p
 }
 

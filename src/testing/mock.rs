@@ -1,4 +1,4 @@
-//! A local mock of the API, typed stubs, and example payloads to stub with.
+//! A local mock of the API and the stubs every typed one is made of.
 
 use std::{
     fmt,
@@ -6,46 +6,58 @@ use std::{
 };
 
 use httpmock::{Method, Mock, MockServer};
-use progenitor_client::encode_path;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::Recording;
-use crate::{Amount, Client, Payment, PaymentStatus, Receipt};
+use super::{Recording, expect::Expect};
+use crate::Client;
 
 /// A local HTTP server that speaks the i'mport API, with the token endpoint wired.
 ///
 /// The token endpoint accepts [`MockIamport::KEY`] and [`MockIamport::SECRET`] and hands out
 /// [`MockIamport::TOKEN`] for 30 minutes; [`MockIamport::client`] is configured with them.
-/// Every other endpoint is what the test stubs: typed stubs ([`MockIamport::payment`],
-/// [`MockIamport::cancel`], [`MockIamport::not_found`], ...), recordings
-/// ([`MockIamport::recording`]), or anything on [`MockIamport::server`].
+/// Every other endpoint answers what the test stubs:
+///
+/// - typed stubs, one per operation, each answering only the request the SDK sends for the
+///   arguments given (method, path, every query parameter, the exact JSON body): lookups by
+///   id take their answer ([`MockIamport::payment`], [`MockIamport::receipt`], ...);
+///   operations with options take the call as the code under test builds it
+///   ([`MockIamport::cancel`], [`MockIamport::find_payment`], [`MockIamport::page`],
+///   [`MockIamport::listing`], ...); those with a request body take the request
+///   ([`MockIamport::charge_billing_key`], [`MockIamport::issue_receipt`], ...);
+/// - loose stubs that say so: [`MockIamport::cancel_loose`], [`MockIamport::respond`],
+///   [`MockIamport::error`], [`MockIamport::not_found`];
+/// - recordings ([`MockIamport::recording`]), or anything on [`MockIamport::server`].
+///
+/// A request that no stub matches fails, in a client of the mock, with an error whose
+/// message names it (`no stub for GET /payments/imp_123`); `stub.assert()` on the stub that
+/// should have answered shows how the closest request differed.
 ///
 /// A test of checkout code, as it could sit in your own `tests/` (there, mark the function
 /// `#[tokio::test]`):
 ///
 /// ```
-/// use iamport::testing::{MockIamport, payment};
-/// use iamport::{Expected, PaymentStatus};
+/// use iamport::testing::{MockIamport, payment, vbank_ready};
+/// use iamport::Expected;
 ///
 /// async fn an_order_is_fulfilled_only_when_paid_in_full() {
 ///     let mock = MockIamport::start().await;
 ///     let client = mock.client();
 ///
 ///     let paid = mock.payment(&payment("imp_001", "order-1", 32000));
-///     let mut short = payment("imp_002", "order-2", 1000);
-///     short.status = PaymentStatus::Ready;
-///     let _short = mock.payment(&short);
+///     let _waiting = mock.payment(&vbank_ready("imp_002", "order-2", 1000));
 ///     let gone = mock.not_found("GET", "/payments/imp_003");
 ///
 ///     assert!(client.verify_payment("imp_001", &Expected::new("order-1", 32000)).await.is_ok());
 ///     let err = client.verify_payment("imp_002", &Expected::new("order-2", 32000)).await.unwrap_err();
 ///     assert_eq!(err.mismatch().unwrap().differences.len(), 2); // status and amount
 ///     assert!(client.payment("imp_003").await.unwrap_err().is_not_found());
+///     let unstubbed = client.payment("imp_004").await.unwrap_err();
+///     assert!(unstubbed.to_string().contains("no stub for GET /payments/imp_004"));
 ///
 ///     paid.assert_calls(1);
 ///     gone.assert_calls(1);
-///     assert_eq!(mock.token_mock().calls(), 1); // one token for all three calls
+///     assert_eq!(mock.token_mock().calls(), 1); // one token for all the calls
 /// }
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() { an_order_is_fulfilled_only_when_paid_in_full().await }
@@ -89,7 +101,8 @@ impl MockIamport {
         MockIamport { server, token }
     }
 
-    /// The underlying `httpmock` server, to add stubs of any shape.
+    /// The underlying `httpmock` server, to add stubs of any shape. When several stubs match
+    /// a request, the one created first answers.
     pub fn server(&self) -> &MockServer {
         &self.server
     }
@@ -99,7 +112,9 @@ impl MockIamport {
         self.server.base_url()
     }
 
-    /// A client of this server with the accepted credentials.
+    /// A client of this server with the accepted credentials. A request of it that no stub
+    /// matches fails with [`Error::Http`](crate::Error::Http) naming the request
+    /// (`no stub for GET /payments/imp_123`).
     pub fn client(&self) -> Client {
         self.client_builder()
             .build()
@@ -107,7 +122,8 @@ impl MockIamport {
     }
 
     /// A builder already pointed at this server with the accepted credentials, to test with
-    /// the same settings as production (retry policy, timeouts, size cap):
+    /// the same settings as production (retry policy, timeouts, size cap). Its clients report
+    /// an unmatched request as [`MockIamport::client`]'s do:
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")] async fn main() -> iamport::Result<()> {
@@ -127,6 +143,7 @@ impl MockIamport {
         Client::builder()
             .credentials(Self::KEY, Self::SECRET)
             .base_url(self.base_url())
+            .report_unmatched()
     }
 
     /// The token endpoint's stub, to count token requests.
@@ -181,43 +198,11 @@ pub fn mock_exchange<'a>(
     })
 }
 
-/// Typed stubs. Each answers authenticated requests only, with the envelope around the given
-/// value, and returns the `httpmock` stub so a test can assert how often it was hit
-/// (`stub.assert_calls(1)`).
+/// The stubs every typed one is made of.
 impl MockIamport {
-    /// Answers `GET /payments/{imp_uid}` (the payment's id) with the payment.
-    pub fn payment(&self, payment: &Payment) -> Mock<'_> {
-        let path = format!("/payments/{}", encode_path(&payment.imp_uid));
-        self.answer("GET", &path, None, 200, envelope(payment))
-    }
-
-    /// Answers `GET /payments/find/{merchant_uid}` (the payment's order id) with the payment.
-    pub fn find_payment(&self, payment: &Payment) -> Mock<'_> {
-        let path = format!("/payments/find/{}", encode_path(&payment.merchant_uid));
-        self.answer("GET", &path, None, 200, envelope(payment))
-    }
-
-    /// Answers `POST /payments/cancel` for the payment's `imp_uid` with the payment as it is
-    /// after the cancel.
-    pub fn cancel(&self, cancelled: &Payment) -> Mock<'_> {
-        let body = json!({"imp_uid": cancelled.imp_uid});
-        self.answer(
-            "POST",
-            "/payments/cancel",
-            Some(body),
-            200,
-            envelope(cancelled),
-        )
-    }
-
-    /// Answers `GET /receipts/{imp_uid}` (the receipt's payment) with the receipt.
-    pub fn receipt(&self, receipt: &Receipt) -> Mock<'_> {
-        let path = format!("/receipts/{}", encode_path(&receipt.imp_uid));
-        self.answer("GET", &path, None, 200, envelope(receipt))
-    }
-
     /// Answers a request with an error envelope: `status` (often 200 for business refusals),
-    /// a non-zero `code` and a message. `path` is as sent, ids percent-encoded.
+    /// a non-zero `code` and a message. `path` is as sent, ids percent-encoded; any query and
+    /// body match.
     ///
     /// A client retries 429 and, for lookups, 502–504 under its
     /// [`RetryPolicy`](crate::RetryPolicy), so such a stub is hit more than once; build the
@@ -231,38 +216,92 @@ impl MockIamport {
         message: &str,
     ) -> Mock<'_> {
         let body = json!({"code": code, "message": message, "response": null});
-        self.answer(method, path, None, status, body)
+        self.stub(&loose(method, path), status, body)
     }
 
-    /// Answers a request with 404 and the envelope the API sends for an unknown id.
+    /// Answers a request with 404 and the envelope the API sends for an unknown id; any query
+    /// and body match.
     pub fn not_found(&self, method: &str, path: &str) -> Mock<'_> {
         self.error(method, path, 404, -1, "존재하지 않는 결제정보입니다.")
     }
 
-    pub(super) fn answer(
+    /// Answers **any** authenticated request to `path` (as sent, ids percent-encoded), whatever
+    /// its query and body, with `payload` in a success envelope.
+    ///
+    /// The loosest stub: it cannot tell a right request from a wrong one. Prefer the typed
+    /// stubs, which match the whole request; use this for a request whose details the test
+    /// cannot know (an order id the code under test generates, say).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> iamport::Result<()> {
+    /// use iamport::testing::{MockIamport, charged_payment};
+    /// use iamport::types::ChargeBillingKeyRequest;
+    ///
+    /// let mock = MockIamport::start().await;
+    /// let paid = charged_payment("imps_1", "order-generated-elsewhere", "member-1", 9900);
+    /// let any_charge = mock.respond("POST", "/subscribe/payments/again", &paid);
+    /// let request = ChargeBillingKeyRequest::new("member-1", "order-4f1b", 9900, "Monthly plan");
+    /// assert!(mock.client().charge_billing_key(request).await?.is_paid());
+    /// any_charge.assert_calls(1);
+    /// # Ok(()) }
+    /// ```
+    pub fn respond<T: Serialize + ?Sized>(
         &self,
         method: &str,
         path: &str,
-        body_includes: Option<Value>,
-        status: u16,
-        body: Value,
+        payload: &T,
     ) -> Mock<'_> {
-        let method = method
-            .parse::<Method>()
-            .unwrap_or_else(|_| panic!("{method:?} is not an HTTP method"));
+        self.stub(&loose(method, path), 200, envelope(payload))
+    }
+
+    /// Answers the authenticated request `expect` describes with `status` and `body`.
+    pub(super) fn stub(&self, expect: &Expect, status: u16, body: Value) -> Mock<'_> {
+        let matcher = expect.clone();
         self.server.mock(|when, then| {
             let when = when
-                .method(method)
-                .path(path)
-                .header("authorization", format!("Bearer {}", Self::TOKEN));
-            if let Some(partial) = body_includes {
-                when.json_body_includes(partial.to_string());
+                .method(expect.method.as_str())
+                .path(expect.path.as_str())
+                .header("authorization", format!("Bearer {}", Self::TOKEN))
+                .is_true(move |req| matcher.query_matches(&req.query_params()));
+            if let Some(body) = &expect.body {
+                when.json_body(body.clone());
             }
             then.status(status)
                 .header("content-type", "application/json; charset=UTF-8")
                 .json_body(body);
         })
     }
+
+    /// Answers a batch lookup as the server does: `found` with 200 when it holds every id
+    /// asked for (`complete`), with 207 when it holds only some, and a 404 envelope with
+    /// `message` when it is empty.
+    pub(super) fn batch<T: Serialize>(
+        &self,
+        expect: &Expect,
+        found: &[T],
+        complete: bool,
+        message: &str,
+    ) -> Mock<'_> {
+        if found.is_empty() {
+            let body = json!({"code": -1, "message": message, "response": null});
+            self.stub(expect, 404, body)
+        } else {
+            self.stub(expect, if complete { 200 } else { 207 }, envelope(found))
+        }
+    }
+
+    /// Answers `expect` with `payload` in a success envelope.
+    pub(super) fn ok<T: Serialize + ?Sized>(&self, expect: &Expect, payload: &T) -> Mock<'_> {
+        self.stub(expect, 200, envelope(payload))
+    }
+}
+
+/// Any request with this method to this path.
+fn loose(method: &str, path: &str) -> Expect {
+    if method.parse::<Method>().is_err() {
+        panic!("{method:?} is not an HTTP method");
+    }
+    Expect::new(&method.to_ascii_uppercase(), path.to_owned()).loose()
 }
 
 /// The body of a successful token exchange handing out `token` for 30 minutes from now, as
@@ -279,39 +318,6 @@ pub fn token_body(token: &str) -> Vec<u8> {
     serde_json::to_vec(&body).unwrap_or_default()
 }
 
-pub(super) fn envelope<T: Serialize>(payload: &T) -> Value {
+pub(super) fn envelope<T: Serialize + ?Sized>(payload: &T) -> Value {
     json!({"code": 0, "message": null, "response": payload})
-}
-
-/// The payload of a recording embedded in the crate.
-pub(super) fn template<T: serde::de::DeserializeOwned>(recording: &str) -> T {
-    let rec: Value = serde_json::from_str(recording)
-        .unwrap_or_else(|e| unreachable!("an embedded recording is JSON: {e}"));
-    serde_json::from_value(rec["response"]["body"]["response"].clone())
-        .unwrap_or_else(|e| unreachable!("an embedded recording decodes: {e}"))
-}
-
-/// A realistic paid card payment with these ids and amount (KRW), to stub and to mutate:
-/// `let mut p = payment(..); p.status = PaymentStatus::Cancelled;`.
-pub fn payment(
-    imp_uid: impl Into<String>,
-    merchant_uid: impl Into<String>,
-    amount: impl Into<Amount>,
-) -> Payment {
-    let mut p: Payment = template(include_str!(
-        "../../spec/recordings/get_payment.card_paid.json"
-    ));
-    p.imp_uid = imp_uid.into();
-    p.merchant_uid = merchant_uid.into();
-    p.amount = amount.into();
-    p.cancel_amount = Amount::from(0);
-    p.status = PaymentStatus::Paid;
-    p
-}
-
-/// A realistic issued cash receipt for this payment.
-pub fn receipt(imp_uid: impl Into<String>) -> Receipt {
-    let mut r: Receipt = template(include_str!("../../spec/recordings/get_receipt.ok.json"));
-    r.imp_uid = imp_uid.into();
-    r
 }

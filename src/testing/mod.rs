@@ -1,8 +1,27 @@
-//! Test support (feature `testing`): a local mock of the API, recorded exchanges, and a check
-//! that runs a recording through the client exactly as the SDK would handle the live response.
+//! Test support (feature `testing`): a local mock of the API with typed stubs and fixtures
+//! for tests of code built on the SDK, recorded exchanges, and a check that runs a recording
+//! through the client exactly as the SDK would handle the live response.
 //!
-//! The crate's own tests and `cargo xtask validate` use the same code, so a recording that the
-//! validator accepts is one the client decodes.
+//! # A kit that cannot pass wrongly
+//!
+//! - **Stubs match the whole request.** A typed stub of [`MockIamport`] answers only the
+//!   request the SDK sends for the arguments given: method, path, every query parameter and
+//!   the exact JSON body. An operation with options takes the call as the code under test
+//!   builds it (`mock.cancel(client.cancel_payment().imp_uid(..).amount(..).checksum(..), ..)`);
+//!   one with a request body takes that request. A refund of the wrong amount, or without its
+//!   checksum, matches nothing and fails. Loose stubs ([`MockIamport::cancel_loose`],
+//!   [`MockIamport::respond`]) say so in their names.
+//! - **A request no stub matches fails, naming it**: a client of the mock
+//!   ([`MockIamport::client`], [`MockIamport::client_builder`]) reports it as an
+//!   [`Error::Http`](crate::Error::Http) whose message reads
+//!   `no stub for GET /payments/imp_123`, never as a payment that is not found.
+//! - **Every operation has a stub and every answer a fixture**: payments, listings (one page,
+//!   or a whole listing walked by `stream()`), cancels, prepared amounts, receipts, billing
+//!   keys, charges and schedules; fixtures such as [`payment`], [`after_cancel`],
+//!   [`vbank_ready`], [`failed_payment`] and [`payment_page`] are realistic values to mutate.
+//! - **Flows, not only calls**: [`MockIamport::payment_state`] serves one payment's lookups
+//!   and cancels from a shared state, so a refund changes what the next lookup returns and a
+//!   stale checksum is refused.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")] async fn main() {
@@ -14,17 +33,53 @@
 //! let payment = mock.client().payment("imp_448280090638").await.unwrap();
 //! assert_eq!(payment.amount.to_string(), "32000");
 //! assert_eq!(served.calls_async().await, 1);
+//!
+//! let err = mock.client().payment("imp_000000000001").await.unwrap_err();
+//! assert_eq!(err.to_string(), "unexpected response (http 404): no stub for GET /payments/imp_000000000001");
+//! assert!(!err.is_not_found());
 //! # }
 //! ```
 
 mod billing;
 mod canned;
+mod expect;
+mod fixtures;
+mod listings;
 mod mock;
+mod payments;
 mod recording;
 mod replay;
+mod state;
 
 pub use billing::{billing_key, charged_payment, declined_payment, schedule};
 pub use canned::CannedClient;
-pub use mock::{MockIamport, mock_exchange, payment, receipt, token_body};
+pub use fixtures::{
+    after_cancel, external_receipt, failed_payment, payment, payment_balance, payment_page,
+    prepared_payment, receipt, schedule_page, vbank_ready,
+};
+/// The stub every typed stub returns, to count its hits (`stub.assert_calls(1)`, `stub.calls()`)
+/// or, with `stub.assert()`, to see how the closest request differed from it. Re-exported
+/// from `httpmock` so that a test can name it without depending on `httpmock`.
+pub use httpmock::Mock;
+pub use listings::Listing;
+pub use mock::{MockIamport, mock_exchange, token_body};
 pub use recording::{RecordedRequest, RecordedResponse, Recording, RecordingError};
 pub use replay::{Mismatch, RECORDED_AT, call, differences, verify};
+pub use state::PaymentState;
+
+/// What `httpmock` answers, with 404, to a request that matched no stub.
+const UNMATCHED_BODY: &[u8] = br#"{"message":"Request did not match any route or mock"}"#;
+
+/// A request as an unmatched-stub message names it: `GET /path?query`.
+pub(crate) fn described(request: &reqwest::Request) -> String {
+    let url = request.url();
+    match url.query() {
+        Some(query) => format!("{} {}?{query}", request.method(), url.path()),
+        None => format!("{} {}", request.method(), url.path()),
+    }
+}
+
+/// Whether a response is the mock server's answer to a request that matched no stub.
+pub(crate) fn is_unmatched(response: &http::Response<bytes::Bytes>) -> bool {
+    response.status() == http::StatusCode::NOT_FOUND && response.body().as_ref() == UNMATCHED_BODY
+}

@@ -1,0 +1,182 @@
+//! The request a stub answers: method, path, every query parameter and the JSON body, as the
+//! SDK sends them for the arguments of one call.
+
+use progenitor_client::encode_path;
+use serde::Serialize;
+use serde_json::Value;
+
+/// One request, as a stub matches it. A request matches when its method and path are these,
+/// its query holds exactly these parameters (in any order), and its JSON body equals this one
+/// (keys absent here must be absent there).
+///
+/// Public only inside the crate's private `testing::expect` module, so that the sealed
+/// [`Listing`](super::Listing) trait can name it.
+#[derive(Debug, Clone)]
+pub struct Expect {
+    pub(crate) method: String,
+    pub(crate) path: String,
+    /// Parameters the request must carry, each once per pair.
+    query: Vec<(String, String)>,
+    /// Parameters the request may leave out: when present, with this value (`None`: any).
+    optional: Vec<(String, Option<String>)>,
+    /// Whether parameters other than these are allowed.
+    any_query: bool,
+    pub(crate) body: Option<Value>,
+}
+
+impl Expect {
+    /// A request to `path` (already encoded) with no query and no body.
+    pub(crate) fn new(method: &str, path: String) -> Expect {
+        Expect {
+            method: method.to_owned(),
+            path,
+            query: Vec::new(),
+            optional: Vec::new(),
+            any_query: false,
+            body: None,
+        }
+    }
+
+    /// A request to `prefix` followed by the encoded `id` and `suffix`.
+    pub(crate) fn id(method: &str, prefix: &str, id: &str, suffix: &str) -> Expect {
+        Expect::new(method, format!("{prefix}{}{suffix}", encode_path(id)))
+    }
+
+    /// The value of a parameter the request must carry, if it must carry it once.
+    pub(crate) fn param(&self, name: &str) -> Option<&str> {
+        let mut values = self.query.iter().filter(|(k, _)| k == name);
+        match (values.next(), values.next()) {
+            (Some((_, v)), None) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// With this parameter, when it is set.
+    pub(crate) fn query(mut self, name: &str, value: Option<impl ToString>) -> Expect {
+        if let Some(v) = value {
+            self.query.push((name.to_owned(), v.to_string()));
+        }
+        self
+    }
+
+    /// With this parameter once per value.
+    pub(crate) fn query_each<S: AsRef<str>>(mut self, name: &str, values: &[S]) -> Expect {
+        for v in values {
+            self.query.push((name.to_owned(), v.as_ref().to_owned()));
+        }
+        self
+    }
+
+    /// With this JSON body, as `serde` writes it: the same serialization the SDK sends.
+    pub(crate) fn body<T: Serialize>(mut self, body: &T) -> Expect {
+        self.body = Some(
+            serde_json::to_value(body)
+                .unwrap_or_else(|e| unreachable!("a request type serializes: {e}")),
+        );
+        self
+    }
+
+    /// Without any constraint on the query or the body: any request to the path.
+    pub(crate) fn loose(mut self) -> Expect {
+        self.query.clear();
+        self.optional.clear();
+        self.any_query = true;
+        self.body = None;
+        self
+    }
+
+    /// Page `page` of a listing: page 1 is also the request that leaves `page` out, which the
+    /// server answers the same.
+    pub(crate) fn page(mut self, page: u32) -> Expect {
+        self.query.retain(|(k, _)| k != "page");
+        self.optional.retain(|(k, _)| k != "page");
+        if page == 1 {
+            self.optional
+                .push(("page".to_owned(), Some("1".to_owned())));
+        } else {
+            self.query.push(("page".to_owned(), page.to_string()));
+        }
+        self
+    }
+
+    /// `name` may be left out or have any value (a window end a stream pins to "now").
+    pub(crate) fn any(mut self, name: &str) -> Expect {
+        self.query.retain(|(k, _)| k != name);
+        self.optional.push((name.to_owned(), None));
+        self
+    }
+
+    /// Whether a request's decoded query pairs are exactly the ones expected.
+    pub(crate) fn query_matches(&self, actual: &[(String, String)]) -> bool {
+        if self.any_query {
+            return true;
+        }
+        let mut rest: Vec<&(String, String)> = actual.iter().collect();
+        for want in &self.query {
+            match rest.iter().position(|got| *got == want) {
+                Some(i) => {
+                    rest.swap_remove(i);
+                }
+                None => return false,
+            }
+        }
+        let mut seen: Vec<&str> = Vec::new();
+        rest.iter().all(|(k, v)| {
+            let allowed = self
+                .optional
+                .iter()
+                .any(|(name, value)| name == k && value.as_ref().is_none_or(|want| want == v));
+            let first = !seen.contains(&k.as_str());
+            seen.push(k);
+            allowed && first
+        })
+    }
+}
+
+/// `{prefix}{id}`, then `/{status}` when there is one: the paths of the lookups by order id.
+pub(crate) fn status_path(prefix: &str, id: &str, status: Option<&str>) -> String {
+    match status {
+        Some(status) => format!("{prefix}{}/{}", encode_path(id), encode_path(status)),
+        None => format!("{prefix}{}", encode_path(id)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Expect;
+
+    fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
+        p.iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn the_query_must_hold_exactly_the_expected_parameters() {
+        let e = Expect::new("GET", "/p".into())
+            .query("limit", Some(2))
+            .query("to", None::<u32>)
+            .query_each("id[]", &["a", "b"]);
+        assert!(e.query_matches(&pairs(&[("id[]", "b"), ("limit", "2"), ("id[]", "a")])));
+        assert!(!e.query_matches(&pairs(&[("id[]", "b"), ("limit", "2")])));
+        assert!(!e.query_matches(&pairs(&[("id[]", "a"), ("id[]", "b"), ("limit", "3")])));
+        let extra = pairs(&[("id[]", "a"), ("id[]", "b"), ("limit", "2"), ("to", "9")]);
+        assert!(!e.query_matches(&extra));
+        assert!(e.clone().loose().query_matches(&extra));
+    }
+
+    #[test]
+    fn page_one_may_be_left_out_and_a_free_parameter_takes_any_value_once() {
+        let e = Expect::new("GET", "/p".into())
+            .query("page", Some(3))
+            .page(1)
+            .any("to");
+        assert!(e.query_matches(&[]));
+        assert!(e.query_matches(&pairs(&[("page", "1"), ("to", "17")])));
+        assert!(!e.query_matches(&pairs(&[("page", "3")])));
+        assert!(!e.query_matches(&pairs(&[("to", "1"), ("to", "2")])));
+        let two = Expect::new("GET", "/p".into()).page(2);
+        assert!(two.query_matches(&pairs(&[("page", "2")])));
+        assert!(!two.query_matches(&[]));
+    }
+}

@@ -1,0 +1,246 @@
+//! Example payloads for the stubs: realistic values from the recordings, with the ids and
+//! amounts a test gives. Every field is public; set the others on the returned value
+//! (`p.paid_at = Some(UnixTime::from_secs(..))`).
+
+use serde_json::Value;
+
+use crate::{
+    Amount, Currency, PaymentStatus, UnixTime,
+    types::{
+        BalanceDetail, BalanceHistory, ExternalReceipt, Payment, PaymentBalance, PaymentCancel,
+        PaymentPage, PreparedPayment, Receipt, Schedule, SchedulePage,
+    },
+};
+
+/// The payload of a recording embedded in the crate.
+pub(super) fn template<T: serde::de::DeserializeOwned>(recording: &str) -> T {
+    let rec: Value = serde_json::from_str(recording)
+        .unwrap_or_else(|e| unreachable!("an embedded recording is JSON: {e}"));
+    serde_json::from_value(rec["response"]["body"]["response"].clone())
+        .unwrap_or_else(|e| unreachable!("an embedded recording decodes: {e}"))
+}
+
+/// The payment of an embedded recording with these ids and amount.
+pub(super) fn recorded_payment(
+    recording: &str,
+    imp_uid: String,
+    merchant_uid: String,
+    amount: Amount,
+) -> Payment {
+    let mut p: Payment = template(recording);
+    p.imp_uid = imp_uid;
+    p.merchant_uid = merchant_uid;
+    p.amount = amount;
+    p
+}
+
+/// A realistic paid card payment with these ids and amount (KRW), to stub and to mutate:
+///
+/// ```
+/// use iamport::{PaymentStatus, UnixTime, testing::payment};
+///
+/// let mut p = payment("imp_1", "order-1", 32000);
+/// assert_eq!(p.status, PaymentStatus::Paid);
+/// p.paid_at = Some(UnixTime::from_secs(1_790_000_000)); // any time the test needs
+/// p.buyer_email = None;
+/// ```
+pub fn payment(
+    imp_uid: impl Into<String>,
+    merchant_uid: impl Into<String>,
+    amount: impl Into<Amount>,
+) -> Payment {
+    let mut p = recorded_payment(
+        include_str!("../../spec/recordings/get_payment.card_paid.json"),
+        imp_uid.into(),
+        merchant_uid.into(),
+        amount.into(),
+    );
+    p.cancel_amount = Amount::from(0);
+    p.status = PaymentStatus::Paid;
+    p
+}
+
+/// `paid` as the server returns it after a cancel of `amount` for `reason`: `cancel_amount`
+/// grows by `amount`, `cancel_history` gains an entry dated now, and once nothing is left the
+/// status is `cancelled` with `cancelled_at` and `cancel_reason` set (a partial cancel leaves
+/// the status `paid`, as the API does).
+///
+/// ```
+/// use iamport::{Amount, PaymentStatus, testing::{after_cancel, payment}};
+///
+/// let paid = payment("imp_1", "order-1", 15000);
+/// let partly = after_cancel(&paid, 5000, "size exchange");
+/// assert_eq!(partly.status, PaymentStatus::Paid);
+/// assert_eq!(partly.cancellable_amount(), Amount::from(10000));
+/// assert_eq!(partly.cancel_history.len(), 1);
+///
+/// let fully = after_cancel(&partly, 10000, "changed mind");
+/// assert_eq!(fully.status, PaymentStatus::Cancelled);
+/// assert_eq!(fully.cancel_history.len(), 2);
+/// ```
+///
+/// # Panics
+/// When `amount` is not positive or is more than is left to cancel: no server answers that.
+pub fn after_cancel(paid: &Payment, amount: impl Into<Amount>, reason: &str) -> Payment {
+    let amount = amount.into();
+    let left = paid.cancellable_amount();
+    assert!(
+        amount > Amount::from(0) && amount <= left,
+        "after_cancel: cannot cancel {amount} of payment {} with {left} left",
+        paid.imp_uid
+    );
+    let now = UnixTime::now();
+    let mut p = paid.clone();
+    p.cancel_amount = Amount::new(p.cancel_amount.as_decimal() + amount.as_decimal());
+    let n = p.cancel_history.len() + 1;
+    let receipt_url = format!("https://example.com/receipts/{}/cancel/{n}", p.imp_uid);
+    let mut entry: PaymentCancel = template::<Payment>(include_str!(
+        "../../spec/recordings/cancel_payment.partial.json"
+    ))
+    .cancel_history
+    .into_iter()
+    .next()
+    .unwrap_or_else(|| unreachable!("the recorded partial cancel has a history entry"));
+    entry.pg_tid = Some(format!(
+        "{}_cancel_{n}",
+        p.pg_tid.as_deref().unwrap_or("tid")
+    ));
+    entry.amount = amount;
+    entry.cancelled_at = Some(now);
+    entry.reason = Some(reason.to_owned());
+    entry.receipt_url = Some(receipt_url.clone());
+    p.cancel_history.push(entry);
+    p.cancel_receipt_urls.push(receipt_url);
+    if p.cancellable_amount() == Amount::from(0) {
+        p.status = PaymentStatus::Cancelled;
+        p.cancelled_at = Some(now);
+        p.cancel_reason = Some(reason.to_owned());
+    }
+    p
+}
+
+/// A virtual account issued for this order and waiting for its deposit: status `ready`,
+/// `pay_method` `vbank`, the account number and a deposit deadline set, nothing paid.
+pub fn vbank_ready(
+    imp_uid: impl Into<String>,
+    merchant_uid: impl Into<String>,
+    amount: impl Into<Amount>,
+) -> Payment {
+    recorded_payment(
+        include_str!("../../spec/recordings/get_payment.vbank_ready.json"),
+        imp_uid.into(),
+        merchant_uid.into(),
+        amount.into(),
+    )
+}
+
+/// A card payment that failed (the buyer gave up, or the card was refused): status `failed`,
+/// `failed_at` now and a `fail_reason`, never paid.
+pub fn failed_payment(
+    imp_uid: impl Into<String>,
+    merchant_uid: impl Into<String>,
+    amount: impl Into<Amount>,
+) -> Payment {
+    let mut p = payment(imp_uid, merchant_uid, amount);
+    p.status = PaymentStatus::Failed;
+    p.paid_at = None;
+    p.failed_at = Some(UnixTime::now());
+    p.fail_reason = Some("[결제포기] 사용자가 결제를 취소하셨습니다".to_owned());
+    p.apply_num = None;
+    p.receipt_url = None;
+    p
+}
+
+/// The amount registered for an order ([`Client::prepare_payment`](crate::Client::prepare_payment)), in KRW.
+pub fn prepared_payment(
+    merchant_uid: impl Into<String>,
+    amount: impl Into<Amount>,
+) -> PreparedPayment {
+    let mut p: PreparedPayment = template(include_str!(
+        "../../spec/recordings/get_prepared_payment.ok.json"
+    ));
+    p.merchant_uid = merchant_uid.into();
+    p.amount = amount.into();
+    p.currency = Some(Currency::Krw);
+    p
+}
+
+/// How a payment of `amount` splits: all of it by the primary means of payment (supply and
+/// 10% VAT), with one history entry dated now.
+pub fn payment_balance(amount: impl Into<Amount>) -> PaymentBalance {
+    let amount = amount.into();
+    let mut b: PaymentBalance = template(include_str!(
+        "../../spec/recordings/get_payment_balance.ok.json"
+    ));
+    let vat = (amount.as_decimal() / rust_decimal::Decimal::from(11)).round();
+    let zero = BalanceDetail {
+        tax_free: Amount::from(0),
+        supply: Amount::from(0),
+        vat: Amount::from(0),
+        service: Amount::from(0),
+    };
+    let primary = BalanceDetail {
+        supply: Amount::new(amount.as_decimal() - vat),
+        vat: Amount::new(vat),
+        ..zero.clone()
+    };
+    b.amount = amount;
+    b.cash_receipt = zero.clone();
+    b.primary = primary.clone();
+    b.secondary = zero.clone();
+    b.discount = zero.clone();
+    let mut history: BalanceHistory = b
+        .histories
+        .first()
+        .cloned()
+        .unwrap_or_else(|| unreachable!("the recorded balance has a history"));
+    history.cash_receipt = zero.clone();
+    history.primary = primary;
+    history.secondary = zero.clone();
+    history.discount = zero;
+    history.created = Some(UnixTime::now());
+    b.histories = vec![history];
+    b
+}
+
+/// A realistic issued cash receipt for this payment.
+pub fn receipt(imp_uid: impl Into<String>) -> Receipt {
+    let mut r: Receipt = template(include_str!("../../spec/recordings/get_receipt.ok.json"));
+    r.imp_uid = imp_uid.into();
+    r
+}
+
+/// A realistic issued cash receipt for a payment made outside i'mport, of `amount` KRW.
+pub fn external_receipt(
+    merchant_uid: impl Into<String>,
+    amount: impl Into<Amount>,
+) -> ExternalReceipt {
+    let mut r: ExternalReceipt = template(include_str!(
+        "../../spec/recordings/get_external_receipt.ok.json"
+    ));
+    r.merchant_uid = merchant_uid.into();
+    r.amount = amount.into();
+    r
+}
+
+/// The one page of a listing holding these payments: `total` their number, no previous and
+/// no next page. Set `total`, `previous` and `next` for a page in the middle; to stub every
+/// page of a listing at once, use [`MockIamport::listing`](super::MockIamport::listing).
+pub fn payment_page(list: Vec<Payment>) -> PaymentPage {
+    PaymentPage {
+        total: list.len() as u64,
+        previous: 0,
+        next: 0,
+        list,
+    }
+}
+
+/// The one page of a listing holding these schedules, as [`payment_page`] for payments.
+pub fn schedule_page(list: Vec<Schedule>) -> SchedulePage {
+    SchedulePage {
+        total: list.len() as u64,
+        previous: 0,
+        next: 0,
+        list,
+    }
+}

@@ -1,0 +1,240 @@
+//! Stubs for listings: one page as a call asks for it, or every page of a whole listing.
+
+use httpmock::Mock;
+use serde::Serialize;
+use serde_json::json;
+
+use super::{MockIamport, expect::Expect, mock::envelope};
+use crate::{
+    BillingKeyPayments, FindAllPayments, KeySchedules, PaymentsByStatus, Schedules,
+    api::KeyPath,
+    types::{Payment, PaymentPage, Schedule, SchedulePage},
+};
+
+/// The page size the server uses when a listing does not say (and for the listings whose
+/// page size it fixes).
+const SERVER_PAGE_SIZE: u32 = 20;
+
+/// A listing call the kit stubs: the builders of
+/// [`Client::payments_by_status`](crate::Client::payments_by_status),
+/// [`find_all_payments`](crate::Client::find_all_payments),
+/// [`billing_key_payments`](crate::Client::billing_key_payments),
+/// [`schedules`](crate::Client::schedules),
+/// [`billing_key_schedules`](crate::Client::billing_key_schedules) and
+/// [`customer_schedules`](crate::Client::customer_schedules). Sealed.
+pub trait Listing: sealed::Sealed {
+    /// What the listing's pages hold: [`Payment`] or [`Schedule`].
+    type Item: Serialize;
+    /// One page of it: [`PaymentPage`] or [`SchedulePage`].
+    type Page: Serialize;
+}
+
+/// `impl Listing` for builders, with their item and page types.
+macro_rules! listings {
+    ($($call:ident => $item:ident, $page:ident;)*) => {$(
+        impl Listing for $call<'_> {
+            type Item = $item;
+            type Page = $page;
+        }
+    )*};
+}
+
+listings! {
+    PaymentsByStatus => Payment, PaymentPage;
+    FindAllPayments => Payment, PaymentPage;
+    BillingKeyPayments => Payment, PaymentPage;
+    Schedules => Schedule, SchedulePage;
+    KeySchedules => Schedule, SchedulePage;
+}
+
+mod sealed {
+    use super::Expect;
+
+    pub trait Sealed {
+        /// The request the call sends for its page.
+        fn expect(&self) -> Expect;
+        /// The page size the call asks for, when it can ask for one.
+        fn limit(&self) -> Option<u32> {
+            None
+        }
+        /// The request for any page of the whole listing, `page` aside: the same as
+        /// [`Sealed::expect`], but for a window end a stream pins by itself.
+        fn expect_any_page(&self) -> Expect {
+            self.expect()
+        }
+    }
+}
+
+/// Stubs for listings: one page as a call asks for it, or every page of a whole listing.
+impl MockIamport {
+    /// Answers the request `call` sends (its path, `page`, `limit`, window, status and
+    /// sorting, exactly) with `page`. Page 1 is also the request without `page`, which the
+    /// server answers the same.
+    ///
+    /// A [`stream`](PaymentsByStatus::stream) without `to` pins it to the time it starts,
+    /// which a stub cannot know: give the call a `to`, or stub the whole listing with
+    /// [`MockIamport::listing`].
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> iamport::Result<()> {
+    /// use iamport::{PaymentStatus, Sorting, testing::{MockIamport, payment, payment_page}};
+    ///
+    /// let mock = MockIamport::start().await;
+    /// let client = mock.client();
+    /// let mut second = payment_page(vec![payment("imp_3", "order-3", 3000)]);
+    /// (second.total, second.previous) = (3, 1);
+    /// let call = || client.payments_by_status(PaymentStatus::Paid).page(2).limit(2).sorting(Sorting::PaidDesc);
+    /// let stub = mock.page(call(), &second);
+    /// let page = call().send().await?;
+    /// assert_eq!((page.total, page.previous_page(), page.next_page()), (3, Some(1), None));
+    /// stub.assert_calls(1);
+    /// # Ok(()) }
+    /// ```
+    pub fn page<L: Listing>(&self, call: L, page: &L::Page) -> Mock<'_> {
+        let expect = call.expect();
+        let expect = match page_of(&expect) {
+            Some(n) => expect.page(n),
+            None => expect.page(1),
+        };
+        self.ok(&expect, page)
+    }
+
+    /// Stubs every page of a listing of `items`, as the server would serve them to `call`:
+    /// pages of the call's `limit` (20 when it has none, and for the listings whose page size
+    /// the server fixes), each with `total`, `previous` and `next` set, so that
+    /// [`stream`](PaymentsByStatus::stream) walks them all. Every page matches the call's
+    /// other parameters exactly; a call without `to` also matches the window end a stream
+    /// pins. Returns the stub of each page, in order (one empty page for no items).
+    ///
+    /// The tool for reconciliation tests:
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> iamport::Result<()> {
+    /// use futures_util::{StreamExt, TryStreamExt};
+    /// use iamport::{PaymentStatus, UnixTime, testing::{MockIamport, payment}};
+    ///
+    /// let mock = MockIamport::start().await;
+    /// let client = mock.client();
+    /// let paid: Vec<_> = (1..=5)
+    ///     .map(|i| payment(format!("imp_{i}"), format!("order-{i}"), 1000 * i))
+    ///     .collect();
+    /// let (from, to) = (UnixTime::from_secs(1_790_000_000), UnixTime::from_secs(1_790_086_400));
+    /// let call = || client.payments_by_status(PaymentStatus::Paid).from(from).to(to).limit(2);
+    /// let pages = mock.listing(call(), &paid);
+    /// assert_eq!(pages.len(), 3);
+    ///
+    /// let seen: Vec<_> = call().stream().try_collect().await?;
+    /// assert_eq!(seen, paid);
+    /// for page in &pages {
+    ///     page.assert_calls(1);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn listing<L: Listing>(&self, call: L, items: &[L::Item]) -> Vec<Mock<'_>> {
+        let size = call.limit().unwrap_or(SERVER_PAGE_SIZE).max(1) as usize;
+        let expect = call.expect_any_page();
+        let total = items.len();
+        let count = total.div_ceil(size).max(1);
+        (1..=count)
+            .map(|n| {
+                let list = items.chunks(size).nth(n - 1).unwrap_or_default();
+                let page = json!({
+                    "total": total,
+                    "previous": n - 1,
+                    "next": if n < count { n + 1 } else { 0 },
+                    "list": list,
+                });
+                let number = u32::try_from(n).unwrap_or(u32::MAX);
+                self.stub(&expect.clone().page(number), 200, envelope(&page))
+            })
+            .collect()
+    }
+}
+
+/// The page an expected request asks for, when it names one.
+fn page_of(expect: &Expect) -> Option<u32> {
+    expect.param("page").and_then(|p| p.parse().ok())
+}
+
+impl sealed::Sealed for PaymentsByStatus<'_> {
+    fn expect(&self) -> Expect {
+        let path = format!(
+            "/payments/status/{}",
+            progenitor_client::encode_path(self.status.as_str())
+        );
+        Expect::new("GET", path)
+            .query("from", self.from.map(|t| t.as_secs()))
+            .query("limit", self.limit)
+            .query("page", self.page)
+            .query("sorting", self.sorting.as_ref().map(|s| s.as_str()))
+            .query("to", self.to.map(|t| t.as_secs()))
+    }
+
+    fn limit(&self) -> Option<u32> {
+        self.limit
+    }
+
+    fn expect_any_page(&self) -> Expect {
+        match self.to {
+            Some(_) => self.expect(),
+            None => self.expect().any("to"),
+        }
+    }
+}
+
+impl sealed::Sealed for FindAllPayments<'_> {
+    fn expect(&self) -> Expect {
+        let status = self.status.as_ref().map(|s| s.as_str());
+        let path = super::expect::status_path("/payments/findAll/", &self.merchant_uid, status);
+        Expect::new("GET", path)
+            .query("limit", self.limit)
+            .query("page", self.page)
+            .query("sorting", self.sorting.as_ref().map(|s| s.as_str()))
+    }
+
+    fn limit(&self) -> Option<u32> {
+        self.limit
+    }
+}
+
+impl sealed::Sealed for BillingKeyPayments<'_> {
+    fn expect(&self) -> Expect {
+        Expect::id(
+            "GET",
+            "/subscribe/customers/",
+            &self.customer_uid,
+            "/payments",
+        )
+        .query("page", self.page)
+    }
+}
+
+impl sealed::Sealed for Schedules<'_> {
+    fn expect(&self) -> Expect {
+        Expect::new("GET", "/subscribe/payments/schedule".to_owned())
+            .query("limit", self.limit)
+            .query("page", self.page)
+            .query("schedule_from", Some(self.from.as_secs()))
+            .query("schedule_status", self.status.as_ref().map(|s| s.as_str()))
+            .query("schedule_to", Some(self.to.as_secs()))
+            .query("sorting", self.sorting.as_ref().map(|s| s.as_str()))
+    }
+
+    fn limit(&self) -> Option<u32> {
+        self.limit
+    }
+}
+
+impl sealed::Sealed for KeySchedules<'_> {
+    fn expect(&self) -> Expect {
+        let (prefix, suffix) = match self.path {
+            KeyPath::Customers => ("/subscribe/customers/", "/schedules"),
+            KeyPath::Schedules => ("/subscribe/payments/schedule/customers/", ""),
+        };
+        Expect::id("GET", prefix, &self.customer_uid, suffix)
+            .query("from", Some(self.from.as_secs()))
+            .query("page", self.page)
+            .query("schedule-status", self.status.as_ref().map(|s| s.as_str()))
+            .query("to", Some(self.to.as_secs()))
+    }
+}
