@@ -374,6 +374,27 @@ impl ClientBuilder {
     }
 }
 
+/// Installs `ring` as the process-wide rustls crypto provider, unless a provider is installed
+/// already (feature `rustls`, the default).
+///
+/// The `Client` needs none of this: it sets up its own TLS. It is for `reqwest::Client`s that
+/// your program builds itself. The `rustls` feature builds reqwest's rustls support without a
+/// provider of its own (that is what spares the `aws-lc-sys` build), and reqwest panics when
+/// such a client is built with no provider installed, unless your own dependency on reqwest
+/// turns on its `rustls` feature. Call this once at start-up, before building one:
+///
+/// ```
+/// iamport::install_crypto_provider();
+/// let http = reqwest::Client::new();
+/// # drop(http);
+/// ```
+#[cfg(feature = "rustls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rustls")))]
+pub fn install_crypto_provider() {
+    // An error means a provider is installed already, which is what is wanted.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 /// The TLS set-up chosen by the crate's features; see the README's "TLS" section.
 mod tls {
     use crate::{Error, Result};
@@ -796,7 +817,10 @@ mod tests {
     #[test]
     fn without_tls_an_https_base_url_is_refused_when_built_and_loopback_http_still_works() {
         let err = https_client().unwrap_err();
-        assert!(err.is_config() && err.to_string().contains("`rustls`"), "{err}");
+        assert!(
+            err.is_config() && err.to_string().contains("`rustls`"),
+            "{err}"
+        );
         let loopback = Client::builder()
             .credentials("key", "secret")
             .base_url("http://127.0.0.1:9")

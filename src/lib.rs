@@ -40,6 +40,8 @@ pub use api::{
     Schedules,
 };
 pub use auth::Secret;
+#[cfg(feature = "rustls")]
+pub use client::install_crypto_provider;
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES};
 pub use enums::{
     CancelRequester, CashReceiptType, Channel, Currency, ExternalPayMethod, IdentifierType,
