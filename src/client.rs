@@ -573,7 +573,7 @@ impl ClientHooks<Shared> for generated::Client {
         // Our bodies are always buffered, so a copy for a second attempt always exists. The
         // copy is replaced when a refresh changes the token, so every attempt carries the
         // current one.
-        let mut template = request.try_clone();
+        let mut template = copy_of(&request);
         let mut request = request;
         let mut attempt = 1;
         let mut refreshed = token_call;
@@ -597,16 +597,14 @@ impl ClientHooks<Shared> for generated::Client {
                         refreshed = true;
                         tracing::info!(operation, "access token rejected; fetching another");
                         with_call(|c| c.may_have_arrived.set(false));
-                        let Some(mut next) =
-                            template.as_ref().and_then(reqwest::Request::try_clone)
-                        else {
+                        let Some(mut next) = template.as_ref().and_then(copy_of) else {
                             return Ok(response);
                         };
                         shared.tokens.invalidate(next.headers().get(AUTHORIZATION));
                         match self.token_header().await {
                             Ok(header) => {
                                 next.headers_mut().insert(AUTHORIZATION, header);
-                                template = next.try_clone();
+                                template = copy_of(&next);
                                 request = next;
                                 continue;
                             }
@@ -661,7 +659,7 @@ impl ClientHooks<Shared> for generated::Client {
             };
             with_call(|c| c.may_have_arrived.set(arrived));
             if let Some(wait) = wait
-                && let Some(next) = template.as_ref().and_then(reqwest::Request::try_clone)
+                && let Some(next) = template.as_ref().and_then(copy_of)
             {
                 match &result {
                     Ok(r) => tracing::warn!(
@@ -685,6 +683,24 @@ impl ClientHooks<Shared> for generated::Client {
             return result;
         }
     }
+}
+
+/// A copy of a request for another attempt: method, URL, headers, version and a buffered body
+/// (`None` for a streamed one). `reqwest::Request::try_clone` also copies the extensions and
+/// sets a per-request timeout, each allocating a map; the generated requests carry neither
+/// (timeouts are the HTTP client's), so this copy leaves them out.
+fn copy_of(request: &reqwest::Request) -> Option<reqwest::Request> {
+    let body = match request.body() {
+        Some(body) => Some(reqwest::Body::from(Bytes::copy_from_slice(
+            body.as_bytes()?,
+        ))),
+        None => None,
+    };
+    let mut copy = reqwest::Request::new(request.method().clone(), request.url().clone());
+    *copy.headers_mut() = request.headers().clone();
+    *copy.version_mut() = request.version();
+    *copy.body_mut() = body;
+    Some(copy)
 }
 
 /// Why one attempt produced no response to hand on.

@@ -326,29 +326,39 @@ where
     F: Future<Output = Result<ResponseValue<T>, GenError<types::ErrorEnvelope>>>,
 {
     let outcome = call.await;
-    let hook_error = CALL.with(|c| c.error.borrow_mut().take());
-    let status = CALL.with(|c| c.status.get());
-    let result = match (hook_error, outcome) {
-        (Some(hook_error), _) => Err(hook_error),
-        (None, Ok(value)) => unwrap(value, secret_body),
-        (None, Err(e)) => Err(convert(e, status, secret_body)),
+    let (hook_error, status, attempted, arrived) = CALL.with(|c| {
+        (
+            c.error.borrow_mut().take(),
+            c.status.get(),
+            c.attempted.borrow_mut().take(),
+            c.may_have_arrived.get(),
+        )
+    });
+    // The payload goes straight out; only errors are looked at further.
+    let error = match hook_error {
+        Some(hook_error) => hook_error,
+        None => match outcome {
+            Ok(value) => match unwrap(value, secret_body) {
+                Ok(done) => return Ok(done),
+                Err(refused) => refused,
+            },
+            Err(e) => convert(e, status, secret_body),
+        },
     };
-    let attempted = CALL.with(|c| c.attempted.borrow_mut().take());
-    let arrived = CALL.with(|c| c.may_have_arrived.get());
-    match (attempted, result) {
+    match attempted {
         // A change that may have reached the server, answered with neither a clear success
         // nor a clear refusal.
-        (Some(attempted), Err(e)) if arrived && !is_clear_refusal(&e) => {
+        Some(attempted) if arrived && !is_clear_refusal(&error) => {
             tracing::warn!(
                 operation = attempted.operation,
                 "outcome unknown; not sent again"
             );
             Err(Error::OutcomeUnknown {
                 attempted: Box::new(attempted),
-                source: Box::new(e),
+                source: Box::new(error),
             })
         }
-        (_, result) => result,
+        _ => Err(error),
     }
 }
 
