@@ -23,7 +23,7 @@ use iamport::{
 };
 use serde_json::json;
 use tokio::{
-    io::{AsyncReadExt, AsyncWriteExt},
+    io::AsyncWriteExt,
     net::{TcpListener, TcpStream},
 };
 
@@ -198,7 +198,7 @@ async fn serve(listener: TcpListener, act: Act, hits: Arc<AtomicUsize>) {
 }
 
 async fn connection(mut stream: TcpStream, act: Act, hits: Arc<AtomicUsize>) {
-    while let Some(path) = read_request(&mut stream).await {
+    while let Some(path) = common::read_request_path(&mut stream).await {
         if path == "/users/getToken" {
             respond(&mut stream, &token_body("charge0token")).await;
             continue;
@@ -220,29 +220,6 @@ async fn connection(mut stream: TcpStream, act: Act, hits: Arc<AtomicUsize>) {
             }
         }
     }
-}
-
-async fn read_request(stream: &mut TcpStream) -> Option<String> {
-    let mut head = Vec::new();
-    let mut byte = [0u8; 1];
-    while !head.ends_with(b"\r\n\r\n") {
-        if stream.read(&mut byte).await.ok()? == 0 {
-            return None;
-        }
-        head.push(byte[0]);
-    }
-    let head = String::from_utf8_lossy(&head).into_owned();
-    let len = head
-        .lines()
-        .find_map(|l| {
-            l.to_ascii_lowercase()
-                .strip_prefix("content-length:")
-                .map(|v| v.trim().parse::<usize>().unwrap_or(0))
-        })
-        .unwrap_or(0);
-    let mut body = vec![0u8; len];
-    stream.read_exact(&mut body).await.ok()?;
-    head.split_whitespace().nth(1).map(str::to_owned)
 }
 
 async fn respond(stream: &mut TcpStream, body: &[u8]) {

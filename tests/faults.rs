@@ -13,7 +13,7 @@ use std::{
 
 use iamport::{Client, Error, RetryPolicy};
 use tokio::{
-    io::{AsyncReadExt, AsyncWriteExt},
+    io::AsyncWriteExt,
     net::{TcpListener, TcpStream},
 };
 
@@ -62,7 +62,7 @@ async fn fault_server(script: Vec<Act>) -> (String, Arc<AtomicUsize>) {
 
 async fn connection(mut stream: TcpStream, script: Vec<Act>, hits: Arc<AtomicUsize>) {
     loop {
-        let Some(path) = read_request(&mut stream).await else {
+        let Some(path) = common::read_request_path(&mut stream).await else {
             return;
         };
         if path == "/users/getToken" {
@@ -117,36 +117,6 @@ async fn connection(mut stream: TcpStream, script: Vec<Act>, hits: Arc<AtomicUsi
             }
         }
     }
-}
-
-/// Reads one request; returns its path.
-async fn read_request(stream: &mut TcpStream) -> Option<String> {
-    let mut buf = Vec::new();
-    let mut byte = [0u8; 1];
-    while !buf.ends_with(b"\r\n\r\n") {
-        if stream.read(&mut byte).await.ok()? == 0 {
-            return None;
-        }
-        buf.push(byte[0]);
-    }
-    let head = String::from_utf8_lossy(&buf).to_string();
-    let len = head
-        .lines()
-        .find_map(|l| {
-            l.to_ascii_lowercase()
-                .strip_prefix("content-length:")
-                .map(|v| v.trim().parse::<usize>().unwrap_or(0))
-        })
-        .unwrap_or(0);
-    let mut body = vec![0u8; len];
-    stream.read_exact(&mut body).await.ok()?;
-    Some(
-        head.split_whitespace()
-            .nth(1)?
-            .split('?')
-            .next()?
-            .to_owned(),
-    )
 }
 
 async fn respond(stream: &mut TcpStream, status: u16, headers: &str, body: &[u8]) {

@@ -71,3 +71,32 @@ fn body(rec: &Recording) -> Vec<u8> {
 }
 
 pub use iamport::testing::mock_exchange as serve_response;
+
+/// Reads one HTTP/1.1 request from a raw connection, body included, and returns its path
+/// without the query; `None` when the connection closes first. For the hand-written servers
+/// of the fault tests.
+pub async fn read_request_path(stream: &mut tokio::net::TcpStream) -> Option<String> {
+    use tokio::io::AsyncReadExt;
+
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        if stream.read(&mut byte).await.ok()? == 0 {
+            return None;
+        }
+        head.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&head).into_owned();
+    let len = head
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-length:")
+                .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+        })
+        .unwrap_or(0);
+    let mut body = vec![0u8; len];
+    stream.read_exact(&mut body).await.ok()?;
+    let target = head.split_whitespace().nth(1)?;
+    Some(target.split('?').next()?.to_owned())
+}
