@@ -279,6 +279,7 @@ pub fn generate(spec_text: &str) -> Result<String, String> {
         syn::parse2(tokens).map_err(|e| format!("the generated code does not parse: {e}"))?;
     post_pass(&mut file, &model)?;
     drop_api_version_header(&mut file)?;
+    decode_read_bodies(&mut file)?;
     Ok(prettyplease::unparse(&file))
 }
 
@@ -346,6 +347,74 @@ fn drop_api_version_header(file: &mut syn::File) -> Result<(), String> {
     if dropped == 0 {
         return Err(
             "no operation builds an api-version header: the generated code changed shape".into(),
+        );
+    }
+    Ok(())
+}
+
+/// The `exec` hook reads every response's whole body (for the size cap, and so that a reset in
+/// the middle of a body is retried like any failed attempt) and keeps it in the call's context.
+/// Each `ResponseValue::from_response(response).await` becomes
+/// `crate::envelope::decoded(response)`, which decodes that body where progenitor would read it
+/// a second time. It is not `async`, so nothing is held across an `await` after the response
+/// arrives. Any other way of reading a response (`stream`, `upgrade`) would find the body
+/// already taken, so it is an error here, and so is finding nothing to replace.
+fn decode_read_bodies(file: &mut syn::File) -> Result<(), String> {
+    use syn::{Expr, visit_mut::VisitMut};
+
+    struct Decode {
+        replaced: usize,
+        other: Option<String>,
+    }
+    impl VisitMut for Decode {
+        fn visit_expr_mut(&mut self, expr: &mut Expr) {
+            if let Expr::Await(awaited) = expr
+                && let Expr::Call(call) = &*awaited.base
+                && response_value_method(call).is_some_and(|m| m == "from_response")
+                && call.args.len() == 1
+            {
+                let response = &call.args[0];
+                *expr = parse_quote!(crate::envelope::decoded(#response));
+                self.replaced += 1;
+                return;
+            }
+            if let Expr::Call(call) = expr
+                && let Some(method) = response_value_method(call)
+                && method != "empty"
+            {
+                self.other.get_or_insert(method);
+            }
+            syn::visit_mut::visit_expr_mut(self, expr);
+        }
+    }
+
+    /// `m` for a call of `ResponseValue::m(..)`.
+    fn response_value_method(call: &syn::ExprCall) -> Option<String> {
+        let Expr::Path(func) = &*call.func else {
+            return None;
+        };
+        let segments: Vec<_> = func.path.segments.iter().collect();
+        match segments[..] {
+            [.., ty, method] if ty.ident == "ResponseValue" => Some(method.ident.to_string()),
+            _ => None,
+        }
+    }
+
+    let mut decode = Decode {
+        replaced: 0,
+        other: None,
+    };
+    decode.visit_file_mut(file);
+    if let Some(method) = decode.other {
+        return Err(format!(
+            "an operation reads its response with `ResponseValue::{method}`; the `exec` hook has \
+             already read the body, so the decoding post-pass needs updating"
+        ));
+    }
+    if decode.replaced == 0 {
+        return Err(
+            "no operation decodes with `ResponseValue::from_response`: the generated code changed shape"
+                .into(),
         );
     }
     Ok(())

@@ -10,6 +10,7 @@ use std::{
 };
 
 use bytes::{Bytes, BytesMut};
+use futures_util::{FutureExt, future::Either};
 use reqwest::ResponseBuilderExt;
 
 use progenitor_client::{ClientHooks, Error as GenError, OperationInfo};
@@ -397,7 +398,7 @@ pub fn install_crypto_provider() {
 
 /// The TLS set-up chosen by the crate's features; see the README's "TLS" section.
 mod tls {
-    use crate::{Error, Result};
+    use crate::Result;
 
     /// With `rustls` (the default) and neither other TLS feature: rustls with the `ring`
     /// provider, or the provider installed process-wide if there is one, and the platform's
@@ -419,7 +420,7 @@ mod tls {
         let provider = CryptoProvider::get_default()
             .cloned()
             .unwrap_or_else(|| Arc::new(rustls::crypto::ring::default_provider()));
-        let refused = |e: rustls::Error| Error::Config {
+        let refused = |e: rustls::Error| crate::Error::Config {
             reason: "cannot set up TLS".into(),
             source: Some(Box::new(e)),
         };
@@ -451,7 +452,7 @@ mod tls {
         base_url: &str,
     ) -> Result<reqwest::ClientBuilder> {
         if base_url.starts_with("https:") {
-            return Err(Error::config(
+            return Err(crate::Error::config(
                 "this build of iamport has no TLS: enable the `rustls`, `rustls-aws-lc` or `native-tls` feature",
             ));
         }
@@ -550,139 +551,114 @@ impl ClientHooks<Shared> for generated::Client {
                 Ok(())
             }
             Err(e) => {
-                with_call(|c| *c.error.borrow_mut() = Some(e));
+                with_call(|c| c.error.set(Some(Box::new(e))));
                 Err(GenError::Custom("token exchange failed".into()))
             }
         }
     }
 
-    async fn exec(
+    /// Sends the request, retries and refreshes the token as the policy says, and reads each
+    /// response's whole body before handing it on (see [`Received`]).
+    ///
+    /// Not an `async fn`: the first attempt, the usual and only one, is set going before the
+    /// future is built, so the future holds that attempt and the copy kept for another one, and
+    /// nothing twice. Whatever follows a first attempt (a retry, a token refresh) runs in
+    /// [`generated::Client::again`], boxed. The operation's whole future stays under a
+    /// kilobyte, small enough for the allocator's per-thread cache.
+    fn exec(
         &self,
         request: reqwest::Request,
         info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        let shared = &self.inner.0;
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
         let token_call = info.operation_id == TOKEN_OPERATION;
-        let kind = Kind::of(&request, token_call);
-        let started = Instant::now();
-        let operation = info.operation_id;
-        if kind == Kind::Change {
-            let attempted = crate::reconcile::attempted(operation, &request);
-            with_call(|c| *c.attempted.borrow_mut() = Some(attempted));
+        let call = Attempts {
+            operation: info.operation_id,
+            kind: Kind::of(&request, token_call),
+            started: Instant::now(),
+        };
+        if call.kind == Kind::Change {
+            let attempted = crate::reconcile::attempted(call.operation, &request);
+            with_call(|c| c.attempted.set(Some(Box::new(attempted))));
         }
         // Our bodies are always buffered, so a copy for a second attempt always exists. The
         // copy is replaced when a refresh changes the token, so every attempt carries the
-        // current one.
-        let mut template = copy_of(&request);
-        let mut request = request;
-        let mut attempt = 1;
-        let mut refreshed = token_call;
-        loop {
-            tracing::debug!(
-                operation,
-                attempt,
-                method = %request.method(),
-                path = request.url().path(),
-                "sending"
-            );
-            // What this attempt gave, whether the server may have acted on it, and the wait
-            // before another attempt, if one is due.
-            let (result, arrived, wait) = match self.attempt(request).await {
-                Ok(response) => {
-                    let status = response.status();
-                    tracing::debug!(operation, status = status.as_u16(), "response");
-                    with_call(|c| c.status.set(Some(status.as_u16())));
-                    if status == StatusCode::UNAUTHORIZED && !refreshed {
-                        // The token was rejected: forget it, fetch another, try once more.
-                        refreshed = true;
-                        tracing::info!(operation, "access token rejected; fetching another");
-                        with_call(|c| c.may_have_arrived.set(false));
-                        let Some(mut next) = template.as_ref().and_then(copy_of) else {
-                            return Ok(response);
-                        };
-                        shared.tokens.invalidate(next.headers().get(AUTHORIZATION));
-                        match self.token_header().await {
-                            Ok(header) => {
-                                next.headers_mut().insert(AUTHORIZATION, header);
-                                template = copy_of(&next);
-                                request = next;
-                                continue;
-                            }
-                            Err(e) => {
-                                with_call(|c| *c.error.borrow_mut() = Some(e));
-                                return Ok(response);
-                            }
-                        }
-                    }
-                    let wait = if kind.retries_status(status) {
-                        let after = retry::retry_after(response.headers());
-                        shared.retry.delay(attempt, started, after)
-                    } else {
-                        None
-                    };
-                    (Ok(response), !retry::surely_not_processed(status), wait)
-                }
-                Err(Failure::TooLarge { status }) => {
-                    with_call(|c| {
-                        c.status.set(Some(status));
-                        c.may_have_arrived.set(true);
-                        *c.error.borrow_mut() = Some(Error::ResponseTooLarge {
-                            status,
-                            limit: shared.max_response_bytes,
-                        });
-                    });
-                    return Ok(empty_response(status));
-                }
-                #[cfg(feature = "testing")]
-                Err(Failure::Unmatched(asked)) => {
-                    // Nothing answered the request: it was surely not acted on.
-                    with_call(|c| {
-                        c.status.set(Some(404));
-                        c.may_have_arrived.set(false);
-                        *c.error.borrow_mut() = Some(Error::Http {
-                            status: 404,
-                            excerpt: format!("no stub for {asked}"),
-                        });
-                    });
-                    return Ok(empty_response(404));
-                }
-                Err(Failure::Transport(e)) => {
-                    // Failing to connect means nothing was sent; anything later may have arrived.
-                    let arrived = !e.is_connect();
-                    let wait = if kind.retries_failure(arrived) {
-                        shared.retry.delay(attempt, started, None)
-                    } else {
-                        None
-                    };
-                    (Err(e), arrived, wait)
-                }
-            };
-            with_call(|c| c.may_have_arrived.set(arrived));
-            if let Some(wait) = wait
-                && let Some(next) = template.as_ref().and_then(copy_of)
-            {
-                match &result {
-                    Ok(r) => tracing::warn!(
-                        operation,
-                        attempt,
-                        status = r.status().as_u16(),
-                        wait_ms = wait.as_millis(),
-                        "retrying"
-                    ),
-                    Err(e) => {
-                        tracing::warn!(operation, attempt, error = %e, wait_ms = wait.as_millis(), "retrying")
-                    }
-                }
-                if !wait.is_zero() {
-                    tokio::time::sleep(wait).await;
-                }
-                attempt += 1;
-                request = next;
-                continue;
+        // current one. It is boxed: held inline it would take the operation's future past the
+        // allocator's per-thread cache.
+        let template = copy_of(&request).map(Box::new);
+        // `then`, not an `async` block: a block would keep the attempt's future twice (as
+        // captured, and as awaited).
+        self.attempt(request, &call, 1).then(move |outcome| {
+            // The token exchange itself is never refreshed.
+            match self.settle(&call, outcome, 1, token_call) {
+                Step::Done(result) => Either::Left(std::future::ready(result.map(deliver))),
+                step => Either::Right(Box::pin(self.again(call, template, step, token_call))),
             }
-            return result;
+        })
+    }
+}
+
+/// What one call's attempts share: the operation, what kind of request it is, and when the
+/// first attempt started (retries stop at the policy's total time).
+struct Attempts {
+    operation: &'static str,
+    kind: Kind,
+    started: Instant,
+}
+
+/// A response whose whole body has been read.
+///
+/// Reading the body inside the hook puts the size cap on every body and makes a connection
+/// reset in the middle of one a failure of the attempt, retried like any other.
+struct Received {
+    response: reqwest::Response,
+    body: Bytes,
+}
+
+impl Received {
+    /// A stand-in for a call whose real outcome is recorded as a hook error.
+    fn empty(status: u16) -> Received {
+        let mut response = http::Response::new(Bytes::new());
+        *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
+        Received {
+            response: reqwest::Response::from(response),
+            body: Bytes::new(),
         }
     }
+}
+
+/// What follows an attempt.
+enum Step {
+    /// Hand this on.
+    Done(reqwest::Result<Received>),
+    /// The token was rejected: forget it, fetch another and try once more. This response is
+    /// handed on if that cannot be done.
+    Refresh(Received),
+    /// Try again after `wait`; `result` is handed on if the request cannot be copied.
+    Retry {
+        result: reqwest::Result<Received>,
+        wait: Duration,
+    },
+}
+
+/// Hands a response on, with its body.
+///
+/// The body goes into the call's context, where the generated operation's decoding
+/// ([`envelope::decoded`]) takes it: it is not read a second time, and the response is not
+/// rebuilt. Outside a call's context, the response is rebuilt around its body.
+fn deliver(received: Received) -> reqwest::Response {
+    let Received { mut response, body } = received;
+    let mut body = Some(body);
+    with_call(|c| c.body.set(body.take()));
+    let Some(body) = body else { return response };
+    // Carrying the URL over spares reqwest parsing a placeholder for the rebuilt response.
+    let mut rebuilt = http::Response::builder()
+        .status(response.status())
+        .version(response.version())
+        .url(response.url().clone())
+        .body(body)
+        .unwrap_or_else(|e| unreachable!("a builder given typed parts cannot fail: {e}"));
+    *rebuilt.headers_mut() = std::mem::take(response.headers_mut());
+    reqwest::Response::from(rebuilt)
 }
 
 /// A copy of a request for another attempt: method, URL, headers, version and a buffered body
@@ -714,105 +690,239 @@ enum Failure {
     Unmatched(String),
 }
 
+/// A response answered in memory (tests of the decoding path).
+type Canned = Pin<Box<dyn Future<Output = reqwest::Result<reqwest::Response>> + Send>>;
+
 impl generated::Client {
     /// Sends a request once and reads its whole body, up to the size limit, so that a failure
     /// while reading is a failure of this attempt (and may be retried).
-    async fn attempt(
+    fn attempt(
         &self,
         request: reqwest::Request,
-    ) -> std::result::Result<reqwest::Response, Failure> {
+        call: &Attempts,
+        attempt: u32,
+    ) -> impl Future<Output = std::result::Result<Received, Failure>> + use<> {
+        tracing::debug!(
+            operation = call.operation,
+            attempt,
+            method = %request.method(),
+            path = request.url().path(),
+            "sending"
+        );
         let limit = self.inner.0.max_response_bytes;
-        #[cfg(feature = "testing")]
-        if let Some(responder) = &self.inner.0.responder {
-            let canned = reqwest::Response::from((responder.0)(&request));
-            return self
-                .read_capped(canned, limit)
-                .await
-                .map(reqwest::Response::from);
-        }
         #[cfg(feature = "testing")]
         let asked = self
             .inner
             .0
             .report_unmatched
             .then(|| crate::testing::described(&request));
-        let response = self
-            .client
-            .execute(request)
-            .await
-            .map_err(Failure::Transport)?;
-        let response = self.read_capped(response, limit).await?;
-        #[cfg(feature = "testing")]
-        if let Some(asked) = asked
-            && crate::testing::is_unmatched(&response)
-        {
-            return Err(Failure::Unmatched(asked));
+        let sending = self.send(request);
+        async move {
+            let mut response = sending.await.map_err(Failure::Transport)?;
+            let body = read_capped(&mut response, limit).await?;
+            #[cfg(feature = "testing")]
+            if let Some(asked) = asked
+                && crate::testing::is_unmatched(response.status(), &body)
+            {
+                return Err(Failure::Unmatched(asked));
+            }
+            Ok(Received { response, body })
         }
-        Ok(reqwest::Response::from(response))
     }
 
-    /// Reads a response's whole body, up to `limit` bytes.
-    async fn read_capped(
+    /// The request on its way: over the network, or to the in-memory responder of tests.
+    fn send(
         &self,
-        mut response: reqwest::Response,
-        limit: usize,
-    ) -> std::result::Result<http::Response<Bytes>, Failure> {
-        let status = response.status();
-        let too_large = Failure::TooLarge {
-            status: status.as_u16(),
-        };
-        let declared = response.content_length().unwrap_or(0);
-        if declared > limit as u64 {
-            return Err(too_large);
+        request: reqwest::Request,
+    ) -> Either<impl Future<Output = reqwest::Result<reqwest::Response>> + use<>, Canned> {
+        #[cfg(feature = "testing")]
+        if let Some(responder) = &self.inner.0.responder {
+            let canned = reqwest::Response::from((responder.0)(&request));
+            return Either::Right(Box::pin(std::future::ready(Ok(canned))));
         }
-        // A body that arrives in one chunk is kept as it is; only a split one is copied.
-        let mut first: Option<Bytes> = None;
-        let mut joined: Option<BytesMut> = None;
-        let mut len = 0;
-        while let Some(chunk) = response.chunk().await.map_err(Failure::Transport)? {
-            len += chunk.len();
-            if len > limit {
-                return Err(too_large);
-            }
-            match (&mut joined, first.take()) {
-                (Some(all), _) => all.extend_from_slice(&chunk),
-                (None, None) => first = Some(chunk),
-                (None, Some(head)) => {
-                    let mut all = BytesMut::with_capacity(
-                        usize::try_from(declared)
-                            .unwrap_or(0)
-                            .max(head.len() + chunk.len()),
-                    );
-                    all.extend_from_slice(&head);
-                    all.extend_from_slice(&chunk);
-                    joined = Some(all);
+        Either::Left(self.client.execute(request))
+    }
+
+    /// What follows an attempt: hand its outcome on, retry, or refresh the token.
+    fn settle(
+        &self,
+        call: &Attempts,
+        outcome: std::result::Result<Received, Failure>,
+        attempt: u32,
+        refreshed: bool,
+    ) -> Step {
+        let shared = &self.inner.0;
+        let operation = call.operation;
+        // What this attempt gave, whether the server may have acted on it, and the wait
+        // before another attempt, if one is due.
+        let (result, arrived, wait) = match outcome {
+            Ok(received) => {
+                let status = received.response.status();
+                tracing::debug!(operation, status = status.as_u16(), "response");
+                with_call(|c| c.status.set(Some(status.as_u16())));
+                if status == StatusCode::UNAUTHORIZED && !refreshed {
+                    with_call(|c| c.may_have_arrived.set(false));
+                    return Step::Refresh(received);
                 }
+                let wait = if call.kind.retries_status(status) {
+                    let after = retry::retry_after(received.response.headers());
+                    shared.retry.delay(attempt, call.started, after)
+                } else {
+                    None
+                };
+                (Ok(received), !retry::surely_not_processed(status), wait)
             }
-        }
-        let body = match joined {
-            Some(all) => all.freeze(),
-            None => first.unwrap_or_default(),
+            Err(Failure::TooLarge { status }) => {
+                with_call(|c| {
+                    c.status.set(Some(status));
+                    c.may_have_arrived.set(true);
+                    c.error.set(Some(Box::new(Error::ResponseTooLarge {
+                        status,
+                        limit: shared.max_response_bytes,
+                    })));
+                });
+                return Step::Done(Ok(Received::empty(status)));
+            }
+            #[cfg(feature = "testing")]
+            Err(Failure::Unmatched(asked)) => {
+                // Nothing answered the request: it was surely not acted on.
+                with_call(|c| {
+                    c.status.set(Some(404));
+                    c.may_have_arrived.set(false);
+                    c.error.set(Some(Box::new(Error::Http {
+                        status: 404,
+                        excerpt: format!("no stub for {asked}"),
+                    })));
+                });
+                return Step::Done(Ok(Received::empty(404)));
+            }
+            Err(Failure::Transport(e)) => {
+                // Failing to connect means nothing was sent; anything later may have arrived.
+                let arrived = !e.is_connect();
+                let wait = if call.kind.retries_failure(arrived) {
+                    shared.retry.delay(attempt, call.started, None)
+                } else {
+                    None
+                };
+                (Err(e), arrived, wait)
+            }
         };
-        // Carrying the URL over spares reqwest parsing a placeholder for the rebuilt response.
-        let mut rebuilt = http::Response::builder()
-            .status(status)
-            .version(response.version())
-            .url(response.url().clone())
-            .body(body)
-            .unwrap_or_else(|e| unreachable!("a builder given typed parts cannot fail: {e}"));
-        *rebuilt.headers_mut() = std::mem::take(response.headers_mut());
-        Ok(rebuilt)
+        with_call(|c| c.may_have_arrived.set(arrived));
+        match wait {
+            Some(wait) => Step::Retry { result, wait },
+            None => Step::Done(result),
+        }
+    }
+
+    /// Everything after a first attempt that did not settle the call: retries and the token
+    /// refresh.
+    async fn again(
+        &self,
+        call: Attempts,
+        mut template: Option<Box<reqwest::Request>>,
+        mut step: Step,
+        mut refreshed: bool,
+    ) -> reqwest::Result<reqwest::Response> {
+        let operation = call.operation;
+        let mut attempt = 1;
+        loop {
+            let request = match step {
+                Step::Done(result) => return result.map(deliver),
+                Step::Refresh(received) => {
+                    // The token was rejected: forget it, fetch another, try once more.
+                    refreshed = true;
+                    tracing::info!(operation, "access token rejected; fetching another");
+                    let Some(mut next) = template.as_deref().and_then(copy_of) else {
+                        return Ok(deliver(received));
+                    };
+                    self.inner
+                        .0
+                        .tokens
+                        .invalidate(next.headers().get(AUTHORIZATION));
+                    match self.token_header().await {
+                        Ok(header) => {
+                            next.headers_mut().insert(AUTHORIZATION, header);
+                            template = copy_of(&next).map(Box::new);
+                            next
+                        }
+                        Err(e) => {
+                            with_call(|c| c.error.set(Some(Box::new(e))));
+                            return Ok(deliver(received));
+                        }
+                    }
+                }
+                Step::Retry { result, wait } => {
+                    let Some(next) = template.as_deref().and_then(copy_of) else {
+                        return result.map(deliver);
+                    };
+                    match &result {
+                        Ok(r) => tracing::warn!(
+                            operation,
+                            attempt,
+                            status = r.response.status().as_u16(),
+                            wait_ms = wait.as_millis(),
+                            "retrying"
+                        ),
+                        Err(e) => {
+                            tracing::warn!(operation, attempt, error = %e, wait_ms = wait.as_millis(), "retrying")
+                        }
+                    }
+                    drop(result);
+                    if !wait.is_zero() {
+                        tokio::time::sleep(wait).await;
+                    }
+                    attempt += 1;
+                    next
+                }
+            };
+            let outcome = self.attempt(request, &call, attempt).await;
+            step = self.settle(&call, outcome, attempt, refreshed);
+        }
     }
 }
 
-/// A stand-in response for a call whose real outcome is recorded as a hook error.
-fn empty_response(status: u16) -> reqwest::Response {
-    let mut response = http::Response::new(bytes::Bytes::new());
-    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
-    reqwest::Response::from(response)
+/// Reads a response's whole body, up to `limit` bytes.
+async fn read_capped(
+    response: &mut reqwest::Response,
+    limit: usize,
+) -> std::result::Result<Bytes, Failure> {
+    let status = response.status().as_u16();
+    let declared = response.content_length().unwrap_or(0);
+    if declared > limit as u64 {
+        return Err(Failure::TooLarge { status });
+    }
+    // A body that arrives in one chunk is kept as it is; only a split one is copied.
+    let mut first: Option<Bytes> = None;
+    let mut joined: Option<BytesMut> = None;
+    let mut len = 0;
+    while let Some(chunk) = response.chunk().await.map_err(Failure::Transport)? {
+        len += chunk.len();
+        if len > limit {
+            return Err(Failure::TooLarge { status });
+        }
+        match (&mut joined, first.take()) {
+            (Some(all), _) => all.extend_from_slice(&chunk),
+            (None, None) => first = Some(chunk),
+            (None, Some(head)) => {
+                let mut all = BytesMut::with_capacity(
+                    usize::try_from(declared)
+                        .unwrap_or(0)
+                        .max(head.len() + chunk.len()),
+                );
+                all.extend_from_slice(&head);
+                all.extend_from_slice(&chunk);
+                joined = Some(all);
+            }
+        }
+    }
+    Ok(match joined {
+        Some(all) => all.freeze(),
+        None => first.unwrap_or_default(),
+    })
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::Client;
 
@@ -827,6 +937,63 @@ mod tests {
     #[test]
     fn an_https_client_builds_with_the_tls_feature_chosen() {
         assert!(https_client().is_ok());
+    }
+
+    /// A response as the `exec` hook hands it on: its body already read out of it.
+    fn received(body: &'static [u8]) -> super::Received {
+        let mut response = http::Response::new(bytes::Bytes::new());
+        *response.status_mut() = reqwest::StatusCode::NOT_FOUND;
+        super::Received {
+            response: reqwest::Response::from(response),
+            body: bytes::Bytes::from_static(body),
+        }
+    }
+
+    const BODY: &[u8] = br#"{"code":-1,"message":"no such payment","response":null}"#;
+
+    fn decode(response: reqwest::Response) -> crate::generated::types::ErrorEnvelope {
+        let value =
+            crate::envelope::decoded::<crate::generated::types::ErrorEnvelope, ()>(response)
+                .unwrap();
+        assert_eq!(value.status(), reqwest::StatusCode::NOT_FOUND);
+        value.into_inner()
+    }
+
+    #[test]
+    fn a_response_handed_on_within_a_call_leaves_its_body_aside_and_is_decoded_from_it() {
+        use crate::envelope::{CALL, CallContext};
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let envelope = runtime.block_on(CALL.scope(CallContext::default(), async {
+            let response = super::deliver(received(BODY));
+            let kept = CALL.with(|c| {
+                let body = c.body.take();
+                let kept = body.as_deref() == Some(BODY);
+                c.body.set(body);
+                kept
+            });
+            assert!(kept, "the body is not in the call's context");
+            let envelope = decode(response);
+            assert!(
+                CALL.with(|c| c.body.take()).is_none(),
+                "the body was left behind"
+            );
+            envelope
+        }));
+        assert_eq!(
+            (envelope.code, envelope.message.as_deref()),
+            (-1, Some("no such payment"))
+        );
+    }
+
+    #[test]
+    fn a_response_handed_on_outside_a_call_carries_its_body_itself() {
+        let envelope = decode(super::deliver(received(BODY)));
+        assert_eq!(
+            (envelope.code, envelope.message.as_deref()),
+            (-1, Some("no such payment"))
+        );
     }
 
     #[cfg(not(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls")))]

@@ -1,9 +1,6 @@
 //! Unwrapping of the `{code, message, response}` envelope into results and typed errors.
 
-use std::{
-    cell::{Cell, RefCell},
-    future::Future,
-};
+use std::{cell::Cell, future::Future};
 
 use bytes::Bytes;
 use futures_util::FutureExt;
@@ -19,17 +16,23 @@ pub(crate) trait Envelope {
 }
 
 /// What the hooks learn about one call that the generated error cannot carry.
+///
+/// Small on purpose (the rare parts are boxed): the task-local swaps it in and out every time
+/// the call's future is polled.
 #[derive(Default)]
 pub(crate) struct CallContext {
     /// Status of the last response received.
     pub(crate) status: Cell<Option<u16>>,
-    /// A typed error raised inside a hook (token exchange failed, body too large).
-    pub(crate) error: RefCell<Option<Error>>,
-    /// For a request that changes something: what it asked for.
-    pub(crate) attempted: RefCell<Option<crate::Attempted>>,
     /// Whether the last attempt may have reached the server and been acted on (it was sent,
     /// and not answered with 401 or 429).
     pub(crate) may_have_arrived: Cell<bool>,
+    /// The body of the response the `exec` hook handed on, read there in full; taken by
+    /// [`decoded`] or by the error conversion.
+    pub(crate) body: Cell<Option<Bytes>>,
+    /// A typed error raised inside a hook (token exchange failed, body too large).
+    pub(crate) error: Cell<Option<Box<Error>>>,
+    /// For a request that changes something: what it asked for.
+    pub(crate) attempted: Cell<Option<Box<crate::Attempted>>>,
 }
 
 tokio::task_local! {
@@ -328,15 +331,15 @@ where
     let outcome = call.await;
     let (hook_error, status, attempted, arrived) = CALL.with(|c| {
         (
-            c.error.borrow_mut().take(),
+            c.error.take(),
             c.status.get(),
-            c.attempted.borrow_mut().take(),
+            c.attempted.take(),
             c.may_have_arrived.get(),
         )
     });
     // The payload goes straight out; only errors are looked at further.
     let error = match hook_error {
-        Some(hook_error) => hook_error,
+        Some(hook_error) => *hook_error,
         None => match outcome {
             Ok(value) => match unwrap(value, secret_body) {
                 Ok(done) => return Ok(done),
@@ -354,7 +357,7 @@ where
                 "outcome unknown; not sent again"
             );
             Err(Error::OutcomeUnknown {
-                attempted: Box::new(attempted),
+                attempted,
                 source: Box::new(error),
             })
         }
@@ -391,6 +394,41 @@ fn unwrap<T: Envelope>(value: ResponseValue<T>, secret_body: bool) -> Result<(u1
     }
 }
 
+/// The body of a response the `exec` hook handed on: kept in the call's context, or, for a
+/// call run outside one, still in the response and already in memory (so reading it is ready
+/// at once; a body that were not would be reported as empty rather than awaited).
+fn body_of(response: reqwest::Response) -> reqwest::Result<Bytes> {
+    if let Ok(Some(body)) = CALL.try_with(|c| c.body.take()) {
+        return Ok(body);
+    }
+    response
+        .bytes()
+        .now_or_never()
+        .unwrap_or_else(|| Ok(Bytes::new()))
+}
+
+/// The generated operations' decoding of a response (`build/codegen.rs` puts it in place of
+/// progenitor's `ResponseValue::from_response`): the same result, from the body the `exec`
+/// hook already read, without reading it again or copying the headers.
+#[allow(
+    clippy::result_large_err,
+    reason = "the generated operations' own error type"
+)]
+pub(crate) fn decoded<T, E>(
+    mut response: reqwest::Response,
+) -> Result<ResponseValue<T>, GenError<E>>
+where
+    T: serde::de::DeserializeOwned,
+{
+    let status = response.status();
+    let headers = std::mem::take(response.headers_mut());
+    let body = body_of(response).map_err(GenError::ResponseBodyError)?;
+    match serde_json::from_slice(&body) {
+        Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
+        Err(e) => Err(GenError::InvalidResponsePayload(body, e)),
+    }
+}
+
 /// The error a generated operation's failure stands for. Not `async`, so that no `await`
 /// follows the operation's in [`scoped`] and the call's future holds nothing across one.
 fn convert(e: GenError<types::ErrorEnvelope>, status: Option<u16>, secret: bool) -> Error {
@@ -414,14 +452,7 @@ fn convert(e: GenError<types::ErrorEnvelope>, status: Option<u16>, secret: bool)
         }
         GenError::UnexpectedResponse(response) => {
             let status = response.status().as_u16();
-            // Every response leaves the `exec` hook with its whole body in memory (see
-            // `read_capped`), so reading it is ready at once; a body that were not would be
-            // reported as unread rather than awaited.
-            match response
-                .bytes()
-                .now_or_never()
-                .unwrap_or_else(|| Ok(Bytes::new()))
-            {
+            match body_of(response) {
                 Ok(body) => match serde_json::from_slice::<types::ErrorEnvelope>(&body) {
                     Ok(env) if env.code != 0 || status >= 400 => {
                         refusal(status, env.code, env.message, secret)

@@ -80,6 +80,6 @@ pub(crate) fn described(request: &reqwest::Request) -> String {
 }
 
 /// Whether a response is the mock server's answer to a request that matched no stub.
-pub(crate) fn is_unmatched(response: &http::Response<bytes::Bytes>) -> bool {
-    response.status() == http::StatusCode::NOT_FOUND && response.body().as_ref() == UNMATCHED_BODY
+pub(crate) fn is_unmatched(status: http::StatusCode, body: &[u8]) -> bool {
+    status == http::StatusCode::NOT_FOUND && body == UNMATCHED_BODY
 }

@@ -178,3 +178,28 @@ fn no_operation_sends_the_api_version_header_and_a_header_parameter_is_noticed()
         "{err}"
     );
 }
+
+#[test]
+fn responses_are_decoded_from_the_body_the_hook_read_and_a_streamed_response_is_noticed() {
+    let code = xtask::codegen::generate(&spec_text()).unwrap();
+    assert!(
+        !code.contains("from_response"),
+        "a response is still read twice"
+    );
+    let decoded = code.matches("crate::envelope::decoded(response)").count();
+    assert!(decoded >= 35, "only {decoded} decodings replaced");
+
+    // A response that is not JSON would be handed to the caller as a stream, and find its
+    // body already read by the `exec` hook: the post-pass says so.
+    let spec = spec_text();
+    let op = spec.find("operationId: get_payment_balance").unwrap();
+    let json = "application/json:\n              schema:\n                $ref: \"#/components/schemas/PaymentBalanceEnvelope\"";
+    let at = op + spec[op..].find(json).unwrap();
+    let streamed = format!(
+        "{}application/octet-stream:\n              schema: {{type: string, format: binary}}{}",
+        &spec[..at],
+        &spec[at + json.len()..]
+    );
+    let err = xtask::codegen::generate(&streamed).unwrap_err();
+    assert!(err.contains("ResponseValue::stream"), "{err}");
+}
