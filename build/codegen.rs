@@ -280,6 +280,7 @@ pub fn generate(spec_text: &str) -> Result<String, String> {
     post_pass(&mut file, &model)?;
     drop_api_version_header(&mut file)?;
     decode_read_bodies(&mut file)?;
+    encode_paths_in_place(&mut file)?;
     Ok(prettyplease::unparse(&file))
 }
 
@@ -415,6 +416,74 @@ fn decode_read_bodies(file: &mut syn::File) -> Result<(), String> {
         return Err(
             "no operation decodes with `ResponseValue::from_response`: the generated code changed shape"
                 .into(),
+        );
+    }
+    Ok(())
+}
+
+/// Each path parameter is put in the path as `encode_path(&value.to_string())`, which copies a
+/// segment that needs no encoding a second time (through a formatter). It becomes
+/// `crate::quirks::encode_path(value.to_string())`: the same encoding, and the value's own
+/// string when nothing in it needs encoding. Any other use of `encode_path` is an error, and
+/// so is finding none.
+fn encode_paths_in_place(file: &mut syn::File) -> Result<(), String> {
+    use syn::{Expr, visit_mut::VisitMut};
+
+    struct Encode {
+        replaced: usize,
+        other: bool,
+    }
+    impl VisitMut for Encode {
+        fn visit_expr_mut(&mut self, expr: &mut Expr) {
+            if let Expr::Call(call) = expr
+                && let Expr::Path(func) = &*call.func
+                && func.path.is_ident("encode_path")
+            {
+                if let [Expr::Reference(value)] = &call.args.iter().collect::<Vec<_>>()[..]
+                    && let Expr::MethodCall(to_string) = &*value.expr
+                    && to_string.method == "to_string"
+                {
+                    let value = &value.expr;
+                    *expr = parse_quote!(crate::quirks::encode_path(#value));
+                    self.replaced += 1;
+                    return;
+                }
+                self.other = true;
+            }
+            syn::visit_mut::visit_expr_mut(self, expr);
+        }
+
+        /// The URL of an operation is built by `format!`, whose arguments are tokens to syn:
+        /// they are parsed as expressions, visited, and put back.
+        fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+            if !mac.path.is_ident("format") {
+                return;
+            }
+            let parser = syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated;
+            let Ok(mut args) = mac.parse_body_with(parser) else {
+                return;
+            };
+            for arg in &mut args {
+                self.visit_expr_mut(arg);
+            }
+            mac.tokens = quote!(#args);
+        }
+    }
+
+    let mut encode = Encode {
+        replaced: 0,
+        other: false,
+    };
+    encode.visit_file_mut(file);
+    if encode.other {
+        return Err(
+            "a path parameter is encoded other than as `encode_path(&value.to_string())`; the path post-pass needs updating"
+                .into(),
+        );
+    }
+    if encode.replaced == 0 {
+        return Err(
+            "no operation encodes a path parameter: the generated code changed shape".into(),
         );
     }
     Ok(())

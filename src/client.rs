@@ -520,7 +520,7 @@ impl generated::Client {
                 .header(move |request| {
                     Box::pin(async move {
                         let call = self.get_token(&request);
-                        envelope::run(true, call).await.map(|(_, token)| token)
+                        envelope::run(true, call).await
                     })
                 })
                 .await

@@ -304,26 +304,42 @@ pub(crate) fn refusal(status: u16, code: i64, message: Option<String>, token_cal
     }
 }
 
-/// Runs one generated operation and unwraps its envelope. Returns the HTTP status with the
-/// payload, so callers can tell a 207 partial answer from a 200.
+/// Runs one generated operation and unwraps its envelope into the payload.
 ///
-/// The future returned is small: the operation's own future (kilobytes: the request, the hooks
-/// and the response being read) is boxed here, once, and nothing large is held across an
-/// `await` after it. Every future that awaits this one, and every task that runs it, stays
-/// small, and moving it copies a few hundred bytes, not kilobytes.
+/// The payload (a `Payment` is over a kilobyte) is written once, into a slot in this future,
+/// rather than handed out through the task-local scope and each layer of futures around it:
+/// every layer a value passes through copies it. The operation's own future is boxed at once,
+/// so it is held once, behind a pointer, however many futures await this one.
 pub(crate) fn run<'a, T, F>(
     secret_body: bool,
     call: F,
-) -> impl Future<Output = Result<(u16, T::Payload)>> + 'a
+) -> impl Future<Output = Result<T::Payload>> + 'a
 where
     T: Envelope + 'a,
     F: Future<Output = Result<ResponseValue<T>, GenError<types::ErrorEnvelope>>> + 'a,
 {
-    CALL.scope(CallContext::default(), scoped(secret_body, Box::pin(call)))
+    let call = Box::pin(call);
+    async move {
+        let mut payload = None;
+        CALL.scope(
+            CallContext::default(),
+            scoped(secret_body, call, &mut payload),
+        )
+        .await?;
+        // `scoped` fills the slot whenever it succeeds.
+        payload.ok_or_else(|| Error::Http {
+            status: 0,
+            excerpt: "no payload was handed on".to_owned(),
+        })
+    }
 }
 
-/// The body of [`run`], inside the call's context.
-async fn scoped<T, F>(secret_body: bool, call: std::pin::Pin<Box<F>>) -> Result<(u16, T::Payload)>
+/// The body of [`run`], inside the call's context: on success the payload is in `slot`.
+async fn scoped<T, F>(
+    secret_body: bool,
+    call: std::pin::Pin<Box<F>>,
+    slot: &mut Option<T::Payload>,
+) -> Result<()>
 where
     T: Envelope,
     F: Future<Output = Result<ResponseValue<T>, GenError<types::ErrorEnvelope>>>,
@@ -341,8 +357,8 @@ where
     let error = match hook_error {
         Some(hook_error) => *hook_error,
         None => match outcome {
-            Ok(value) => match unwrap(value, secret_body) {
-                Ok(done) => return Ok(done),
+            Ok(value) => match unwrap(value, secret_body, slot) {
+                Ok(()) => return Ok(()),
                 Err(refused) => refused,
             },
             Err(e) => convert(e, status, secret_body),
@@ -379,14 +395,21 @@ fn is_clear_refusal(e: &Error) -> bool {
 }
 
 /// The payload of an envelope that arrived with a documented status, or the refusal it carries.
-fn unwrap<T: Envelope>(value: ResponseValue<T>, secret_body: bool) -> Result<(u16, T::Payload)> {
+fn unwrap<T: Envelope>(
+    value: ResponseValue<T>,
+    secret_body: bool,
+    slot: &mut Option<T::Payload>,
+) -> Result<()> {
     let status = value.status().as_u16();
     let (code, message, payload) = value.into_inner().into_parts();
     if code != 0 {
         return Err(refusal(status, code, message, secret_body));
     }
     match payload {
-        Some(p) => Ok((status, p)),
+        Some(p) => {
+            *slot = Some(p);
+            Ok(())
+        }
         None => Err(Error::Http {
             status,
             excerpt: "code 0 without a response payload".to_owned(),

@@ -7,6 +7,34 @@ use serde::{Deserialize, Deserializer, Serializer};
 
 use crate::UnixTime;
 
+/// The characters a path segment of the generated client has percent-encoded: those of
+/// `progenitor_client::encode_path`.
+const PATH_SET: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'/')
+    .add(b'%');
+
+/// A path segment of a generated operation, percent-encoded as `progenitor_client::encode_path`
+/// does it (`build/codegen.rs` puts this in its place). A segment with nothing to encode, as
+/// every id the facade accepts, is handed back as it is rather than copied.
+pub(crate) fn encode_path(segment: String) -> String {
+    use std::borrow::Cow;
+    // Borrowed is either the segment itself or, for a one-byte segment, the static `%XX`.
+    let encoded = match Cow::from(percent_encoding::utf8_percent_encode(&segment, PATH_SET)) {
+        Cow::Borrowed(same) if std::ptr::eq(same.as_ptr(), segment.as_ptr()) => None,
+        other => Some(other.into_owned()),
+    };
+    encoded.unwrap_or(segment)
+}
+
 /// A list the server may leave out or send as `null`: both read as empty.
 pub(crate) fn null_as_empty<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
 where
@@ -72,5 +100,33 @@ impl Redact for String {
 impl<T> Redact for Vec<T> {
     fn marker(&self) -> &'static str {
         "[redacted]"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn path_segments_are_encoded_as_the_generated_client_encodes_them() {
+        let mut samples: Vec<String> = (0u8..=127).map(|b| format!("a{}b", b as char)).collect();
+        samples.extend(
+            [
+                "imp_123",
+                "",
+                "%",
+                "a/b?c",
+                "주문 1",
+                "é€😀",
+                "x%2Fy",
+                "order#1{2}",
+            ]
+            .map(String::from),
+        );
+        for sample in samples {
+            assert_eq!(
+                super::encode_path(sample.clone()),
+                progenitor_client::encode_path(&sample),
+                "{sample:?}"
+            );
+        }
     }
 }

@@ -33,8 +33,6 @@ pub use schedules::{KeySchedules, Schedules};
 
 use std::future::Future;
 
-use futures_util::FutureExt;
-
 use progenitor_client::{Error as GenError, ResponseValue};
 
 use crate::{
@@ -45,11 +43,7 @@ use crate::{
 
 impl Client {
     /// Runs one generated operation and unwraps its envelope into the payload: the one path
-    /// every facade method takes.
-    ///
-    /// Not an `async fn`, nor an `async` block: either would keep the operation's future
-    /// (kilobytes of request, hooks and response) inline in every future that awaits this one,
-    /// before [`envelope::run`] boxes it. A facade method's future stays a few hundred bytes.
+    /// every facade method takes. See [`envelope::run`] for how its future is laid out.
     pub(crate) fn call<'a, T, F>(
         &'a self,
         operation: F,
@@ -58,6 +52,6 @@ impl Client {
         T: Envelope + 'a,
         F: Future<Output = std::result::Result<ResponseValue<T>, GenError<ErrorEnvelope>>> + 'a,
     {
-        envelope::run(false, operation).map(|result| result.map(|(_, payload)| payload))
+        envelope::run(false, operation)
     }
 }

@@ -13,17 +13,14 @@ impl Client {
     /// [`Error::NotFound`] when there is no such payment; [`Error::InvalidInput`] for an empty
     /// or malformed id (nothing is sent).
     pub async fn payment(&self, imp_uid: &str) -> Result<Payment> {
-        self.payment_inner(imp_uid, None).await
+        validate::imp_uid(imp_uid)?;
+        self.call(self.api.get_payment(imp_uid, None)).await
     }
 
     /// Like [`Client::payment`], also finding payments made through test channels.
     pub async fn payment_including_sandbox(&self, imp_uid: &str) -> Result<Payment> {
-        self.payment_inner(imp_uid, Some(true)).await
-    }
-
-    async fn payment_inner(&self, imp_uid: &str, sandbox: Option<bool>) -> Result<Payment> {
         validate::imp_uid(imp_uid)?;
-        self.call(self.api.get_payment(imp_uid, sandbox)).await
+        self.call(self.api.get_payment(imp_uid, Some(true))).await
     }
 
     /// Several payments at once by i'mport id and by order id (`GET /payments`).
