@@ -281,6 +281,7 @@ pub fn generate(spec_text: &str) -> Result<String, String> {
     drop_api_version_header(&mut file)?;
     decode_read_bodies(&mut file)?;
     encode_paths_in_place(&mut file)?;
+    skip_absent_query_parameters(&mut file)?;
     Ok(prettyplease::unparse(&file))
 }
 
@@ -484,6 +485,101 @@ fn encode_paths_in_place(file: &mut syn::File) -> Result<(), String> {
     if encode.replaced == 0 {
         return Err(
             "no operation encodes a path parameter: the generated code changed shape".into(),
+        );
+    }
+    Ok(())
+}
+
+/// Each query parameter is added by its own `.query(&QueryParam::new(name, &value))`, and
+/// reqwest rewrites the URL's whole query for each, even for an optional parameter that is
+/// absent and adds nothing. For a parameter of type `Option<..>`, the call becomes
+/// `crate::quirks::query_some(builder, name, &value)`, which adds it the same way when it is
+/// there and leaves the builder alone when it is not. Finding no such call is an error.
+fn skip_absent_query_parameters(file: &mut syn::File) -> Result<(), String> {
+    use syn::{Expr, FnArg, ImplItem, Pat, visit_mut::VisitMut};
+
+    struct Skip<'a> {
+        optional: &'a BTreeSet<String>,
+        replaced: usize,
+    }
+    impl VisitMut for Skip<'_> {
+        fn visit_expr_mut(&mut self, expr: &mut Expr) {
+            syn::visit_mut::visit_expr_mut(self, expr);
+            let Expr::MethodCall(call) = expr else { return };
+            if call.method != "query" || call.args.len() != 1 {
+                return;
+            }
+            let Expr::Reference(param) = &call.args[0] else {
+                return;
+            };
+            let Expr::Call(new) = &*param.expr else {
+                return;
+            };
+            let Expr::Path(func) = &*new.func else { return };
+            let is_query_param = func.path.segments.iter().map(|s| s.ident.to_string()).eq([
+                "progenitor_client",
+                "QueryParam",
+                "new",
+            ]);
+            if !is_query_param || new.args.len() != 2 {
+                return;
+            }
+            let (name, value) = (&new.args[0], &new.args[1]);
+            let Expr::Reference(value_ref) = value else {
+                return;
+            };
+            let Expr::Path(value_path) = &*value_ref.expr else {
+                return;
+            };
+            let optional = value_path
+                .path
+                .get_ident()
+                .is_some_and(|ident| self.optional.contains(&ident.to_string()));
+            if !optional {
+                return;
+            }
+            let builder = &call.receiver;
+            *expr = parse_quote!(crate::quirks::query_some(#builder, #name, #value));
+            self.replaced += 1;
+        }
+    }
+
+    let mut replaced = 0;
+    for item in &mut file.items {
+        let Item::Impl(imp) = item else { continue };
+        for member in &mut imp.items {
+            let ImplItem::Fn(f) = member else { continue };
+            let optional: BTreeSet<String> = f
+                .sig
+                .inputs
+                .iter()
+                .filter_map(|arg| match arg {
+                    FnArg::Typed(typed) => match (&*typed.pat, &*typed.ty) {
+                        (Pat::Ident(name), Type::Path(ty))
+                            if ty.path.segments.last().is_some_and(|s| s.ident == "Option") =>
+                        {
+                            Some(name.ident.to_string())
+                        }
+                        _ => None,
+                    },
+                    FnArg::Receiver(_) => None,
+                })
+                .collect();
+            if optional.is_empty() {
+                continue;
+            }
+            let mut skip = Skip {
+                optional: &optional,
+                replaced: 0,
+            };
+            skip.visit_block_mut(&mut f.block);
+            replaced += skip.replaced;
+        }
+    }
+    if replaced == 0 {
+        return Err(
+            "no operation adds an optional query parameter: the generated code changed shape"
+                .into(),
         );
     }
     Ok(())

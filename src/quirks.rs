@@ -35,6 +35,20 @@ pub(crate) fn encode_path(segment: String) -> String {
     encoded.unwrap_or(segment)
 }
 
+/// `builder.query(&QueryParam::new(name, value))` of the generated client for an optional
+/// parameter (`build/codegen.rs` puts it in place): a parameter that is there is added the
+/// same way; an absent one is left out without reqwest rewriting the URL's query for nothing.
+pub(crate) fn query_some<T: serde::Serialize>(
+    builder: reqwest::RequestBuilder,
+    name: &str,
+    value: &Option<T>,
+) -> reqwest::RequestBuilder {
+    if value.is_none() {
+        return builder;
+    }
+    builder.query(&progenitor_client::QueryParam::new(name, value))
+}
+
 /// A list the server may leave out or send as `null`: both read as empty.
 pub(crate) fn null_as_empty<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
 where
@@ -104,7 +118,33 @@ impl<T> Redact for Vec<T> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
+    #[test]
+    fn an_optional_query_parameter_is_added_when_there_and_left_out_when_not() {
+        #[cfg(feature = "rustls")]
+        crate::install_crypto_provider();
+        let client = reqwest::Client::new();
+        let url = |page: Option<u32>, sorting: Option<&str>| {
+            let builder = client.get("http://127.0.0.1/payments?fixed=1");
+            let builder = super::query_some(builder, "page", &page);
+            super::query_some(builder, "sorting", &sorting)
+                .build()
+                .unwrap()
+                .url()
+                .to_string()
+        };
+        assert_eq!(url(None, None), "http://127.0.0.1/payments?fixed=1");
+        assert_eq!(
+            url(Some(2), Some("-paid")),
+            "http://127.0.0.1/payments?fixed=1&page=2&sorting=-paid"
+        );
+        assert_eq!(
+            url(None, Some("a b")),
+            "http://127.0.0.1/payments?fixed=1&sorting=a+b"
+        );
+    }
+
     #[test]
     fn path_segments_are_encoded_as_the_generated_client_encodes_them() {
         let mut samples: Vec<String> = (0u8..=127).map(|b| format!("a{}b", b as char)).collect();

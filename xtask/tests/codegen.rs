@@ -194,6 +194,9 @@ fn responses_are_decoded_from_the_body_the_hook_read_and_a_streamed_response_is_
         "a path segment is still copied twice"
     );
     assert!(code.matches("quirks::encode_path(").count() >= 20);
+    // An optional query parameter that is absent leaves the URL alone.
+    assert!(code.contains("crate::quirks::query_some("));
+    assert!(!code.contains(r#"QueryParam::new("include_sandbox""#));
 
     // A response that is not JSON would be handed to the caller as a stream, and find its
     // body already read by the `exec` hook: the post-pass says so.
