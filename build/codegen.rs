@@ -805,8 +805,9 @@ fn envelope_impl(s: &ItemStruct) -> Option<Item> {
     Some(parse_quote! {
         impl crate::envelope::Envelope for #name {
             type Payload = #payload;
-            fn into_parts(self) -> (i64, ::std::option::Option<::std::string::String>, ::std::option::Option<#payload>) {
-                (self.code, self.message, self.response)
+            fn take_parts(&mut self, payload: &mut ::std::option::Option<#payload>) -> (i64, ::std::option::Option<::std::string::String>) {
+                *payload = self.response.take();
+                (self.code, self.message.take())
             }
         }
     })

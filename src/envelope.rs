@@ -12,7 +12,9 @@ use crate::{Error, Result, generated::types};
 /// types.
 pub(crate) trait Envelope {
     type Payload;
-    fn into_parts(self) -> (i64, Option<String>, Option<Self::Payload>);
+    /// The code and message; the payload goes straight into `payload`, in place, as it can be
+    /// over a kilobyte.
+    fn take_parts(&mut self, payload: &mut Option<Self::Payload>) -> (i64, Option<String>);
 }
 
 /// What the hooks learn about one call that the generated error cannot carry.
@@ -396,25 +398,23 @@ fn is_clear_refusal(e: &Error) -> bool {
 
 /// The payload of an envelope that arrived with a documented status, or the refusal it carries.
 fn unwrap<T: Envelope>(
-    value: ResponseValue<T>,
+    mut value: ResponseValue<T>,
     secret_body: bool,
     slot: &mut Option<T::Payload>,
 ) -> Result<()> {
     let status = value.status().as_u16();
-    let (code, message, payload) = value.into_inner().into_parts();
+    let (code, message) = value.take_parts(slot);
     if code != 0 {
+        *slot = None;
         return Err(refusal(status, code, message, secret_body));
     }
-    match payload {
-        Some(p) => {
-            *slot = Some(p);
-            Ok(())
-        }
-        None => Err(Error::Http {
+    if slot.is_none() {
+        return Err(Error::Http {
             status,
             excerpt: "code 0 without a response payload".to_owned(),
-        }),
+        });
     }
+    Ok(())
 }
 
 /// The body of a response the `exec` hook handed on: kept in the call's context, or, for a

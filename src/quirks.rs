@@ -27,6 +27,13 @@ const PATH_SET: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
 /// every id the facade accepts, is handed back as it is rather than copied.
 pub(crate) fn encode_path(segment: String) -> String {
     use std::borrow::Cow;
+    // The usual segment, an id of letters, digits, `_`, `-` and `.`, needs nothing.
+    if segment
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+    {
+        return segment;
+    }
     // Borrowed is either the segment itself or, for a one-byte segment, the static `%XX`.
     let encoded = match Cow::from(percent_encoding::utf8_percent_encode(&segment, PATH_SET)) {
         Cow::Borrowed(same) if std::ptr::eq(same.as_ptr(), segment.as_ptr()) => None,
