@@ -359,7 +359,7 @@ where
     let error = match hook_error {
         Some(hook_error) => *hook_error,
         None => match outcome {
-            Ok(value) => match unwrap(value, secret_body, slot) {
+            Ok(mut value) => match unwrap(&mut value, secret_body, slot) {
                 Ok(()) => return Ok(()),
                 Err(refused) => refused,
             },
@@ -398,7 +398,7 @@ fn is_clear_refusal(e: &Error) -> bool {
 
 /// The payload of an envelope that arrived with a documented status, or the refusal it carries.
 fn unwrap<T: Envelope>(
-    mut value: ResponseValue<T>,
+    value: &mut ResponseValue<T>,
     secret_body: bool,
     slot: &mut Option<T::Payload>,
 ) -> Result<()> {
