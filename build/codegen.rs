@@ -19,6 +19,13 @@
 //! in the spec's order and the spec's descriptions as docs; those reachable from a request body
 //! also get `new(required..)` and a setter per optional field. Envelopes (`*Envelope`) implement
 //! the crate's `Envelope` trait; they and the token exchange's types stay private.
+//!
+//! The operations' bodies get four mechanical rewrites, each an error if the generated code no
+//! longer has the shape it expects: the `api-version` header is not sent
+//! ([`drop_api_version_header`]); responses are decoded from the body the `exec` hook already
+//! read ([`decode_read_bodies`]); path segments that need no encoding are not copied again
+//! ([`encode_paths_in_place`]); absent optional query parameters leave the URL alone
+//! ([`skip_absent_query_parameters`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
