@@ -22,10 +22,10 @@
 //!
 //! The operations' bodies get four mechanical rewrites, each an error if the generated code no
 //! longer has the shape it expects: the `api-version` header is not sent
-//! ([`drop_api_version_header`]); responses are decoded from the body the `exec` hook already
-//! read ([`decode_read_bodies`]); path segments that need no encoding are not copied again
-//! ([`encode_paths_in_place`]); absent optional query parameters leave the URL alone
-//! ([`skip_absent_query_parameters`]).
+//! (`drop_api_version_header`); responses are decoded from the body the `exec` hook already
+//! read (`decode_read_bodies`); path segments that need no encoding are not copied again
+//! (`encode_paths_in_place`); absent optional query parameters leave the URL alone
+//! (`skip_absent_query_parameters`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
