@@ -399,12 +399,8 @@ fn decode_read_bodies(file: &mut syn::File) -> Result<(), String> {
 
     /// `m` for a call of `ResponseValue::m(..)`.
     fn response_value_method(call: &syn::ExprCall) -> Option<String> {
-        let Expr::Path(func) = &*call.func else {
-            return None;
-        };
-        let segments: Vec<_> = func.path.segments.iter().collect();
-        match segments[..] {
-            [.., ty, method] if ty.ident == "ResponseValue" => Some(method.ident.to_string()),
+        match &called(call)[..] {
+            [.., ty, method] if ty == "ResponseValue" => Some(method.clone()),
             _ => None,
         }
     }
@@ -444,8 +440,7 @@ fn encode_paths_in_place(file: &mut syn::File) -> Result<(), String> {
     impl VisitMut for Encode {
         fn visit_expr_mut(&mut self, expr: &mut Expr) {
             if let Expr::Call(call) = expr
-                && let Expr::Path(func) = &*call.func
-                && func.path.is_ident("encode_path")
+                && called(call) == ["encode_path"]
             {
                 if let [Expr::Reference(value)] = &call.args.iter().collect::<Vec<_>>()[..]
                     && let Expr::MethodCall(to_string) = &*value.expr
@@ -522,13 +517,7 @@ fn skip_absent_query_parameters(file: &mut syn::File) -> Result<(), String> {
             let Expr::Call(new) = &*param.expr else {
                 return;
             };
-            let Expr::Path(func) = &*new.func else { return };
-            let is_query_param = func.path.segments.iter().map(|s| s.ident.to_string()).eq([
-                "progenitor_client",
-                "QueryParam",
-                "new",
-            ]);
-            if !is_query_param || new.args.len() != 2 {
+            if called(new) != ["progenitor_client", "QueryParam", "new"] || new.args.len() != 2 {
                 return;
             }
             let (name, value) = (&new.args[0], &new.args[1]);
@@ -590,6 +579,20 @@ fn skip_absent_query_parameters(file: &mut syn::File) -> Result<(), String> {
         );
     }
     Ok(())
+}
+
+/// The path a call names, segment by segment (`["progenitor_client", "QueryParam", "new"]`);
+/// empty when it calls anything but a path.
+fn called(call: &syn::ExprCall) -> Vec<String> {
+    match &*call.func {
+        syn::Expr::Path(func) => func
+            .path
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// Applies the conventions typify has no setting for, inside `mod types`, and appends the list

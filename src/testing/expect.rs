@@ -1,7 +1,7 @@
 //! The request a stub answers: method, path, every query parameter and the JSON body, as the
 //! SDK sends them for the arguments of one call.
 
-use progenitor_client::encode_path;
+use crate::quirks::encode_path;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -39,7 +39,10 @@ impl Expect {
 
     /// A request to `prefix` followed by the encoded `id` and `suffix`.
     pub(crate) fn id(method: &str, prefix: &str, id: &str, suffix: &str) -> Expect {
-        Expect::new(method, format!("{prefix}{}{suffix}", encode_path(id)))
+        Expect::new(
+            method,
+            format!("{prefix}{}{suffix}", encode_path(id.to_owned())),
+        )
     }
 
     /// The value of a parameter the request must carry, if it must carry it once.
@@ -136,8 +139,12 @@ impl Expect {
 /// `{prefix}{id}`, then `/{status}` when there is one: the paths of the lookups by order id.
 pub(crate) fn status_path(prefix: &str, id: &str, status: Option<&str>) -> String {
     match status {
-        Some(status) => format!("{prefix}{}/{}", encode_path(id), encode_path(status)),
-        None => format!("{prefix}{}", encode_path(id)),
+        Some(status) => format!(
+            "{prefix}{}/{}",
+            encode_path(id.to_owned()),
+            encode_path(status.to_owned())
+        ),
+        None => format!("{prefix}{}", encode_path(id.to_owned())),
     }
 }
 

@@ -160,7 +160,7 @@ impl sealed::Sealed for PaymentsByStatus<'_> {
     fn expect(&self) -> Expect {
         let path = format!(
             "/payments/status/{}",
-            progenitor_client::encode_path(self.status.as_str())
+            crate::quirks::encode_path(self.status.as_str().to_owned())
         );
         Expect::new("GET", path)
             .query("from", self.from.map(|t| t.as_secs()))
