@@ -1,13 +1,6 @@
 //! `Client`, its builder, and the hooks that authenticate every generated request.
 
-use std::{
-    fmt,
-    future::Future,
-    net::IpAddr,
-    pin::Pin,
-    sync::Arc,
-    time::{Duration, Instant},
-};
+use std::{fmt, future::Future, net::IpAddr, pin::Pin, sync::Arc, time::Duration};
 
 use bytes::{Bytes, BytesMut};
 use futures_util::{FutureExt, future::Either};
@@ -22,7 +15,7 @@ use reqwest::{
 use crate::{
     Error, Result,
     auth::{Secret, TokenCache},
-    envelope::{self, with_call},
+    envelope::{self, Again, AgainReason, CALL, with_call},
     generated,
     retry::{self, Kind, RetryPolicy},
 };
@@ -36,13 +29,13 @@ const TIER: HeaderName = HeaderName::from_static("tier");
 
 /// State shared by a client and its clones: the token cache and per-account headers.
 #[derive(Clone, Debug)]
-pub(crate) struct Shared(Arc<SharedInner>);
+pub(crate) struct Shared(pub(crate) Arc<SharedInner>);
 
 #[derive(Debug)]
 pub(crate) struct SharedInner {
     pub(crate) tokens: TokenCache,
     tier: Option<HeaderValue>,
-    retry: RetryPolicy,
+    pub(crate) retry: RetryPolicy,
     max_response_bytes: usize,
     /// Answers requests in memory instead of the network (tests of the decoding path).
     #[cfg(feature = "testing")]
@@ -171,7 +164,7 @@ pub struct ClientBuilder {
     timeout: Duration,
     token_margin: Duration,
     http: Option<reqwest::Client>,
-    retry: RetryPolicy,
+    pub(crate) retry: RetryPolicy,
     max_response_bytes: usize,
     #[cfg(feature = "testing")]
     responder: Option<Responder>,
@@ -519,8 +512,8 @@ impl generated::Client {
             tokens
                 .header(move |request| {
                     Box::pin(async move {
-                        let call = self.get_token(&request);
-                        envelope::run(true, call).await
+                        let retry = &self.inner.0.retry;
+                        envelope::run(true, retry, || self.get_token(&request)).await
                     })
                 })
                 .await
@@ -557,52 +550,43 @@ impl ClientHooks<Shared> for generated::Client {
         }
     }
 
-    /// Sends the request, retries and refreshes the token as the policy says, and reads each
-    /// response's whole body before handing it on (see [`Received`]).
+    /// Sends the request once, reads the response's whole body (see [`Received`]), and says
+    /// whether another attempt is due (a retry, or a token refresh) in the call's context,
+    /// where [`envelope::run`] runs the operation again.
     ///
-    /// Not an `async fn`: the first attempt, the usual and only one, is set going before the
-    /// future is built, so the future holds that attempt and the copy kept for another one, and
-    /// nothing twice. Whatever follows a first attempt (a retry, a token refresh) runs in
-    /// [`generated::Client::again`], boxed. The operation's whole future stays under a
-    /// kilobyte, small enough for the allocator's per-thread cache.
+    /// Not an `async fn`: the attempt is set going before the future is built, so the future
+    /// holds that attempt and nothing twice.
     fn exec(
         &self,
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
         let token_call = info.operation_id == TOKEN_OPERATION;
-        let call = Attempts {
+        let call = Attempt {
             operation: info.operation_id,
             kind: Kind::of(&request, token_call),
-            started: Instant::now(),
+            // The token exchange itself is never refreshed.
+            token: if token_call {
+                None
+            } else {
+                request.headers().get(AUTHORIZATION).cloned()
+            },
         };
         if call.kind == Kind::Change {
             let attempted = crate::reconcile::attempted(call.operation, &request);
             with_call(|c| c.attempted.set(Some(Box::new(attempted))));
         }
-        // Our bodies are always buffered, so a copy for a second attempt always exists. The
-        // copy is replaced when a refresh changes the token, so every attempt carries the
-        // current one. It is boxed: held inline it would take the operation's future past the
-        // allocator's per-thread cache.
-        let template = copy_of(&request).map(Box::new);
-        // `then`, not an `async` block: a block would keep the attempt's future twice (as
-        // captured, and as awaited).
-        self.attempt(request, &call, 1).then(move |outcome| {
-            // The token exchange itself is never refreshed.
-            match self.settle(&call, outcome, 1, token_call) {
-                Step::Done(result) => Either::Left(std::future::ready(result.map(deliver))),
-                step => Either::Right(Box::pin(self.again(call, template, step, token_call))),
-            }
-        })
+        self.attempt(request, &call)
+            .map(move |outcome| self.settle(call, outcome).map(deliver))
     }
 }
 
-/// What one call's attempts share: the operation, what kind of request it is, and when the
-/// first attempt started (retries stop at the policy's total time).
-struct Attempts {
+/// What `exec` keeps of a request it sends: the operation, what kind of request it is, and
+/// the token it carried (forgotten if the server rejects it).
+struct Attempt {
     operation: &'static str,
     kind: Kind,
-    started: Instant,
+    token: Option<HeaderValue>,
 }
 
 /// A response whose whole body has been read.
@@ -626,20 +610,6 @@ impl Received {
     }
 }
 
-/// What follows an attempt.
-enum Step {
-    /// Hand this on.
-    Done(reqwest::Result<Received>),
-    /// The token was rejected: forget it, fetch another and try once more. This response is
-    /// handed on if that cannot be done.
-    Refresh(Received),
-    /// Try again after `wait`; `result` is handed on if the request cannot be copied.
-    Retry {
-        result: reqwest::Result<Received>,
-        wait: Duration,
-    },
-}
-
 /// Hands a response on, with its body.
 ///
 /// The body goes into the call's context, where the generated operation's decoding
@@ -659,24 +629,6 @@ fn deliver(received: Received) -> reqwest::Response {
         .unwrap_or_else(|e| unreachable!("a builder given typed parts cannot fail: {e}"));
     *rebuilt.headers_mut() = std::mem::take(response.headers_mut());
     reqwest::Response::from(rebuilt)
-}
-
-/// A copy of a request for another attempt: method, URL, headers, version and a buffered body
-/// (`None` for a streamed one). `reqwest::Request::try_clone` also copies the extensions and
-/// sets a per-request timeout, each allocating a map; the generated requests carry neither
-/// (timeouts are the HTTP client's), so this copy leaves them out.
-fn copy_of(request: &reqwest::Request) -> Option<reqwest::Request> {
-    let body = match request.body() {
-        Some(body) => Some(reqwest::Body::from(Bytes::copy_from_slice(
-            body.as_bytes()?,
-        ))),
-        None => None,
-    };
-    let mut copy = reqwest::Request::new(request.method().clone(), request.url().clone());
-    *copy.headers_mut() = request.headers().clone();
-    *copy.version_mut() = request.version();
-    *copy.body_mut() = body;
-    Some(copy)
 }
 
 /// Why one attempt produced no response to hand on.
@@ -699,9 +651,9 @@ impl generated::Client {
     fn attempt(
         &self,
         request: reqwest::Request,
-        call: &Attempts,
-        attempt: u32,
+        call: &Attempt,
     ) -> impl Future<Output = std::result::Result<Received, Failure>> + use<> {
+        let attempt = CALL.try_with(|c| c.retries.get()).unwrap_or(0) + 1;
         tracing::debug!(
             operation = call.operation,
             attempt,
@@ -743,34 +695,44 @@ impl generated::Client {
         Either::Left(self.client.execute(request))
     }
 
-    /// What follows an attempt: hand its outcome on, retry, or refresh the token.
+    /// What an attempt gives: the response or failure to hand on, with the facts the call's
+    /// context keeps (status, whether the request may have arrived, and whether another
+    /// attempt is due).
     fn settle(
         &self,
-        call: &Attempts,
+        call: Attempt,
         outcome: std::result::Result<Received, Failure>,
-        attempt: u32,
-        refreshed: bool,
-    ) -> Step {
+    ) -> reqwest::Result<Received> {
         let shared = &self.inner.0;
         let operation = call.operation;
-        // What this attempt gave, whether the server may have acted on it, and the wait
-        // before another attempt, if one is due.
-        let (result, arrived, wait) = match outcome {
+        let again = |reason| {
+            with_call(|c| c.again.set(Some(Box::new(Again { operation, reason }))));
+        };
+        match outcome {
             Ok(received) => {
                 let status = received.response.status();
                 tracing::debug!(operation, status = status.as_u16(), "response");
-                with_call(|c| c.status.set(Some(status.as_u16())));
-                if status == StatusCode::UNAUTHORIZED && !refreshed {
-                    with_call(|c| c.may_have_arrived.set(false));
-                    return Step::Refresh(received);
+                let refresh = status == StatusCode::UNAUTHORIZED
+                    && call.token.is_some()
+                    && CALL
+                        .try_with(|c| !c.refreshed.replace(true))
+                        .unwrap_or(false);
+                with_call(|c| {
+                    c.status.set(Some(status.as_u16()));
+                    c.may_have_arrived.set(!retry::surely_not_processed(status));
+                });
+                if refresh {
+                    // The token was rejected: forget it, and run again with another.
+                    tracing::info!(operation, "access token rejected; fetching another");
+                    shared.tokens.invalidate(call.token.as_ref());
+                    again(AgainReason::Refresh);
+                } else if call.kind.retries_status(status) {
+                    again(AgainReason::Retry {
+                        status: Some(status.as_u16()),
+                        retry_after: retry::retry_after(received.response.headers()),
+                    });
                 }
-                let wait = if call.kind.retries_status(status) {
-                    let after = retry::retry_after(received.response.headers());
-                    shared.retry.delay(attempt, call.started, after)
-                } else {
-                    None
-                };
-                (Ok(received), !retry::surely_not_processed(status), wait)
+                Ok(received)
             }
             Err(Failure::TooLarge { status }) => {
                 with_call(|c| {
@@ -781,7 +743,7 @@ impl generated::Client {
                         limit: shared.max_response_bytes,
                     })));
                 });
-                return Step::Done(Ok(Received::empty(status)));
+                Ok(Received::empty(status))
             }
             #[cfg(feature = "testing")]
             Err(Failure::Unmatched(asked)) => {
@@ -794,89 +756,20 @@ impl generated::Client {
                         excerpt: format!("no stub for {asked}"),
                     })));
                 });
-                return Step::Done(Ok(Received::empty(404)));
+                Ok(Received::empty(404))
             }
             Err(Failure::Transport(e)) => {
                 // Failing to connect means nothing was sent; anything later may have arrived.
                 let arrived = !e.is_connect();
-                let wait = if call.kind.retries_failure(arrived) {
-                    shared.retry.delay(attempt, call.started, None)
-                } else {
-                    None
-                };
-                (Err(e), arrived, wait)
+                with_call(|c| c.may_have_arrived.set(arrived));
+                if call.kind.retries_failure(arrived) {
+                    again(AgainReason::Retry {
+                        status: None,
+                        retry_after: None,
+                    });
+                }
+                Err(e)
             }
-        };
-        with_call(|c| c.may_have_arrived.set(arrived));
-        match wait {
-            Some(wait) => Step::Retry { result, wait },
-            None => Step::Done(result),
-        }
-    }
-
-    /// Everything after a first attempt that did not settle the call: retries and the token
-    /// refresh.
-    async fn again(
-        &self,
-        call: Attempts,
-        mut template: Option<Box<reqwest::Request>>,
-        mut step: Step,
-        mut refreshed: bool,
-    ) -> reqwest::Result<reqwest::Response> {
-        let operation = call.operation;
-        let mut attempt = 1;
-        loop {
-            let request = match step {
-                Step::Done(result) => return result.map(deliver),
-                Step::Refresh(received) => {
-                    // The token was rejected: forget it, fetch another, try once more.
-                    refreshed = true;
-                    tracing::info!(operation, "access token rejected; fetching another");
-                    let Some(mut next) = template.as_deref().and_then(copy_of) else {
-                        return Ok(deliver(received));
-                    };
-                    self.inner
-                        .0
-                        .tokens
-                        .invalidate(next.headers().get(AUTHORIZATION));
-                    match self.token_header().await {
-                        Ok(header) => {
-                            next.headers_mut().insert(AUTHORIZATION, header);
-                            template = copy_of(&next).map(Box::new);
-                            next
-                        }
-                        Err(e) => {
-                            with_call(|c| c.error.set(Some(Box::new(e))));
-                            return Ok(deliver(received));
-                        }
-                    }
-                }
-                Step::Retry { result, wait } => {
-                    let Some(next) = template.as_deref().and_then(copy_of) else {
-                        return result.map(deliver);
-                    };
-                    match &result {
-                        Ok(r) => tracing::warn!(
-                            operation,
-                            attempt,
-                            status = r.response.status().as_u16(),
-                            wait_ms = wait.as_millis(),
-                            "retrying"
-                        ),
-                        Err(e) => {
-                            tracing::warn!(operation, attempt, error = %e, wait_ms = wait.as_millis(), "retrying")
-                        }
-                    }
-                    drop(result);
-                    if !wait.is_zero() {
-                        tokio::time::sleep(wait).await;
-                    }
-                    attempt += 1;
-                    next
-                }
-            };
-            let outcome = self.attempt(request, &call, attempt).await;
-            step = self.settle(&call, outcome, attempt, refreshed);
         }
     }
 }

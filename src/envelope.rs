@@ -1,12 +1,16 @@
 //! Unwrapping of the `{code, message, response}` envelope into results and typed errors.
 
-use std::{cell::Cell, future::Future};
+use std::{
+    cell::Cell,
+    future::Future,
+    time::{Duration, Instant},
+};
 
 use bytes::Bytes;
 use futures_util::FutureExt;
 use progenitor_client::{Error as GenError, ResponseValue};
 
-use crate::{Error, Result, generated::types};
+use crate::{Error, Result, RetryPolicy, generated::types};
 
 /// The envelope every response body is wrapped in; implemented by the generated `*Envelope`
 /// types.
@@ -28,6 +32,13 @@ pub(crate) struct CallContext {
     /// Whether the last attempt may have reached the server and been acted on (it was sent,
     /// and not answered with 401 or 429).
     pub(crate) may_have_arrived: Cell<bool>,
+    /// Whether the token was refreshed once already (a second 401 is handed on).
+    pub(crate) refreshed: Cell<bool>,
+    /// How many attempts were made before the one under way (for the logs).
+    pub(crate) retries: Cell<u16>,
+    /// Set by the `exec` hook when the attempt just made asks for another: the operation is
+    /// run again, building its request anew, rather than a copy of every request kept.
+    pub(crate) again: Cell<Option<Box<Again>>>,
     /// The body of the response the `exec` hook handed on, read there in full; taken by
     /// [`decoded`] or by the error conversion.
     pub(crate) body: Cell<Option<Bytes>>,
@@ -35,6 +46,26 @@ pub(crate) struct CallContext {
     pub(crate) error: Cell<Option<Box<Error>>>,
     /// For a request that changes something: what it asked for.
     pub(crate) attempted: Cell<Option<Box<crate::Attempted>>>,
+}
+
+/// Why an attempt is to be followed by another.
+#[derive(Debug)]
+pub(crate) struct Again {
+    /// The operation, for the logs.
+    pub(crate) operation: &'static str,
+    pub(crate) reason: AgainReason,
+}
+
+#[derive(Debug)]
+pub(crate) enum AgainReason {
+    /// The token was rejected and has been forgotten: run again at once, with a fresh one.
+    Refresh,
+    /// A failure that may pass: run again after a wait, if the policy allows another attempt.
+    /// `retry_after` is the server's `Retry-After`; `status` is absent for a transport failure.
+    Retry {
+        status: Option<u16>,
+        retry_after: Option<Duration>,
+    },
 }
 
 tokio::task_local! {
@@ -306,26 +337,32 @@ pub(crate) fn refusal(status: u16, code: i64, message: Option<String>, token_cal
     }
 }
 
-/// Runs one generated operation and unwraps its envelope into the payload.
+/// Runs one generated operation, again as the `exec` hook asks (retries and the token
+/// refresh), and unwraps its envelope into the payload.
+///
+/// `operation` builds the operation's future; each attempt calls it, so each builds its
+/// request anew and no copy of a request is kept for an attempt that will most likely never
+/// come. Each attempt's future is boxed, so it is held once, behind a pointer, however many
+/// futures await this one.
 ///
 /// The payload (a `Payment` is over a kilobyte) is written once, into a slot in this future,
 /// rather than handed out through the task-local scope and each layer of futures around it:
-/// every layer a value passes through copies it. The operation's own future is boxed at once,
-/// so it is held once, behind a pointer, however many futures await this one.
-pub(crate) fn run<'a, T, F>(
+/// every layer a value passes through copies it.
+pub(crate) fn run<'a, T, M, F>(
     secret_body: bool,
-    call: F,
+    retry: &'a RetryPolicy,
+    operation: M,
 ) -> impl Future<Output = Result<T::Payload>> + 'a
 where
     T: Envelope + 'a,
+    M: Fn() -> F + 'a,
     F: Future<Output = Result<ResponseValue<T>, GenError<types::ErrorEnvelope>>> + 'a,
 {
-    let call = Box::pin(call);
     async move {
         let mut payload = None;
         CALL.scope(
             CallContext::default(),
-            scoped(secret_body, call, &mut payload),
+            scoped(secret_body, retry, operation, &mut payload),
         )
         .await?;
         // `scoped` fills the slot whenever it succeeds.
@@ -337,16 +374,64 @@ where
 }
 
 /// The body of [`run`], inside the call's context: on success the payload is in `slot`.
-async fn scoped<T, F>(
+async fn scoped<T, M, F>(
     secret_body: bool,
-    call: std::pin::Pin<Box<F>>,
+    retry: &RetryPolicy,
+    operation: M,
     slot: &mut Option<T::Payload>,
 ) -> Result<()>
 where
     T: Envelope,
+    M: Fn() -> F,
     F: Future<Output = Result<ResponseValue<T>, GenError<types::ErrorEnvelope>>>,
 {
-    let outcome = call.await;
+    let started = Instant::now();
+    let mut attempt: u16 = 1;
+    loop {
+        // The outcome lives in this block only, so no await below holds it.
+        let wait = {
+            let outcome = Box::pin(operation()).await;
+            let again = CALL.with(|c| c.again.take());
+            let wait = again.and_then(|again| match again.reason {
+                AgainReason::Refresh => Some(Duration::ZERO),
+                AgainReason::Retry {
+                    status,
+                    retry_after,
+                } => {
+                    let wait = retry.delay(u32::from(attempt), started, retry_after)?;
+                    let operation = again.operation;
+                    let wait_ms = wait.as_millis();
+                    match (&outcome, status) {
+                        (Err(e), None) => {
+                            tracing::warn!(operation, attempt, error = %e, wait_ms, "retrying");
+                        }
+                        (_, status) => {
+                            tracing::warn!(operation, attempt, status, wait_ms, "retrying");
+                        }
+                    }
+                    attempt = attempt.saturating_add(1);
+                    Some(wait)
+                }
+            });
+            match wait {
+                Some(wait) => wait,
+                None => return settled(secret_body, outcome, slot),
+            }
+        };
+        CALL.with(|c| c.retries.set(attempt - 1));
+        if !wait.is_zero() {
+            // Boxed: the wait is rare, and held inline it would grow every call's future.
+            Box::pin(tokio::time::sleep(wait)).await;
+        }
+    }
+}
+
+/// The result of an operation's last attempt: the payload in `slot`, or the error.
+fn settled<T: Envelope>(
+    secret_body: bool,
+    outcome: Result<ResponseValue<T>, GenError<types::ErrorEnvelope>>,
+    slot: &mut Option<T::Payload>,
+) -> Result<()> {
     let (hook_error, status, attempted, arrived) = CALL.with(|c| {
         (
             c.error.take(),

@@ -52,7 +52,7 @@ impl Client {
             cvc: request.cvc.as_ref(),
         }
         .check()?;
-        self.call(self.api.issue_billing_key(customer_uid, &request))
+        self.call(|| self.api.issue_billing_key(customer_uid, &request))
             .await
     }
 
@@ -63,7 +63,7 @@ impl Client {
     /// 404 (a 404 would be [`Error::NotFound`]).
     pub async fn billing_key(&self, customer_uid: &str) -> Result<BillingKey> {
         validate::customer_uid(customer_uid)?;
-        self.call(self.api.get_billing_key(customer_uid)).await
+        self.call(|| self.api.get_billing_key(customer_uid)).await
     }
 
     /// Several billing keys at once (`GET /subscribe/customers?customer_uid[]=..`).
@@ -89,7 +89,7 @@ impl Client {
             ));
         }
         ids.iter().try_for_each(|id| validate::customer_uid(id))?;
-        let keys = match self.call(self.api.get_billing_keys(&ids)).await {
+        let keys = match self.call(|| self.api.get_billing_keys(&ids)).await {
             Ok(keys) => keys,
             Err(e) if e.is_not_found() => Vec::new(),
             Err(e) => return Err(e),
@@ -167,7 +167,7 @@ impl Client {
             ("tax_free", request.tax_free),
             ("vat_amount", request.vat_amount),
         ])?;
-        paid(self.call(self.api.charge_billing_key(&request)).await)
+        paid(self.call(|| self.api.charge_billing_key(&request)).await)
     }
 
     /// Charges card data once (`POST /subscribe/payments/onetime`); with `customer_uid` set,
@@ -209,7 +209,7 @@ impl Client {
             ("tax_free", request.tax_free),
             ("vat_amount", request.vat_amount),
         ])?;
-        paid(self.call(self.api.charge_onetime(&request)).await)
+        paid(self.call(|| self.api.charge_onetime(&request)).await)
     }
 
     /// What became of a charge whose answer was lost ([`Error::OutcomeUnknown`]): the payment
@@ -307,11 +307,13 @@ impl DeleteBillingKey<'_> {
         if let Some(r) = &self.requester {
             validate::path_value("requester", r.as_str())?;
         }
-        let call = self.client.api.delete_billing_key(
-            &self.customer_uid,
-            self.requester.as_ref(),
-            self.reason.as_deref(),
-        );
+        let call = || {
+            self.client.api.delete_billing_key(
+                &self.customer_uid,
+                self.requester.as_ref(),
+                self.reason.as_deref(),
+            )
+        };
         self.client.call(call).await
     }
 }
@@ -338,10 +340,11 @@ impl<'c> BillingKeyPayments<'c> {
     pub async fn send(self) -> Result<PaymentPage> {
         validate::customer_uid(&self.customer_uid)?;
         validate::paging(self.page, None)?;
-        let call = self
-            .client
-            .api
-            .get_billing_key_payments(&self.customer_uid, non_zero(self.page));
+        let call = || {
+            self.client
+                .api
+                .get_billing_key_payments(&self.customer_uid, non_zero(self.page))
+        };
         self.client.call(call).await
     }
 

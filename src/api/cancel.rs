@@ -179,7 +179,7 @@ impl CancelPayment<'_> {
     pub async fn send(self) -> Result<Payment> {
         let client = self.client;
         let body = self.into_body()?;
-        client.call(client.api.cancel_payment(&body)).await
+        client.call(|| client.api.cancel_payment(&body)).await
     }
 
     /// The body this cancel sends, once its arguments are checked.

@@ -118,14 +118,16 @@ impl<'c> PaymentsByStatus<'c> {
         validate::paging(self.page, self.limit)?;
         validate::window(self.from, self.to)?;
         validate::path_value("status", self.status.as_str())?;
-        let call = self.client.api.get_payments_by_status(
-            &self.status,
-            self.from.map(|f| f.as_secs()),
-            non_zero(self.limit),
-            non_zero(self.page),
-            self.sorting.as_ref(),
-            self.to.map(|t| t.as_secs()),
-        );
+        let call = || {
+            self.client.api.get_payments_by_status(
+                &self.status,
+                self.from.map(|f| f.as_secs()),
+                non_zero(self.limit),
+                non_zero(self.page),
+                self.sorting.as_ref(),
+                self.to.map(|t| t.as_secs()),
+            )
+        };
         self.client.call(call).await
     }
 
@@ -218,10 +220,10 @@ impl FindPayment<'_> {
         match &self.status {
             Some(status) => {
                 validate::path_value("status", status.as_str())?;
-                let call = api.find_payment_by_status(uid, status, sorting);
+                let call = || api.find_payment_by_status(uid, status, sorting);
                 self.client.call(call).await
             }
-            None => self.client.call(api.find_payment(uid, sorting)).await,
+            None => self.client.call(|| api.find_payment(uid, sorting)).await,
         }
     }
 }
@@ -266,11 +268,11 @@ impl<'c> FindAllPayments<'c> {
         match &self.status {
             Some(status) => {
                 validate::path_value("status", status.as_str())?;
-                let call = api.find_all_payments_by_status(uid, status, limit, page, sorting);
+                let call = || api.find_all_payments_by_status(uid, status, limit, page, sorting);
                 self.client.call(call).await
             }
             None => {
-                let call = api.find_all_payments(uid, limit, page, sorting);
+                let call = || api.find_all_payments(uid, limit, page, sorting);
                 self.client.call(call).await
             }
         }

@@ -42,16 +42,19 @@ use crate::{
 };
 
 impl Client {
-    /// Runs one generated operation and unwraps its envelope into the payload: the one path
-    /// every facade method takes. See [`envelope::run`] for how its future is laid out.
-    pub(crate) fn call<'a, T, F>(
+    /// Runs one generated operation (again, for a retry or a token refresh) and unwraps its
+    /// envelope into the payload: the one path every facade method takes. `operation` builds
+    /// the operation's future, once per attempt. See [`envelope::run`] for how its future is
+    /// laid out.
+    pub(crate) fn call<'a, T, M, F>(
         &'a self,
-        operation: F,
+        operation: M,
     ) -> impl Future<Output = Result<T::Payload>> + 'a
     where
         T: Envelope + 'a,
+        M: Fn() -> F + 'a,
         F: Future<Output = std::result::Result<ResponseValue<T>, GenError<ErrorEnvelope>>> + 'a,
     {
-        envelope::run(false, operation)
+        envelope::run(false, &self.api.inner.0.retry, operation)
     }
 }

@@ -14,13 +14,14 @@ impl Client {
     /// or malformed id (nothing is sent).
     pub async fn payment(&self, imp_uid: &str) -> Result<Payment> {
         validate::imp_uid(imp_uid)?;
-        self.call(self.api.get_payment(imp_uid, None)).await
+        self.call(|| self.api.get_payment(imp_uid, None)).await
     }
 
     /// Like [`Client::payment`], also finding payments made through test channels.
     pub async fn payment_including_sandbox(&self, imp_uid: &str) -> Result<Payment> {
         validate::imp_uid(imp_uid)?;
-        self.call(self.api.get_payment(imp_uid, Some(true))).await
+        self.call(|| self.api.get_payment(imp_uid, Some(true)))
+            .await
     }
 
     /// Several payments at once by i'mport id and by order id (`GET /payments`).
@@ -45,7 +46,7 @@ impl Client {
     /// Only some PGs support it; others answer with an API error.
     pub async fn payment_balance(&self, imp_uid: &str) -> Result<PaymentBalance> {
         validate::imp_uid(imp_uid)?;
-        self.call(self.api.get_payment_balance(imp_uid)).await
+        self.call(|| self.api.get_payment_balance(imp_uid)).await
     }
 }
 
@@ -147,7 +148,7 @@ impl PaymentsRequest<'_> {
         let merchant = (!self.merchant_uids.is_empty()).then_some(&self.merchant_uids);
         let payments = match self
             .client
-            .call(self.client.api.get_payments(imp, merchant))
+            .call(|| self.client.api.get_payments(imp, merchant))
             .await
         {
             Ok(payments) => payments,

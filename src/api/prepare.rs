@@ -35,7 +35,8 @@ impl Client {
     /// [`crate::Error::NotFound`] when nothing was registered.
     pub async fn prepared_payment(&self, merchant_uid: &str) -> Result<PreparedPayment> {
         validate::merchant_uid(merchant_uid)?;
-        self.call(self.api.get_prepared_payment(merchant_uid)).await
+        self.call(|| self.api.get_prepared_payment(merchant_uid))
+            .await
     }
 }
 
@@ -74,10 +75,10 @@ impl<'c> Prepare<'c> {
         let api = &self.client.api;
         if self.update {
             self.client
-                .call(api.update_prepared_payment(&self.body))
+                .call(|| api.update_prepared_payment(&self.body))
                 .await
         } else {
-            self.client.call(api.prepare_payment(&self.body)).await
+            self.client.call(|| api.prepare_payment(&self.body)).await
         }
     }
 }

@@ -13,7 +13,7 @@ impl Client {
     /// [`Error::NotFound`] when the payment has no receipt.
     pub async fn receipt(&self, imp_uid: &str) -> Result<Receipt> {
         validate::imp_uid(imp_uid)?;
-        self.call(self.api.get_receipt(imp_uid)).await
+        self.call(|| self.api.get_receipt(imp_uid)).await
     }
 
     /// Issues a cash receipt for a paid payment (`POST /receipts/{imp_uid}`).
@@ -35,19 +35,21 @@ impl Client {
     pub async fn issue_receipt(&self, imp_uid: &str, request: ReceiptRequest) -> Result<Receipt> {
         validate::imp_uid(imp_uid)?;
         check(&request.identifier, [request.tax_free, request.vat_amount])?;
-        self.call(self.api.issue_receipt(imp_uid, &request)).await
+        self.call(|| self.api.issue_receipt(imp_uid, &request))
+            .await
     }
 
     /// Revokes the cash receipt of a payment (`DELETE /receipts/{imp_uid}`).
     pub async fn revoke_receipt(&self, imp_uid: &str) -> Result<Receipt> {
         validate::imp_uid(imp_uid)?;
-        self.call(self.api.revoke_receipt(imp_uid)).await
+        self.call(|| self.api.revoke_receipt(imp_uid)).await
     }
 
     /// A cash receipt for a payment made elsewhere (`GET /receipts/external/{merchant_uid}`).
     pub async fn external_receipt(&self, merchant_uid: &str) -> Result<ExternalReceipt> {
         validate::merchant_uid(merchant_uid)?;
-        self.call(self.api.get_external_receipt(merchant_uid)).await
+        self.call(|| self.api.get_external_receipt(merchant_uid))
+            .await
     }
 
     /// Issues a cash receipt for a cash payment that i'mport did not process
@@ -81,14 +83,14 @@ impl Client {
         }
         validate::amount("amount", request.amount)?;
         check(&request.identifier, [request.tax_free, request.vat_amount])?;
-        self.call(self.api.issue_external_receipt(merchant_uid, &request))
+        self.call(|| self.api.issue_external_receipt(merchant_uid, &request))
             .await
     }
 
     /// Revokes an external cash receipt (`DELETE /receipts/external/{merchant_uid}`).
     pub async fn revoke_external_receipt(&self, merchant_uid: &str) -> Result<ExternalReceipt> {
         validate::merchant_uid(merchant_uid)?;
-        self.call(self.api.revoke_external_receipt(merchant_uid))
+        self.call(|| self.api.revoke_external_receipt(merchant_uid))
             .await
     }
 }

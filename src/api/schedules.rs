@@ -86,7 +86,7 @@ impl Client {
                 ("vat_amount", entry.vat_amount),
             ])?;
         }
-        self.call(self.api.schedule_payments(&request)).await
+        self.call(|| self.api.schedule_payments(&request)).await
     }
 
     /// Revokes schedules that have not run (`POST /subscribe/payments/unschedule`) and returns
@@ -126,7 +126,7 @@ impl Client {
             .merchant_uid
             .iter()
             .try_for_each(|id| validate::merchant_uid(id))?;
-        self.call(self.api.unschedule_payments(&request)).await
+        self.call(|| self.api.unschedule_payments(&request)).await
     }
 
     /// One schedule by its order id (`GET /subscribe/payments/schedule/{merchant_uid}`).
@@ -135,7 +135,7 @@ impl Client {
     /// [`Error::NotFound`] for an unknown order id.
     pub async fn schedule(&self, merchant_uid: &str) -> Result<Schedule> {
         validate::merchant_uid(merchant_uid)?;
-        self.call(self.api.get_schedule(merchant_uid)).await
+        self.call(|| self.api.get_schedule(merchant_uid)).await
     }
 
     /// Moves a schedule that has not run to another time
@@ -152,7 +152,7 @@ impl Client {
         validate::merchant_uid(merchant_uid)?;
         validate::future("schedule_at", schedule_at, self.now())?;
         let body = ScheduleTimeRequest::new(schedule_at);
-        self.call(self.api.update_schedule(merchant_uid, &body))
+        self.call(|| self.api.update_schedule(merchant_uid, &body))
             .await
     }
 
@@ -170,7 +170,7 @@ impl Client {
         validate::merchant_uid(merchant_uid)?;
         validate::future("schedule_at", schedule_at, self.now())?;
         let body = ScheduleTimeRequest::new(schedule_at);
-        self.call(self.api.reschedule_schedule(merchant_uid, &body))
+        self.call(|| self.api.reschedule_schedule(merchant_uid, &body))
             .await
     }
 
@@ -186,7 +186,7 @@ impl Client {
     /// an unknown schedule.
     pub async fn retry_schedule(&self, merchant_uid: &str) -> Result<Payment> {
         validate::merchant_uid(merchant_uid)?;
-        paid(self.call(self.api.retry_schedule(merchant_uid)).await)
+        paid(self.call(|| self.api.retry_schedule(merchant_uid)).await)
     }
 
     /// Schedules of every key whose time falls in `from` (inclusive) to `to` (exclusive), a
@@ -298,14 +298,16 @@ impl<'c> Schedules<'c> {
     pub async fn send(self) -> Result<SchedulePage> {
         validate::schedule_window(self.from, self.to)?;
         validate::paging(self.page, self.limit)?;
-        let call = self.client.api.get_schedules(
-            non_zero(self.limit),
-            non_zero(self.page),
-            self.from.as_secs(),
-            self.status.as_ref(),
-            self.to.as_secs(),
-            self.sorting.as_ref(),
-        );
+        let call = || {
+            self.client.api.get_schedules(
+                non_zero(self.limit),
+                non_zero(self.page),
+                self.from.as_secs(),
+                self.status.as_ref(),
+                self.to.as_secs(),
+                self.sorting.as_ref(),
+            )
+        };
         self.client.call(call).await
     }
 
@@ -366,11 +368,11 @@ impl<'c> KeySchedules<'c> {
         let (page, status) = (non_zero(self.page), self.status.as_ref());
         match self.path {
             KeyPath::Customers => {
-                let call = api.get_billing_key_schedules(uid, from, page, status, to);
+                let call = || api.get_billing_key_schedules(uid, from, page, status, to);
                 self.client.call(call).await
             }
             KeyPath::Schedules => {
-                let call = api.get_customer_schedules(uid, from, page, status, to);
+                let call = || api.get_customer_schedules(uid, from, page, status, to);
                 self.client.call(call).await
             }
         }
