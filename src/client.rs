@@ -653,10 +653,10 @@ impl generated::Client {
         request: reqwest::Request,
         call: &Attempt,
     ) -> impl Future<Output = std::result::Result<Received, Failure>> + use<> {
-        let attempt = CALL.try_with(|c| c.retries.get()).unwrap_or(0) + 1;
+        // The fields are read only when the event is enabled.
         tracing::debug!(
             operation = call.operation,
-            attempt,
+            attempt = CALL.try_with(|c| c.retries.get()).unwrap_or(0) + 1,
             method = %request.method(),
             path = request.url().path(),
             "sending"

@@ -348,29 +348,27 @@ pub(crate) fn refusal(status: u16, code: i64, message: Option<String>, token_cal
 /// The payload (a `Payment` is over a kilobyte) is written once, into a slot in this future,
 /// rather than handed out through the task-local scope and each layer of futures around it:
 /// every layer a value passes through copies it.
-pub(crate) fn run<'a, T, M, F>(
+pub(crate) async fn run<T, M, F>(
     secret_body: bool,
-    retry: &'a RetryPolicy,
+    retry: &RetryPolicy,
     operation: M,
-) -> impl Future<Output = Result<T::Payload>> + 'a
+) -> Result<T::Payload>
 where
-    T: Envelope + 'a,
-    M: Fn() -> F + 'a,
-    F: Future<Output = Result<ResponseValue<T>, GenError<types::ErrorEnvelope>>> + 'a,
+    T: Envelope,
+    M: Fn() -> F,
+    F: Future<Output = Result<ResponseValue<T>, GenError<types::ErrorEnvelope>>>,
 {
-    async move {
-        let mut payload = None;
-        CALL.scope(
-            CallContext::default(),
-            scoped(secret_body, retry, operation, &mut payload),
-        )
-        .await?;
-        // `scoped` fills the slot whenever it succeeds.
-        payload.ok_or_else(|| Error::Http {
-            status: 0,
-            excerpt: "no payload was handed on".to_owned(),
-        })
-    }
+    let mut payload = None;
+    CALL.scope(
+        CallContext::default(),
+        scoped(secret_body, retry, operation, &mut payload),
+    )
+    .await?;
+    // `scoped` fills the slot whenever it succeeds.
+    payload.ok_or_else(|| Error::Http {
+        status: 0,
+        excerpt: "no payload was handed on".to_owned(),
+    })
 }
 
 /// The body of [`run`], inside the call's context: on success the payload is in `slot`.
@@ -390,7 +388,7 @@ where
     loop {
         // The outcome lives in this block only, so no await below holds it.
         let wait = {
-            let outcome = Box::pin(operation()).await;
+            let mut outcome = Box::pin(operation()).await;
             let again = CALL.with(|c| c.again.take());
             let wait = again.and_then(|again| match again.reason {
                 AgainReason::Refresh => Some(Duration::ZERO),
@@ -415,7 +413,7 @@ where
             });
             match wait {
                 Some(wait) => wait,
-                None => return settled(secret_body, outcome, slot),
+                None => return settled(secret_body, &mut outcome, slot),
             }
         };
         CALL.with(|c| c.retries.set(attempt - 1));
@@ -426,10 +424,11 @@ where
     }
 }
 
-/// The result of an operation's last attempt: the payload in `slot`, or the error.
+/// The result of an operation's last attempt: the payload in `slot`, or the error. The
+/// outcome is borrowed, not moved: a move copies it, payload and all.
 fn settled<T: Envelope>(
     secret_body: bool,
-    outcome: Result<ResponseValue<T>, GenError<types::ErrorEnvelope>>,
+    outcome: &mut Result<ResponseValue<T>, GenError<types::ErrorEnvelope>>,
     slot: &mut Option<T::Payload>,
 ) -> Result<()> {
     let (hook_error, status, attempted, arrived) = CALL.with(|c| {
@@ -444,11 +443,15 @@ fn settled<T: Envelope>(
     let error = match hook_error {
         Some(hook_error) => *hook_error,
         None => match outcome {
-            Ok(mut value) => match unwrap(&mut value, secret_body, slot) {
+            Ok(value) => match unwrap(value, secret_body, slot) {
                 Ok(()) => return Ok(()),
                 Err(refused) => refused,
             },
-            Err(e) => convert(e, status, secret_body),
+            Err(e) => convert(
+                std::mem::replace(e, GenError::Custom(String::new())),
+                status,
+                secret_body,
+            ),
         },
     };
     match attempted {
