@@ -236,6 +236,20 @@ async fn a_change_answered_429_is_sent_again() {
         .unwrap();
     assert_eq!(p.imp_uid, ID);
     assert_eq!(server.hits("/payments/cancel"), 2);
+    // The second attempt is the same request, built again: same method, token and body.
+    let sent: Vec<_> = server
+        .seen()
+        .into_iter()
+        .filter(|s| s.path == "/payments/cancel")
+        .collect();
+    let body: serde_json::Value = serde_json::from_slice(&sent[0].body).unwrap();
+    assert_eq!(body["checksum"], 32000, "{body}");
+    for again in &sent[1..] {
+        assert_eq!(
+            (&again.method, &again.authorization, &again.body),
+            (&sent[0].method, &sent[0].authorization, &sent[0].body)
+        );
+    }
 }
 
 /// The reconcile helper, right after `OutcomeUnknown`: the cancel went through behind a
