@@ -384,7 +384,7 @@ where
     F: Future<Output = Result<ResponseValue<T>, GenError<types::ErrorEnvelope>>>,
 {
     let started = Instant::now();
-    let mut attempt: u16 = 1;
+    let mut attempt: u32 = 1;
     loop {
         // The outcome lives in this block only, so no await below holds it.
         let wait = {
@@ -396,7 +396,7 @@ where
                     status,
                     retry_after,
                 } => {
-                    let wait = retry.delay(u32::from(attempt), started, retry_after)?;
+                    let wait = retry.delay(attempt, started, retry_after)?;
                     let operation = again.operation;
                     let wait_ms = wait.as_millis();
                     match (&outcome, status) {
@@ -416,7 +416,10 @@ where
                 None => return settled(secret_body, &mut outcome, slot),
             }
         };
-        CALL.with(|c| c.retries.set(attempt - 1));
+        CALL.with(|c| {
+            c.retries
+                .set(u16::try_from(attempt - 1).unwrap_or(u16::MAX))
+        });
         if !wait.is_zero() {
             // Boxed: the wait is rare, and held inline it would grow every call's future.
             Box::pin(tokio::time::sleep(wait)).await;
