@@ -397,16 +397,17 @@ where
                     retry_after,
                 } => {
                     let wait = retry.delay(attempt, started, retry_after)?;
-                    let operation = again.operation;
-                    let wait_ms = wait.as_millis();
-                    match (&outcome, status) {
-                        (Err(e), None) => {
-                            tracing::warn!(operation, attempt, error = %e, wait_ms, "retrying");
-                        }
-                        (_, status) => {
-                            tracing::warn!(operation, attempt, status, wait_ms, "retrying");
-                        }
-                    }
+                    // The status of an answer, or the error of a transport failure (an
+                    // answer's error would quote the whole response).
+                    let failure = outcome.as_ref().err().filter(|_| status.is_none());
+                    tracing::warn!(
+                        operation = again.operation,
+                        attempt,
+                        status,
+                        error = failure.map(tracing::field::display),
+                        wait_ms = wait.as_millis(),
+                        "retrying"
+                    );
                     attempt = attempt.saturating_add(1);
                     Some(wait)
                 }
