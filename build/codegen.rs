@@ -801,23 +801,37 @@ fn secret_field(field: &mut Field) {
     }
 }
 
-/// `impl Envelope` for a `{code, message, response}` struct.
-fn envelope_impl(s: &ItemStruct) -> Option<Item> {
-    let Fields::Named(fields) = &s.fields else {
+/// `impl Envelope` for a `{code, message, response}` struct. A payload that is an object is
+/// held in a `Box`: the envelope moves through several layers of futures and results on its
+/// way out, each move copies it, and a `Payment` is over a kilobyte. A list is a pointer
+/// already and stays as it is.
+fn envelope_impl(s: &mut ItemStruct) -> Option<Item> {
+    let Fields::Named(fields) = &mut s.fields else {
         return None;
     };
     let response = fields
         .named
-        .iter()
+        .iter_mut()
         .find(|f| f.ident.as_ref().is_some_and(|i| i == "response"))?;
-    let payload = inner(&response.ty, "Option")?;
+    let payload = inner(&response.ty, "Option")?.clone();
+    let boxed = inner(&payload, "Vec").is_none() && !is_path(&payload, "serde_json::Value");
+    let (held, unheld) = if boxed {
+        response.ty = parse_quote!(::std::option::Option<::std::boxed::Box<#payload>>);
+        (quote!(::std::boxed::Box<#payload>), quote!(*held))
+    } else {
+        (quote!(#payload), quote!(held))
+    };
     let name = &s.ident;
     Some(parse_quote! {
         impl crate::envelope::Envelope for #name {
             type Payload = #payload;
-            fn take_parts(&mut self, payload: &mut ::std::option::Option<#payload>) -> (i64, ::std::option::Option<::std::string::String>) {
+            type Held = #held;
+            fn take_parts(&mut self, payload: &mut ::std::option::Option<#held>) -> (i64, ::std::option::Option<::std::string::String>) {
                 *payload = self.response.take();
                 (self.code, self.message.take())
+            }
+            fn payload(held: #held) -> #payload {
+                #unheld
             }
         }
     })

@@ -15,10 +15,16 @@ use crate::{Error, Result, RetryPolicy, generated::types};
 /// The envelope every response body is wrapped in; implemented by the generated `*Envelope`
 /// types.
 pub(crate) trait Envelope {
+    /// What a successful call returns.
     type Payload;
-    /// The code and message; the payload goes straight into `payload`, in place, as it can be
-    /// over a kilobyte.
-    fn take_parts(&mut self, payload: &mut Option<Self::Payload>) -> (i64, Option<String>);
+    /// How the envelope holds the payload until the call returns it: an object in a `Box`
+    /// (it can be over a kilobyte, and every layer a value passes through copies it), a list
+    /// as it is.
+    type Held;
+    /// The code and message; the payload goes into `payload`.
+    fn take_parts(&mut self, payload: &mut Option<Self::Held>) -> (i64, Option<String>);
+    /// The payload out of its holder.
+    fn payload(held: Self::Held) -> Self::Payload;
 }
 
 /// What the hooks learn about one call that the generated error cannot carry.
@@ -345,8 +351,8 @@ pub(crate) fn refusal(status: u16, code: i64, message: Option<String>, token_cal
 /// come. Each attempt's future is boxed, so it is held once, behind a pointer, however many
 /// futures await this one.
 ///
-/// The payload (a `Payment` is over a kilobyte) is written once, into a slot in this future,
-/// rather than handed out through the task-local scope and each layer of futures around it:
+/// The payload (a `Payment` is over a kilobyte) travels boxed (see [`Envelope::Held`]) into
+/// a slot in this future, and is taken out of its box only here, as the call returns it:
 /// every layer a value passes through copies it.
 pub(crate) async fn run<T, M, F>(
     secret_body: bool,
@@ -365,7 +371,7 @@ where
     )
     .await?;
     // `scoped` fills the slot whenever it succeeds.
-    payload.ok_or_else(|| Error::Http {
+    payload.map(T::payload).ok_or_else(|| Error::Http {
         status: 0,
         excerpt: "no payload was handed on".to_owned(),
     })
@@ -376,7 +382,7 @@ async fn scoped<T, M, F>(
     secret_body: bool,
     retry: &RetryPolicy,
     operation: M,
-    slot: &mut Option<T::Payload>,
+    slot: &mut Option<T::Held>,
 ) -> Result<()>
 where
     T: Envelope,
@@ -433,7 +439,7 @@ where
 fn settled<T: Envelope>(
     secret_body: bool,
     outcome: &mut Result<ResponseValue<T>, GenError<types::ErrorEnvelope>>,
-    slot: &mut Option<T::Payload>,
+    slot: &mut Option<T::Held>,
 ) -> Result<()> {
     let (hook_error, status, attempted, arrived) = CALL.with(|c| {
         (
@@ -492,7 +498,7 @@ fn is_clear_refusal(e: &Error) -> bool {
 fn unwrap<T: Envelope>(
     value: &mut ResponseValue<T>,
     secret_body: bool,
-    slot: &mut Option<T::Payload>,
+    slot: &mut Option<T::Held>,
 ) -> Result<()> {
     let status = value.status().as_u16();
     let (code, message) = value.take_parts(slot);
