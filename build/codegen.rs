@@ -289,6 +289,7 @@ pub fn generate(spec_text: &str) -> Result<String, String> {
     decode_read_bodies(&mut file)?;
     encode_paths_in_place(&mut file)?;
     skip_absent_query_parameters(&mut file)?;
+    requests_from_parsed_base(&mut file)?;
     Ok(prettyplease::unparse(&file))
 }
 
@@ -575,6 +576,90 @@ fn skip_absent_query_parameters(file: &mut syn::File) -> Result<(), String> {
     if replaced == 0 {
         return Err(
             "no operation adds an optional query parameter: the generated code changed shape"
+                .into(),
+        );
+    }
+    Ok(())
+}
+
+/// Each operation starts its request with `self.client.get(url)` (or `post`, `put`, `delete`,
+/// `patch`), and reqwest parses the whole URL string it was given, scheme and host included,
+/// on every call. It becomes `crate::quirks::request(&self.client, Method::GET, &self.inner.0.base,
+/// &self.baseurl, url)`, which starts from the base URL parsed once when the client was built
+/// and sets only the path: the same URL, without parsing the host again. Any other use of
+/// `self.client` in an operation is an error, and so is finding none.
+fn requests_from_parsed_base(file: &mut syn::File) -> Result<(), String> {
+    use syn::{Expr, ImplItem, visit_mut::VisitMut};
+
+    const METHODS: &[(&str, &str)] = &[
+        ("get", "GET"),
+        ("post", "POST"),
+        ("put", "PUT"),
+        ("delete", "DELETE"),
+        ("patch", "PATCH"),
+    ];
+
+    struct Start {
+        replaced: usize,
+        other: Option<String>,
+    }
+    impl VisitMut for Start {
+        fn visit_expr_mut(&mut self, expr: &mut Expr) {
+            syn::visit_mut::visit_expr_mut(self, expr);
+            let Expr::MethodCall(call) = expr else { return };
+            let Expr::Field(field) = &*call.receiver else {
+                return;
+            };
+            let on_client = matches!(&field.member, syn::Member::Named(m) if m == "client")
+                && matches!(&*field.base, Expr::Path(p) if p.path.is_ident("self"));
+            if !on_client {
+                return;
+            }
+            let method = METHODS
+                .iter()
+                .find(|(name, _)| call.method == name)
+                .map(|(_, constant)| Ident::new(constant, Span::call_site()));
+            match (method, call.args.first()) {
+                (Some(method), Some(url)) if call.args.len() == 1 => {
+                    let url = url.clone();
+                    *expr = parse_quote!(crate::quirks::request(
+                        &self.client,
+                        ::reqwest::Method::#method,
+                        &self.inner.0.base,
+                        &self.baseurl,
+                        #url
+                    ));
+                    self.replaced += 1;
+                }
+                _ => {
+                    self.other.get_or_insert(call.method.to_string());
+                }
+            }
+        }
+    }
+
+    let mut start = Start {
+        replaced: 0,
+        other: None,
+    };
+    for item in &mut file.items {
+        let Item::Impl(imp) = item else { continue };
+        for member in &mut imp.items {
+            let ImplItem::Fn(f) = member else { continue };
+            // The operations are the `async fn`s; the client's own accessors are left alone.
+            if f.sig.asyncness.is_some() {
+                start.visit_block_mut(&mut f.block);
+            }
+        }
+    }
+    if let Some(method) = start.other {
+        return Err(format!(
+            "an operation calls `self.client.{method}`; the request post-pass needs updating"
+        ));
+    }
+    if start.replaced == 0 {
+        return Err(
+            "no operation starts a request with `self.client.get(url)` or the like: the generated code changed shape"
                 .into(),
         );
     }

@@ -36,6 +36,9 @@ pub(crate) struct SharedInner {
     pub(crate) tokens: TokenCache,
     tier: Option<HeaderValue>,
     pub(crate) retry: RetryPolicy,
+    /// The base URL, parsed once: each request's URL starts from it (see
+    /// [`quirks::request`](crate::quirks::request)).
+    pub(crate) base: Url,
     max_response_bytes: usize,
     /// Answers requests in memory instead of the network (tests of the decoding path).
     #[cfg(feature = "testing")]
@@ -350,10 +353,15 @@ impl ClientBuilder {
                 source: Some(Box::new(e)),
             })?,
         };
+        let base = Url::parse(&base_url).map_err(|e| Error::Config {
+            reason: "the base URL does not parse".into(),
+            source: Some(Box::new(e)),
+        })?;
         let shared = Shared(Arc::new(SharedInner {
             tokens: TokenCache::new(key, secret, self.token_margin, self.timeout),
             tier,
             retry: self.retry,
+            base,
             max_response_bytes: self.max_response_bytes,
             #[cfg(feature = "testing")]
             responder: self.responder,

@@ -42,6 +42,33 @@ pub(crate) fn encode_path(segment: String) -> String {
     encoded.unwrap_or(segment)
 }
 
+/// `client.get(url)` (or another method) of a generated operation (`build/codegen.rs` puts this
+/// in its place): the same request, its URL built from the base URL parsed once when the
+/// client was built, with only the path set. reqwest would parse the whole URL string, scheme
+/// and host included, on every call.
+///
+/// `url` is the base URL followed by the operation's path, as the operation formats it; a
+/// `url` that is not is handed to reqwest as it is.
+pub(crate) fn request(
+    client: &reqwest::Client,
+    method: reqwest::Method,
+    base: &reqwest::Url,
+    baseurl: &str,
+    url: String,
+) -> reqwest::RequestBuilder {
+    let Some(path) = url.strip_prefix(baseurl).filter(|p| p.starts_with('/')) else {
+        return client.request(method, url);
+    };
+    let mut full = base.clone();
+    // The base's own path (`/` for a bare host) comes before the operation's, without a
+    // second slash between them.
+    match base.path().trim_end_matches('/') {
+        "" => full.set_path(path),
+        prefix => full.set_path(&format!("{prefix}{path}")),
+    }
+    client.request(method, full)
+}
+
 /// `builder.query(&QueryParam::new(name, value))` of the generated client for an optional
 /// parameter (`build/codegen.rs` puts it in place): a parameter that is there is added the
 /// same way; an absent one is left out without reqwest rewriting the URL's query for nothing.
@@ -175,5 +202,73 @@ mod tests {
                 "{sample:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_request_from_the_parsed_base_has_the_url_reqwest_would_parse() {
+        #[cfg(feature = "rustls")]
+        crate::install_crypto_provider();
+        let client = reqwest::Client::new();
+        let mut segments: Vec<String> = (0u8..=127).map(|b| format!("a{}b", b as char)).collect();
+        segments.extend(
+            [
+                "imp_123",
+                "%",
+                "a/b?c",
+                "주문 1",
+                "é€😀",
+                "x%2Fy",
+                "order#1{2}",
+                "..",
+                ".",
+            ]
+            .map(String::from),
+        );
+        let bases = [
+            "http://127.0.0.1:8080",
+            "https://api.iamport.kr",
+            "https://Proxy.Example:8443/iamport/v1",
+            "http://[::1]:9000/a%20b",
+            "https://xn--9n2bp8q.example/p",
+            "https://한국.example",
+        ];
+        for raw in bases {
+            // What the client keeps: the base as `check_base_url` gives it, and that parsed.
+            let baseurl = reqwest::Url::parse(raw)
+                .unwrap()
+                .as_str()
+                .trim_end_matches('/')
+                .to_owned();
+            let base = reqwest::Url::parse(&baseurl).unwrap();
+            for segment in &segments {
+                for shape in [
+                    "/payments/{}",
+                    "/payments/{}/balance",
+                    "/subscribe/customers/{}/payments",
+                ] {
+                    let path = shape.replace("{}", &super::encode_path(segment.clone()));
+                    let url = format!("{baseurl}{path}");
+                    let expected = client.get(url.clone()).build().unwrap();
+                    let built = super::request(&client, reqwest::Method::GET, &base, &baseurl, url)
+                        .build()
+                        .unwrap();
+                    assert_eq!(built.url(), expected.url(), "{raw} {segment:?}");
+                    assert_eq!(built.url().as_str(), expected.url().as_str());
+                }
+            }
+        }
+        // A URL that is not the base's is handed to reqwest as it is.
+        let base = reqwest::Url::parse("https://api.iamport.kr").unwrap();
+        let other = super::request(
+            &client,
+            reqwest::Method::POST,
+            &base,
+            "https://api.iamport.kr",
+            "http://127.0.0.1/x".into(),
+        )
+        .build()
+        .unwrap();
+        assert_eq!(other.url().as_str(), "http://127.0.0.1/x");
+        assert_eq!(other.method(), reqwest::Method::POST);
     }
 }
