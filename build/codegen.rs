@@ -18,14 +18,16 @@
 //! Every component object is a public struct with `#[non_exhaustive]`, `PartialEq`, its fields
 //! in the spec's order and the spec's descriptions as docs; those reachable from a request body
 //! also get `new(required..)` and a setter per optional field. Envelopes (`*Envelope`) implement
-//! the crate's `Envelope` trait; they and the token exchange's types stay private.
+//! the crate's `Envelope` trait and hold an object payload in a `Box`; they and the token
+//! exchange's types stay private.
 //!
-//! The operations' bodies get four mechanical rewrites, each an error if the generated code no
+//! The operations' bodies get five mechanical rewrites, each an error if the generated code no
 //! longer has the shape it expects: the `api-version` header is not sent
 //! (`drop_api_version_header`); responses are decoded from the body the `exec` hook already
 //! read (`decode_read_bodies`); path segments that need no encoding are not copied again
 //! (`encode_paths_in_place`); absent optional query parameters leave the URL alone
-//! (`skip_absent_query_parameters`).
+//! (`skip_absent_query_parameters`); each request's URL starts from the base URL parsed once,
+//! with only its path set (`requests_from_parsed_base`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
