@@ -326,7 +326,7 @@ impl ClientBuilder {
         let (Some(key), Some(secret)) = (key, secret) else {
             return Err(Error::config("credentials are missing or empty"));
         };
-        let base_url = check_base_url(&self.base_url)?;
+        let (base_url, base) = check_base_url(&self.base_url)?;
         let tier = match self.tier {
             Some(t) => Some(
                 HeaderValue::try_from(t.as_str()).map_err(|e| Error::Config {
@@ -353,10 +353,6 @@ impl ClientBuilder {
                 source: Some(Box::new(e)),
             })?,
         };
-        let base = Url::parse(&base_url).map_err(|e| Error::Config {
-            reason: "the base URL does not parse".into(),
-            source: Some(Box::new(e)),
-        })?;
         let shared = Shared(Arc::new(SharedInner {
             tokens: TokenCache::new(key, secret, self.token_margin, self.timeout),
             tier,
@@ -472,7 +468,9 @@ fn redact_userinfo(raw: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn check_base_url(raw: &str) -> Result<String> {
+/// The base URL checked: as the generated client formats its URLs with it (no trailing `/`),
+/// and parsed, for [`quirks::request`](crate::quirks::request) to start each request from.
+pub(crate) fn check_base_url(raw: &str) -> Result<(String, Url)> {
     let shown = redact_userinfo(raw);
     let url = Url::parse(raw.trim()).map_err(|e| Error::Config {
         reason: format!("base URL {shown:?} is not a URL"),
@@ -505,7 +503,7 @@ fn check_base_url(raw: &str) -> Result<String> {
             "base URL must not carry a query or a fragment",
         ));
     }
-    Ok(url.as_str().trim_end_matches('/').to_owned())
+    Ok((url.as_str().trim_end_matches('/').to_owned(), url))
 }
 
 impl generated::Client {

@@ -222,18 +222,14 @@ mod tests {
             "http://127.0.0.1:8080",
             "https://api.iamport.kr",
             "https://Proxy.Example:8443/iamport/v1",
+            "https://proxy.example/iamport/",
             "http://[::1]:9000/a%20b",
             "https://xn--9n2bp8q.example/p",
             "https://한국.example",
         ];
         for raw in bases {
-            // What the client keeps: the base as `check_base_url` gives it, and that parsed.
-            let baseurl = reqwest::Url::parse(raw)
-                .unwrap()
-                .as_str()
-                .trim_end_matches('/')
-                .to_owned();
-            let base = reqwest::Url::parse(&baseurl).unwrap();
+            // What the client keeps of its base URL.
+            let (baseurl, base) = crate::client::check_base_url(raw).unwrap();
             for segment in &segments {
                 for shape in [
                     "/payments/{}",
