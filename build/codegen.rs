@@ -8,12 +8,14 @@
 //! |---|---|
 //! | `$ref: Amount`, `$ref: UnixTime`, an open enum component | the hand-written type of that name |
 //! | `$ref: EventTime` (`0` means "has not happened") | `Option<UnixTime>`, `0` and `null` ⇄ `None` |
-//! | an optional or nullable array | `Vec<T>`; absent and `null` decode as empty; in a request, empty is left out |
+//! | an optional or nullable array in a response | `Vec<T>`; absent and `null` decode as empty |
+//! | an optional array in a request | `Option<Vec<T>>`: absent and empty stay apart (the server gives absence a meaning, e.g. "all") |
 //! | `format: password` on a string | `iamport::Secret`: `Debug` never shows it |
-//! | `x-personal: true` on a property | the struct's `Debug` shows the field as redacted |
+//! | `x-personal: true` on a property | the struct's `Debug` shows the field as redacted; its name is in `PERSONAL_KEYS`, whose values error excerpts mask |
 //! | a property named `type` | a field `r#type` |
 //! | `nullable: true` in a response | `None` is written back as `null`; an optional one as absent |
 //! | `minLength`, `maxLength`, `pattern` on strings | left to the facade, which checks ids before sending |
+//! | an operation's path template | `OPERATION_PATHS`: a lost change's ids are read from its own path parameters |
 //!
 //! Every component object is a public struct with `#[non_exhaustive]`, `PartialEq`, its fields
 //! in the spec's order and the spec's descriptions as docs; those reachable from a request body
@@ -75,6 +77,8 @@ pub struct Model {
     pub objects: BTreeMap<String, Component>,
     /// Object components reachable from a request body.
     pub requests: BTreeSet<String>,
+    /// Each operation's `operationId` and path template (`/payments/{imp_uid}/balance`).
+    pub operations: Vec<(String, String)>,
 }
 
 /// One object component.
@@ -129,6 +133,14 @@ impl Model {
                 }
             }
             model.objects.insert(name.clone(), c);
+        }
+        let paths = spec.get("paths").and_then(Value::as_object);
+        for (path, item) in paths.into_iter().flatten() {
+            for op in item.as_object().into_iter().flat_map(|o| o.values()) {
+                if let Some(id) = op.get("operationId").and_then(Value::as_str) {
+                    model.operations.push((id.to_owned(), path.clone()));
+                }
+            }
         }
         let mut roots = Vec::new();
         let methods = spec.get("paths").and_then(Value::as_object);
@@ -720,7 +732,11 @@ fn post_pass(file: &mut syn::File, model: &Model) -> Result<(), String> {
                 }
                 if !envelope {
                     event_time_field(field);
-                    list_field(field, request);
+                    if request {
+                        request_list_field(field);
+                    } else {
+                        list_field(field);
+                    }
                 }
                 if field.ident.as_ref().is_some_and(|i| i == "type_") {
                     field.ident = Some(Ident::new_raw("type", Span::call_site()));
@@ -764,6 +780,32 @@ fn post_pass(file: &mut syn::File, model: &Model) -> Result<(), String> {
         pub mod public {
             pub use super::types::{#(#public),*};
         }
+    });
+
+    // Every property name the spec marks as personal (`x-personal`) or secret (`format:
+    // password`), in any component: the error masking's one list of keys to hide.
+    let personal: BTreeSet<&str> = model
+        .objects
+        .values()
+        .flat_map(|c| c.personal.iter().chain(&c.secret))
+        .map(String::as_str)
+        .collect();
+    let personal = personal.into_iter();
+    file.items.push(parse_quote! {
+        /// The property names the spec marks as personal or secret, sorted.
+        pub(crate) const PERSONAL_KEYS: &[&str] = &[#(#personal),*];
+    });
+
+    // Each operation's path template: what a lost change was sent for is read from its own
+    // path parameters, by name.
+    let (ids, paths): (Vec<&str>, Vec<&str>) = model
+        .operations
+        .iter()
+        .map(|(id, path)| (id.as_str(), path.as_str()))
+        .unzip();
+    file.items.push(parse_quote! {
+        /// Each operation's `operationId` and path template, as the spec gives them.
+        pub(crate) const OPERATION_PATHS: &[(&str, &str)] = &[#((#ids, #paths)),*];
     });
     Ok(())
 }
@@ -855,28 +897,45 @@ fn event_time_field(field: &mut Field) {
     set_serde(field, quote!(default, with = "crate::quirks::event_time"));
 }
 
-/// `Option<Vec<T>>` -> `Vec<T>`; an absent or `null` list reads as empty. In a request an
-/// empty list is left out, as an unset optional field is.
-fn list_field(field: &mut Field, request: bool) {
+/// In a response, `Option<Vec<T>>` -> `Vec<T>`; an absent or `null` list reads as empty.
+///
+/// Request lists are left as typify makes them, `Option<Vec<T>>`: where the server reads an
+/// absent list as "all" (the order ids of an unschedule), an empty list must not be sent as an
+/// absent one.
+fn list_field(field: &mut Field) {
     let Some(list) = inner(&field.ty, "Option").filter(|t| inner(t, "Vec").is_some()) else {
         return;
     };
     field.ty = list.clone();
-    if request {
-        set_serde(
-            field,
-            quote!(
-                default,
-                deserialize_with = "crate::quirks::null_as_empty",
-                skip_serializing_if = "::std::vec::Vec::is_empty"
-            ),
-        );
-    } else {
-        set_serde(
-            field,
-            quote!(default, deserialize_with = "crate::quirks::null_as_empty"),
-        );
+    set_serde(
+        field,
+        quote!(default, deserialize_with = "crate::quirks::null_as_empty"),
+    );
+}
+
+/// In a request, an optional list that typify makes a `Vec<T>` left out when empty ->
+/// `Option<Vec<T>>`, left out only when `None`: an empty list is sent as `[]`, never as an
+/// absent list (which the server may read as "all").
+fn request_list_field(field: &mut Field) {
+    let skips_empty = field.attrs.iter().any(|a| {
+        a.path().is_ident("serde")
+            && quote!(#a)
+                .to_string()
+                .replace(' ', "")
+                .contains("skip_serializing_if=\"::std::vec::Vec::is_empty\"")
+    });
+    if !skips_empty || inner(&field.ty, "Vec").is_none() {
+        return;
     }
+    let list = field.ty.clone();
+    field.ty = parse_quote!(::std::option::Option<#list>);
+    set_serde(
+        field,
+        quote!(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        ),
+    );
 }
 
 /// `String` -> `Secret` (and inside an `Option`).

@@ -172,7 +172,7 @@ async fn offline() -> Result<(), Box<dyn std::error::Error>> {
             "cancelled {} of {}, still {} cancellable",
             p.cancel_amount,
             p.amount,
-            p.cancellable_amount()
+            p.cancellable_amount().unwrap_or_default()
         ),
     );
 
@@ -400,12 +400,14 @@ async fn billing() -> Result<(), Box<dyn std::error::Error>> {
         format!("{} schedule(s)", listed.len()),
     );
 
-    let request = UnscheduleRequest::new().customer_uid(uid);
+    let request = UnscheduleRequest::new()
+        .customer_uid(uid)
+        .merchant_uid(vec![planned.merchant_uid.clone()]);
     mock.unschedule_payments(&request, std::slice::from_ref(&planned));
     let revoked = client.unschedule_payments(request).await?;
     line(
         "unschedule_payments",
-        "unschedule_payments(uid)",
+        "unschedule_payments(uid, [order])",
         format!("{} {}", revoked.len(), revoked[0].schedule_status),
     );
 

@@ -70,6 +70,11 @@ impl Amount {
         i64::try_from(self.0.trunc()).ok()
     }
 
+    /// Whether the amount is zero (`0`, `0.00`, `-0`).
+    pub fn is_zero(&self) -> bool {
+        self.0.is_zero()
+    }
+
     /// Whether the amount is below zero.
     pub fn is_negative(&self) -> bool {
         self.0.is_sign_negative() && !self.0.is_zero()

@@ -309,6 +309,14 @@ impl ClientBuilder {
 
     /// Use this `reqwest::Client` (its timeouts, proxy, TLS and user agent) instead of one
     /// built from the settings above.
+    ///
+    /// **Build it with `.redirect(reqwest::redirect::Policy::none())`.** A `reqwest::Client`
+    /// follows redirects by default, and a 307 or 308 sends a request again, body and all, to
+    /// wherever it points: the token exchange with the API secret, a cancel, a charge. The
+    /// client this builder makes itself never follows one. With a client that does, a change
+    /// answered from another URL than it was sent to is reported as
+    /// [`Error::OutcomeUnknown`], never as done; a lookup that was redirected is answered as
+    /// usual.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -643,6 +651,11 @@ enum Failure {
     TooLarge {
         status: u16,
     },
+    /// A change was answered from another URL than it was sent to: the `reqwest::Client`
+    /// followed a redirect (one given through `http_client` may).
+    Redirected {
+        status: u16,
+    },
     /// The mock server matched no stub to the request, described as `GET /path?query`.
     #[cfg(feature = "testing")]
     Unmatched(String),
@@ -674,9 +687,16 @@ impl generated::Client {
             .0
             .report_unmatched
             .then(|| crate::testing::described(&request));
+        // Only a change's URL is kept: where it was answered from matters for it alone.
+        let sent_to = (call.kind == Kind::Change).then(|| request.url().clone());
         let sending = self.send(request);
         async move {
             let mut response = sending.await.map_err(Failure::Transport)?;
+            if sent_to.is_some_and(|sent| *response.url() != sent) {
+                return Err(Failure::Redirected {
+                    status: response.status().as_u16(),
+                });
+            }
             let body = read_capped(&mut response, limit).await?;
             #[cfg(feature = "testing")]
             if let Some(asked) = asked
@@ -711,6 +731,7 @@ impl generated::Client {
     ) -> reqwest::Result<Received> {
         let shared = &self.inner.0;
         let operation = call.operation;
+        with_call(|c| c.token.set(call.token.clone()));
         let again = |reason| {
             with_call(|c| c.again.set(Some(Box::new(Again { operation, reason }))));
         };
@@ -747,6 +768,21 @@ impl generated::Client {
                     c.error.set(Some(Box::new(Error::ResponseTooLarge {
                         status,
                         limit: shared.max_response_bytes,
+                    })));
+                });
+                Ok(Received::empty(status))
+            }
+            Err(Failure::Redirected { status }) => {
+                // Where the redirect led, the change may have been carried out.
+                with_call(|c| {
+                    c.status.set(Some(status));
+                    c.may_have_arrived.set(true);
+                    c.error.set(Some(Box::new(Error::Http {
+                        status,
+                        excerpt: "answered from another URL: a redirect was followed (a client \
+                                  given through http_client follows redirects unless built \
+                                  with redirect::Policy::none())"
+                            .to_owned(),
                     })));
                 });
                 Ok(Received::empty(status))

@@ -52,6 +52,9 @@ pub(crate) struct CallContext {
     pub(crate) error: Cell<Option<Box<Error>>>,
     /// For a request that changes something: what it asked for.
     pub(crate) attempted: Cell<Option<Box<crate::Attempted>>>,
+    /// The `Authorization` value the last attempt carried: scrubbed from any text of the
+    /// server's that an error quotes (see [`scrub_tokens`]).
+    pub(crate) token: Cell<Option<reqwest::header::HeaderValue>>,
 }
 
 /// Why an attempt is to be followed by another.
@@ -106,7 +109,8 @@ pub(crate) fn excerpt(body: &[u8], secret: bool) -> String {
     if body.is_empty() {
         return "[empty body]".to_owned();
     }
-    let text = String::from_utf8_lossy(body);
+    // Before it is cut: half a token is still too much of one.
+    let text = scrub_tokens(String::from_utf8_lossy(body).into_owned());
     let masked = if text.trim_start().starts_with(['{', '[']) {
         mask_json(&text)
     } else {
@@ -119,44 +123,61 @@ pub(crate) fn excerpt(body: &[u8], secret: bool) -> String {
     out
 }
 
-/// Keys whose values are personal data: buyers' and customers' details, card and account
-/// data, certification results and receipt identifiers.
+/// A text of the server's (a quoted body, an envelope's message) without access tokens: a
+/// server or gateway may echo the request's `Authorization` header in its error. The value
+/// after every `Bearer` and, anywhere in the text, the token the current call sent, become
+/// `[masked]`.
+pub(crate) fn scrub_tokens(text: String) -> String {
+    let sent = CALL
+        .try_with(|c| {
+            let header = c.token.take();
+            let token = header
+                .as_ref()
+                .and_then(|h| h.to_str().ok())
+                .map(|h| h.trim_start_matches("Bearer ").trim().to_owned());
+            c.token.set(header);
+            token
+        })
+        .ok()
+        .flatten()
+        .filter(|t| !t.is_empty());
+    let mut text = match sent {
+        Some(token) if text.contains(token.as_str()) => text.replace(token.as_str(), MASK),
+        _ => text,
+    };
+    let mut from = 0;
+    while let Some(at) = find_ascii_ci(&text[from..], "bearer") {
+        let start = from + at + "bearer".len();
+        let rest = &text[start..];
+        let gap = rest.len() - rest.trim_start().len();
+        let value = rest[gap..]
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ',' | ';' | '<' | '>'))
+            .unwrap_or(rest.len() - gap);
+        if gap == 0 || value == 0 || rest[gap..].starts_with(MASK) {
+            from = start;
+            continue;
+        }
+        text.replace_range(start + gap..start + gap + value, MASK);
+        from = start + gap + MASK.len();
+    }
+    text
+}
+
+/// The byte offset of `needle` (ASCII, lower case) in `haystack`, ignoring ASCII case.
+fn find_ascii_ci(haystack: &str, needle: &str) -> Option<usize> {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+/// Keys whose values are personal data: the property names the spec marks `x-personal` or
+/// `format: password`, in any component (generated from the spec, the one list of them).
 fn is_personal_key(key: &str) -> bool {
     let key = key.to_ascii_lowercase();
-    if key.starts_with("buyer_") {
-        return true;
-    }
-    if let Some(rest) = key.strip_prefix("customer_") {
-        // The ids of a billing key are not personal; the customer's details are.
-        return !matches!(rest, "uid" | "uid_usage" | "id");
-    }
-    matches!(
-        key.as_str(),
-        "card_number"
-            | "card_no"
-            | "expiry"
-            | "birth"
-            | "birthday"
-            | "pwd_2digit"
-            | "cvc"
-            | "vbank_num"
-            | "vbank_holder"
-            | "refund_account"
-            | "refund_holder"
-            | "refund_tel"
-            | "identifier"
-            | "name"
-            | "phone"
-            | "tel"
-            | "email"
-            | "addr"
-            | "address"
-            | "postcode"
-            | "gender"
-            | "unique_key"
-            | "unique_in_site"
-            | "custom_data"
-    )
+    crate::generated::PERSONAL_KEYS
+        .binary_search(&key.as_str())
+        .is_ok()
 }
 
 /// Masks a JSON text, complete or not, without parsing it into values: personal keys' values
@@ -323,6 +344,7 @@ fn flush_digits(out: &mut String, run: &mut String) {
 /// non-zero code with a status that is neither 429 nor 5xx. An outage or a rate limit of the
 /// token endpoint is an [`Error::Api`] with its status, which is retryable.
 pub(crate) fn refusal(status: u16, code: i64, message: Option<String>, token_call: bool) -> Error {
+    let message = message.map(scrub_tokens);
     match status {
         404 => Error::NotFound { code, message },
         401 => Error::Auth {
@@ -553,6 +575,20 @@ where
 /// The error a generated operation's failure stands for. Not `async`, so that no `await`
 /// follows the operation's in [`scoped`] and the call's future holds nothing across one.
 fn convert(e: GenError<types::ErrorEnvelope>, status: Option<u16>, secret: bool) -> Error {
+    match undecoded(e, status, secret) {
+        // Any 401 is a refusal of the credentials or the token, whatever its body: a gateway
+        // in front of the API answers bare ones.
+        Error::Http { status: 401, .. } | Error::Decode { status: 401, .. } => Error::Auth {
+            status: 401,
+            code: None,
+            message: None,
+        },
+        other => other,
+    }
+}
+
+/// [`convert`], before a 401 of any body is read as an authentication failure.
+fn undecoded(e: GenError<types::ErrorEnvelope>, status: Option<u16>, secret: bool) -> Error {
     let status = status.unwrap_or(0);
     match e {
         GenError::ErrorResponse(value) => {

@@ -168,10 +168,15 @@ pub enum Error {
 pub struct Attempted {
     /// The operation, e.g. `cancel_payment`.
     pub operation: &'static str,
-    /// The payment's i'mport id, when the request named it.
+    /// The payment's i'mport id, when the request named it (in its path or body).
     pub imp_uid: Option<String>,
-    /// The merchant's order id, when the request named it.
+    /// The merchant's order id, when the request named exactly one (in its path or body).
     pub merchant_uid: Option<String>,
+    /// Every order id the request named, in order: one for most changes, several for a
+    /// request that schedules or revokes several charges.
+    pub merchant_uids: Vec<String>,
+    /// The billing key (`customer_uid`), when the request named it.
+    pub customer_uid: Option<String>,
     /// The amount the request carried (for a cancel, how much to cancel; `None` means all
     /// that was left).
     pub amount: Option<crate::Amount>,
@@ -192,6 +197,8 @@ impl Attempted {
             operation: "cancel_payment",
             imp_uid: Some(imp_uid.into()),
             merchant_uid: None,
+            merchant_uids: Vec::new(),
+            customer_uid: None,
             amount,
             started_at,
         }
@@ -204,10 +211,13 @@ impl Attempted {
         amount: Option<crate::Amount>,
         started_at: crate::UnixTime,
     ) -> Self {
+        let merchant_uid = merchant_uid.into();
         Attempted {
             operation: "cancel_payment",
             imp_uid: None,
-            merchant_uid: Some(merchant_uid.into()),
+            merchant_uid: Some(merchant_uid.clone()),
+            merchant_uids: vec![merchant_uid],
+            customer_uid: None,
             amount,
             started_at,
         }
@@ -218,27 +228,30 @@ impl Attempted {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
+    /// The error itself: for an [`Error::Shared`], the error it shares (at any depth). Every
+    /// predicate answers through it, so a shared error answers as the error it stands for.
+    pub(crate) fn own(&self) -> &Error {
+        let mut e = self;
+        while let Error::Shared(inner) = e {
+            e = inner;
+        }
+        e
+    }
+
     /// Whether the API said the thing asked for does not exist.
     pub fn is_not_found(&self) -> bool {
-        match self {
-            Error::Shared(e) => e.is_not_found(),
-            e => matches!(e, Error::NotFound { .. }),
-        }
+        matches!(self.own(), Error::NotFound { .. })
     }
 
     /// Whether authentication failed.
     pub fn is_auth(&self) -> bool {
-        match self {
-            Error::Shared(e) => e.is_auth(),
-            e => matches!(e, Error::Auth { .. }),
-        }
+        matches!(self.own(), Error::Auth { .. })
     }
 
     /// Whether the same request may succeed later: transport failures, 429 and 5xx (except 501).
     /// Never true for [`Error::OutcomeUnknown`]: that request may have been carried out.
     pub fn is_retryable(&self) -> bool {
-        match self {
-            Error::Shared(e) => e.is_retryable(),
+        match self.own() {
             Error::TokenTimeout { .. } => true,
             Error::Transport(e) => !e.is_builder() && !e.is_redirect(),
             Error::Http { status, .. }
@@ -250,10 +263,9 @@ impl Error {
 
     /// Whether the request timed out.
     pub fn is_timeout(&self) -> bool {
-        match self {
+        match self.own() {
             Error::Transport(e) => e.is_timeout(),
             Error::OutcomeUnknown { source, .. } => source.is_timeout(),
-            Error::Shared(e) => e.is_timeout(),
             Error::TokenTimeout { .. } => true,
             _ => false,
         }
@@ -262,13 +274,13 @@ impl Error {
     /// Whether a request that changes something may or may not have been carried out (see
     /// [`Error::OutcomeUnknown`]): query before retrying.
     pub fn is_outcome_unknown(&self) -> bool {
-        matches!(self, Error::OutcomeUnknown { .. })
+        matches!(self.own(), Error::OutcomeUnknown { .. })
     }
 
-    /// What a request whose outcome is unknown asked for: the operation and, where the request
-    /// named them, the payment's ids and the amount. `None` for other errors.
+    /// What a request whose outcome is unknown asked for: the operation and the ids and
+    /// amount the request was sent with. `None` for other errors.
     pub fn attempted(&self) -> Option<&Attempted> {
-        match self {
+        match self.own() {
             Error::OutcomeUnknown { attempted, .. } => Some(attempted),
             _ => None,
         }
@@ -276,7 +288,7 @@ impl Error {
 
     /// The HTTP status, when a response arrived.
     pub fn status(&self) -> Option<u16> {
-        match self {
+        match self.own() {
             Error::Api { status, .. }
             | Error::Auth { status, .. }
             | Error::Http { status, .. }
@@ -284,7 +296,6 @@ impl Error {
             | Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::NotFound { .. } => Some(404),
             Error::OutcomeUnknown { source, .. } => source.status(),
-            Error::Shared(e) => e.status(),
             Error::Transport(e) => e.status().map(|s| s.as_u16()),
             _ => None,
         }
@@ -292,56 +303,51 @@ impl Error {
 
     /// The envelope's `code`, when the API answered with one.
     pub fn api_code(&self) -> Option<i64> {
-        match self {
+        match self.own() {
             Error::Api { code, .. } | Error::NotFound { code, .. } => Some(*code),
             Error::Auth { code, .. } => *code,
-            Error::Shared(e) => e.api_code(),
             _ => None,
         }
     }
 
     /// The envelope's `message`, when the API answered with one.
     pub fn api_message(&self) -> Option<&str> {
-        match self {
+        match self.own() {
             Error::Api { message, .. }
             | Error::NotFound { message, .. }
             | Error::Auth { message, .. } => message.as_deref(),
-            Error::Shared(e) => e.api_message(),
             _ => None,
         }
     }
 
     /// Whether an argument was rejected before anything was sent ([`Error::InvalidInput`]).
     pub fn is_invalid_input(&self) -> bool {
-        matches!(self, Error::InvalidInput { .. })
+        matches!(self.own(), Error::InvalidInput { .. })
     }
 
     /// Whether the client could not be configured ([`Error::Config`]).
     pub fn is_config(&self) -> bool {
-        matches!(self, Error::Config { .. })
+        matches!(self.own(), Error::Config { .. })
     }
 
     /// Whether the request did not complete (connection, TLS, timeout).
     pub fn is_transport(&self) -> bool {
-        match self {
-            Error::Shared(e) => e.is_transport(),
-            e => matches!(e, Error::Transport(_)),
-        }
+        matches!(self.own(), Error::Transport(_))
     }
 
     /// Whether a payment was not what the merchant expected ([`Error::Mismatch`]).
     pub fn is_mismatch(&self) -> bool {
-        matches!(self, Error::Mismatch(_))
+        matches!(self.own(), Error::Mismatch(_))
     }
 
     /// Whether a charge was answered with a payment that is not paid (a declined card).
     pub fn is_declined(&self) -> bool {
-        matches!(self, Error::Declined(_))
+        matches!(self.own(), Error::Declined(_))
     }
 
     /// The payment of a declined charge, with its `status` and `fail_reason`.
     pub fn declined_payment(&self) -> Option<&crate::Payment> {
-        match self {
+        match self.own() {
             Error::Declined(p) => Some(p),
             _ => None,
         }
@@ -349,7 +355,7 @@ impl Error {
 
     /// The mismatch, when a payment was not what the merchant expected.
     pub fn mismatch(&self) -> Option<&crate::PaymentMismatch> {
-        match self {
+        match self.own() {
             Error::Mismatch(m) => Some(m),
             _ => None,
         }

@@ -8,8 +8,12 @@ use serde::{Deserialize, Deserializer, Serializer};
 use crate::UnixTime;
 
 /// The characters a path segment of the generated client has percent-encoded: those of
-/// `progenitor_client::encode_path`.
+/// `progenitor_client::encode_path`, and `+`. A `+` is a plus in a path by RFC 3986, but a
+/// server that decodes paths as form data reads it as a space (clients that encode ids with
+/// form encoders send spaces as `+`), and would look up another order: sent as `%2B` it is a
+/// plus to either reading.
 const PATH_SET: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b'+')
     .add(b' ')
     .add(b'"')
     .add(b'#')
@@ -23,7 +27,7 @@ const PATH_SET: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
     .add(b'%');
 
 /// A path segment of a generated operation, percent-encoded as `progenitor_client::encode_path`
-/// does it (`build/codegen.rs` puts this in its place). A segment with nothing to encode, as
+/// does it, and `+` as `%2B` (see [`PATH_SET`]); `build/codegen.rs` puts this in its place. A segment with nothing to encode, as
 /// every id the facade accepts, is handed back as it is rather than copied.
 pub(crate) fn encode_path(segment: String) -> String {
     use std::borrow::Cow;
@@ -206,10 +210,11 @@ mod tests {
         for sample in segments() {
             assert_eq!(
                 super::encode_path(sample.clone()),
-                progenitor_client::encode_path(&sample),
+                progenitor_client::encode_path(&sample).replace('+', "%2B"),
                 "{sample:?}"
             );
         }
+        assert_eq!(super::encode_path("a+b".to_owned()), "a%2Bb");
     }
 
     #[test]

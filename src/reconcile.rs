@@ -13,7 +13,7 @@
 //!
 //! let result = client.cancel_payment().imp_uid("imp_123").amount(1000).send().await;
 //! match result {
-//!     Ok(payment) => println!("cancelled; {} left", payment.cancellable_amount()),
+//!     Ok(payment) => println!("cancelled; {} left", payment.cancellable_amount().unwrap_or_default()),
 //!     Err(err) if err.is_outcome_unknown() => {
 //!         let attempted = err.attempted().expect("carried by OutcomeUnknown");
 //!         match client.cancellation_outcome(attempted).send().await? {
@@ -33,38 +33,89 @@ use serde_json::Value;
 
 use crate::{Amount, Attempted, Client, Error, Payment, Result, UnixTime};
 
-/// What the request of a change named, read from its JSON body (`imp_uid`, `merchant_uid`,
-/// `amount`) and, for ids carried in the path, from its last segment.
+/// What the request of a change was sent with: the ids in its own path parameters, by the
+/// names the spec gives them (`{imp_uid}`, `{merchant_uid}`, `{customer_uid}`), and those in
+/// its JSON body (`imp_uid`, `merchant_uid` (one, or a list), `customer_uid`, the order ids
+/// of `schedules`, `amount`).
 pub(crate) fn attempted(operation: &'static str, request: &reqwest::Request) -> Attempted {
     let body: Option<Value> = request
         .body()
         .and_then(reqwest::Body::as_bytes)
         .and_then(|b| serde_json::from_slice(b).ok());
     let field = |key: &str| body.as_ref().and_then(|b| b.get(key));
-    let text = |key: &str| field(key).and_then(Value::as_str).map(str::to_owned);
-    let mut imp_uid = text("imp_uid");
-    let mut merchant_uid = text("merchant_uid");
-    let amount = field("amount").and_then(|v| serde_json::from_value::<Amount>(v.clone()).ok());
-    let segments: Vec<String> = request
-        .url()
-        .path_segments()
-        .map(|s| s.map(decode_segment).collect())
-        .unwrap_or_default();
-    // `/receipts/{imp_uid}`, `/receipts/external/{merchant_uid}` and the like.
-    if let [.., before, last] = segments.as_slice() {
-        if before == "external" && merchant_uid.is_none() {
-            merchant_uid = Some(last.clone());
-        } else if last.starts_with("imp_") && imp_uid.is_none() {
-            imp_uid = Some(last.clone());
+    let text = |v: &Value| v.as_str().map(str::to_owned);
+    let mut imp_uid = None;
+    let mut customer_uid = None;
+    let mut merchant_uids: Vec<String> = Vec::new();
+    for (name, value) in path_parameters(operation, request.url()) {
+        match name {
+            "imp_uid" => imp_uid = Some(value),
+            "merchant_uid" => merchant_uids.push(value),
+            "customer_uid" => customer_uid = Some(value),
+            _ => {}
         }
     }
+    imp_uid = imp_uid.or_else(|| field("imp_uid").and_then(text));
+    customer_uid = customer_uid.or_else(|| field("customer_uid").and_then(text));
+    if merchant_uids.is_empty() {
+        match field("merchant_uid") {
+            Some(Value::Array(ids)) => merchant_uids.extend(ids.iter().filter_map(text)),
+            Some(id) => merchant_uids.extend(text(id)),
+            None => {}
+        }
+        let entries = field("schedules").and_then(Value::as_array);
+        merchant_uids.extend(
+            entries
+                .into_iter()
+                .flatten()
+                .filter_map(|e| e.get("merchant_uid").and_then(text)),
+        );
+    }
+    let amount = field("amount").and_then(|v| serde_json::from_value::<Amount>(v.clone()).ok());
     Attempted {
         operation,
         imp_uid,
-        merchant_uid,
+        merchant_uid: match merchant_uids.as_slice() {
+            [one] => Some(one.clone()),
+            _ => None,
+        },
+        merchant_uids,
+        customer_uid,
         amount,
         started_at: UnixTime::now(),
     }
+}
+
+/// The path parameters of a request of `operation`, by the names of its path template in the
+/// spec, decoded. The template is matched against the last segments of the path, so a base
+/// URL with a path of its own is no matter.
+fn path_parameters(operation: &str, url: &reqwest::Url) -> Vec<(&'static str, String)> {
+    let Some((_, template)) = crate::generated::OPERATION_PATHS
+        .iter()
+        .find(|(id, _)| *id == operation)
+    else {
+        return Vec::new();
+    };
+    let wanted: Vec<&'static str> = template.trim_start_matches('/').split('/').collect();
+    let sent: Vec<&str> = url
+        .path_segments()
+        .map(Iterator::collect)
+        .unwrap_or_default();
+    let Some(tail) = sent
+        .len()
+        .checked_sub(wanted.len())
+        .map(|skip| &sent[skip..])
+    else {
+        return Vec::new();
+    };
+    wanted
+        .iter()
+        .zip(tail)
+        .filter_map(|(w, s)| {
+            let name = w.strip_prefix('{')?.strip_suffix('}')?;
+            Some((name, decode_segment(s)))
+        })
+        .collect()
 }
 
 /// Decodes `%XX` escapes of a path segment; anything malformed is kept as it is.
@@ -182,9 +233,20 @@ impl CancellationOutcome<'_> {
     /// Looks the payment up until the cancellation shows or the polling time is over.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] when the attempt names no payment; the lookup's error when it
-    /// is not retryable, or when the last lookup failed.
+    /// [`Error::InvalidInput`] when the attempt names no payment, or an amount of zero (a
+    /// cancel of zero is never sent; a full cancel's attempt carries no amount); the lookup's
+    /// error when it is not retryable, or when the last lookup failed.
     pub async fn send(self) -> Result<CancelOutcome> {
+        if self
+            .attempted
+            .amount
+            .is_some_and(|a| a.is_zero() || a.is_negative())
+        {
+            return Err(Error::invalid(
+                "amount",
+                "a cancel of zero or less is never sent; for a full cancel give no amount",
+            ));
+        }
         let started = Instant::now();
         loop {
             let looked = self.look().await;

@@ -24,8 +24,8 @@ use crate::Error;
 /// use iamport::Refusal;
 ///
 /// # async fn run(client: iamport::Client) -> iamport::Result<()> {
-/// match client.cancel_payment().imp_uid("imp_123").checksum(32000).send().await {
-///     Ok(payment) => println!("cancelled; {} left", payment.cancellable_amount()),
+/// match client.cancel_payment().imp_uid("imp_123").full().checksum(32000).send().await {
+///     Ok(payment) => println!("cancelled; {} left", payment.cancellable_amount().unwrap_or_default()),
 ///     // A second click, or a retry of a cancel that went through: nothing left to do.
 ///     Err(e) if e.is_already_cancelled() => println!("already cancelled"),
 ///     Err(e) if e.refusal() == Some(Refusal::PaymentNotFound) => println!("no such payment"),
@@ -179,11 +179,10 @@ impl Error {
     /// }
     /// ```
     pub fn refusal(&self) -> Option<Refusal> {
-        match self {
+        match self.own() {
             Error::Api { message, .. } | Error::NotFound { message, .. } => Some(
                 Refusal::from_message(message.as_deref().unwrap_or_default()),
             ),
-            Error::Shared(e) => e.refusal(),
             _ => None,
         }
     }

@@ -108,6 +108,18 @@ pub(crate) fn amount(field: &'static str, value: crate::Amount) -> Result<()> {
     Ok(())
 }
 
+/// An amount that moves money (a charge, a schedule, a prepared payment, a receipt): more
+/// than zero. A charge of nothing is a mistake in the caller's arithmetic, never a request.
+pub(crate) fn positive_amount(field: &'static str, value: crate::Amount) -> Result<()> {
+    if value.is_negative() || value.is_zero() {
+        return Err(Error::invalid(
+            field,
+            format!("must be more than 0 (got {value})"),
+        ));
+    }
+    Ok(())
+}
+
 /// Longest `customer_uid` (billing key id) the API accepts.
 pub(crate) const CUSTOMER_UID_MAX: usize = 80;
 

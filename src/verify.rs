@@ -26,7 +26,9 @@ use std::fmt;
 use crate::{Amount, Client, Currency, Error, Payment, PaymentStatus, Result};
 
 /// What the merchant expects of a payment: its own order id, status `paid`, an exact amount,
-/// and a currency (KRW unless stated).
+/// a currency (KRW unless stated), nothing refunded (unless stated), and real money: a payment
+/// made through a test channel (`sandbox`) does not verify unless
+/// [`Expected::accept_test_payments`] says so.
 ///
 /// The order id is required: without it, one paid `imp_uid` could be replayed to "verify"
 /// every order of the same amount.
@@ -42,6 +44,8 @@ pub struct Expected {
     amount: Amount,
     currency: Currency,
     status: PaymentStatus,
+    refunded: Amount,
+    test_payments: bool,
 }
 
 impl Expected {
@@ -52,7 +56,25 @@ impl Expected {
             amount: amount.into(),
             currency: Currency::Krw,
             status: PaymentStatus::Paid,
+            refunded: Amount::ZERO,
+            test_payments: false,
         }
+    }
+
+    /// Require this much to have been refunded already (the payment's `cancel_amount`), as
+    /// your ledger records it; by default nothing. A payment of 50,000 of which 45,000 was
+    /// refunded is still `paid` with an `amount` of 50,000: without this check it would pass
+    /// as paid in full.
+    pub fn refunded(mut self, refunded: impl Into<Amount>) -> Self {
+        self.refunded = refunded.into();
+        self
+    }
+
+    /// Accept a payment made through a test channel (`sandbox: true`), which moved no money:
+    /// for staging only. By default such a payment is a mismatch ([`Field::Sandbox`]).
+    pub fn accept_test_payments(mut self) -> Self {
+        self.test_payments = true;
+        self
     }
 
     /// Require this currency instead of KRW.
@@ -80,6 +102,10 @@ pub enum Field {
     MerchantUid,
     /// `currency`.
     Currency,
+    /// `sandbox`: the payment went through a test channel and moved no money.
+    Sandbox,
+    /// `cancel_amount`: how much of the payment was refunded.
+    CancelAmount,
 }
 
 impl Field {
@@ -90,6 +116,8 @@ impl Field {
             Field::Amount => "amount",
             Field::MerchantUid => "merchant_uid",
             Field::Currency => "currency",
+            Field::Sandbox => "sandbox",
+            Field::CancelAmount => "cancel_amount",
         }
     }
 }
@@ -120,9 +148,15 @@ pub enum Remedy {
     /// fulfil, and do **not** cancel it: that would refund a stranger's payment.
     NotThisOrder,
     /// The payment is this order's but is not paid (a `ready` virtual account waiting for its
-    /// deposit, a failed or cancelled payment): do not fulfil; there is nothing to refund. A
-    /// virtual account may still be paid: wait for its webhook.
+    /// deposit, a failed or cancelled payment), or was made through a test channel and moved
+    /// no money: do not fulfil; there is nothing to refund. A virtual account may still be
+    /// paid: wait for its webhook.
     NotPaid,
+    /// The payment is this order's and paid, but more of it was refunded than the order says
+    /// (or less): do not fulfil, and do not refund anything automatically. Compare the
+    /// payment's `cancel_history` with your ledger: a refund made elsewhere (the console, an
+    /// earlier attempt whose answer was lost) has to be recorded before deciding.
+    Reconcile,
     /// The payment is this order's and paid, with another amount or currency (tampered with,
     /// or the order changed): do not fulfil; refund it in full. Your ledger has refunded none
     /// of it, so its [`checksum`](crate::CancelPayment::checksum) is the payment's `amount`:
@@ -134,7 +168,8 @@ pub enum Remedy {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentMismatch {
-    /// The fields that differ, in the order status, amount, order id, currency.
+    /// The fields that differ, in the order status, amount, order id, currency, sandbox,
+    /// cancelled amount.
     pub differences: Vec<Difference>,
     /// The payment as i'mport reported it.
     pub payment: Payment,
@@ -165,8 +200,10 @@ impl PaymentMismatch {
     pub fn remedy(&self) -> Remedy {
         if self.get(Field::MerchantUid).is_some() {
             Remedy::NotThisOrder
-        } else if self.payment.status != PaymentStatus::Paid {
+        } else if self.payment.status != PaymentStatus::Paid || self.get(Field::Sandbox).is_some() {
             Remedy::NotPaid
+        } else if self.get(Field::CancelAmount).is_some() {
+            Remedy::Reconcile
         } else {
             Remedy::Refund
         }
@@ -198,7 +235,9 @@ impl Payment {
     ///
     /// # Errors
     /// A [`PaymentMismatch`] listing every field that differs. Amounts compare exactly
-    /// (`10.5` is not `10.50001`; `1000` equals `1000.0`).
+    /// (`10.5` is not `10.50001`; `1000` equals `1000.0`). A payment through a test channel
+    /// differs in [`Field::Sandbox`] unless [`Expected::accept_test_payments`]; a refunded
+    /// amount other than [`Expected::refunded`] (none by default) in [`Field::CancelAmount`].
     pub fn check(&self, expected: &Expected) -> std::result::Result<(), Box<PaymentMismatch>> {
         let mut differences = Vec::new();
         let mut differ = |field, expected: String, actual: String| {
@@ -234,6 +273,17 @@ impl Payment {
                 Field::Currency,
                 expected.currency.to_string(),
                 self.currency.to_string(),
+            );
+        }
+        let sandbox = self.sandbox == Some(true);
+        if sandbox && !expected.test_payments {
+            differ(Field::Sandbox, "false".to_owned(), "true".to_owned());
+        }
+        if self.cancel_amount != expected.refunded {
+            differ(
+                Field::CancelAmount,
+                expected.refunded.to_string(),
+                self.cancel_amount.to_string(),
             );
         }
         if differences.is_empty() {

@@ -127,3 +127,22 @@ async fn a_cancel_sends_the_exact_digits() {
     assert!(body.contains(&format!("\"amount\":{BIG}")), "{body}");
     assert!(body.contains("\"checksum\":99999999999999.999"), "{body}");
 }
+
+/// Server figures at the edge of what a decimal holds, or that make no sense, never panic:
+/// the cancellable amount is `None` for them.
+#[test]
+fn the_cancellable_amount_of_absurd_figures_is_none_not_a_panic() {
+    let mut p = iamport::testing::payment("imp_1", "order-1", 50000);
+    p.cancel_amount = Amount::from(45000);
+    assert_eq!(p.cancellable_amount(), Some(Amount::from(5000)));
+    for (amount, cancelled) in [
+        (Decimal::MAX, Decimal::from(-1)),
+        (Decimal::MIN, Decimal::from(1)),
+        (Decimal::from(1000), Decimal::from(-5)),
+        (Decimal::from(1000), Decimal::from(1001)),
+    ] {
+        p.amount = Amount::new(amount);
+        p.cancel_amount = Amount::new(cancelled);
+        assert_eq!(p.cancellable_amount(), None, "{amount} - {cancelled}");
+    }
+}

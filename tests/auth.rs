@@ -386,3 +386,38 @@ async fn tier_and_user_agent_are_sent_and_api_version_is_not() {
     token.assert_calls(1);
     api.assert_calls(1);
 }
+
+/// Any 401 is an authentication failure, whatever its body: a gateway's bare 401 from the
+/// token exchange, and a bare 401 from an API call after the one refresh. A change answered
+/// 401 was refused, not lost: refreshed once, sent exactly twice, never outcome-unknown.
+#[tokio::test]
+async fn a_401_without_a_json_body_is_an_auth_error() {
+    let refused = Scripted::start(|_, _| respond(401, "Unauthorized")).await;
+    let err = scripted_client(&refused.base, iamport::RetryPolicy::none())
+        .payment(ID)
+        .await
+        .unwrap_err();
+    assert!(err.is_auth(), "token exchange: {err:?}");
+    assert_eq!(err.status(), Some(401));
+
+    let server = Scripted::start(|seen, _| match seen.path.as_str() {
+        "/users/getToken" => token("token-one", 0, 1800),
+        _ => respond(401, "<html><body>401 Authorization Required</body></html>"),
+    })
+    .await;
+    let client = scripted_client(&server.base, fast_retries());
+    let err = client.payment(ID).await.unwrap_err();
+    assert!(err.is_auth(), "lookup: {err:?}");
+    assert_eq!(server.hits(&format!("/payments/{ID}")), 2, "one refresh");
+
+    let err = client
+        .cancel_payment()
+        .imp_uid(ID)
+        .amount(1000)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.is_auth(), "cancel: {err:?}");
+    assert!(!err.is_outcome_unknown(), "{err:?}");
+    assert_eq!(server.hits("/payments/cancel"), 2, "sent exactly twice");
+}

@@ -480,6 +480,15 @@ async fn inputs_are_checked_before_anything_is_sent() {
     let nothing = UnscheduleRequest::new();
     assert_eq!(
         field(unit(client.unschedule_payments(nothing).await)),
+        "merchant_uid"
+    );
+    let key_alone = UnscheduleRequest::new().customer_uid("member-1-card-1");
+    assert_eq!(
+        field(unit(client.unschedule_payments(key_alone).await)),
+        "merchant_uid"
+    );
+    assert_eq!(
+        field(unit(client.unschedule_all_payments("").await)),
         "customer_uid"
     );
     let r = client.move_schedule("sub-1", past).await.map(|_| ());

@@ -84,6 +84,7 @@ async fn an_unknown_outcome_says_what_happened_to_the_request() {
     let err = client
         .cancel_payment()
         .imp_uid("imp_secret_path_2")
+        .full()
         .send()
         .await
         .unwrap_err();
@@ -107,6 +108,7 @@ async fn an_unknown_outcome_says_what_happened_to_the_request() {
     let err = client
         .cancel_payment()
         .imp_uid("imp_2")
+        .full()
         .send()
         .await
         .unwrap_err();

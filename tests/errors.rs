@@ -217,3 +217,69 @@ async fn a_non_zero_code_with_200_and_a_404_envelope_are_errors_for_every_operat
         api.assert_calls(1);
     }
 }
+
+/// An error shared by the waiters of one token exchange answers every predicate as the error
+/// itself does.
+#[test]
+fn every_predicate_answers_the_same_for_a_shared_error() {
+    use std::sync::Arc;
+    let lost = iamport::Error::OutcomeUnknown {
+        attempted: Box::new(iamport::Attempted::cancel_by_imp_uid(
+            "imp_1",
+            None,
+            iamport::UnixTime::from_secs(1),
+        )),
+        source: Box::new(iamport::Error::Http {
+            status: 502,
+            excerpt: "bad gateway".to_owned(),
+        }),
+    };
+    let cases = [
+        iamport::Error::InvalidInput {
+            field: "imp_uid",
+            reason: "must not be empty".to_owned(),
+        },
+        iamport::Error::Config {
+            reason: "no credentials".to_owned(),
+            source: None,
+        },
+        lost,
+        iamport::Error::Api {
+            status: 200,
+            code: 1,
+            message: Some("이미 전액취소된 주문입니다.".to_owned()),
+        },
+    ];
+    for error in cases {
+        let shown = format!("{error:?}");
+        let shared = iamport::Error::Shared(Arc::new(error));
+        let iamport::Error::Shared(inner) = &shared else {
+            unreachable!()
+        };
+        let e: &iamport::Error = inner;
+        assert_eq!(shared.is_invalid_input(), e.is_invalid_input(), "{shown}");
+        assert_eq!(shared.is_config(), e.is_config(), "{shown}");
+        assert_eq!(
+            shared.is_outcome_unknown(),
+            e.is_outcome_unknown(),
+            "{shown}"
+        );
+        assert_eq!(shared.attempted(), e.attempted(), "{shown}");
+        assert_eq!(shared.is_retryable(), e.is_retryable(), "{shown}");
+        assert_eq!(shared.is_not_found(), e.is_not_found(), "{shown}");
+        assert_eq!(shared.is_auth(), e.is_auth(), "{shown}");
+        assert_eq!(shared.is_timeout(), e.is_timeout(), "{shown}");
+        assert_eq!(shared.is_transport(), e.is_transport(), "{shown}");
+        assert_eq!(shared.is_mismatch(), e.is_mismatch(), "{shown}");
+        assert_eq!(shared.is_declined(), e.is_declined(), "{shown}");
+        assert_eq!(
+            shared.is_already_cancelled(),
+            e.is_already_cancelled(),
+            "{shown}"
+        );
+        assert_eq!(shared.refusal(), e.refusal(), "{shown}");
+        assert_eq!(shared.status(), e.status(), "{shown}");
+        assert_eq!(shared.api_code(), e.api_code(), "{shown}");
+        assert_eq!(shared.api_message(), e.api_message(), "{shown}");
+    }
+}

@@ -310,6 +310,7 @@ async fn a_cancel_whose_answer_is_lost_is_not_sent_again_without_checksum() {
     let err = client(&base, fast_retries())
         .cancel_payment()
         .imp_uid(ID)
+        .full()
         .send()
         .await
         .unwrap_err();

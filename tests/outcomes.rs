@@ -207,6 +207,7 @@ async fn clear_refusals_of_a_change_are_reported_as_refusals() {
         let err = client(&server.base)
             .cancel_payment()
             .imp_uid(ID)
+            .full()
             .send()
             .await
             .unwrap_err();
@@ -338,4 +339,126 @@ async fn cancellation_outcome_reports_a_cancel_that_did_not_go_through() {
     assert!(started.elapsed() < Duration::from_secs(2));
     let lookups = server.hits("/payments/find/order-20261104-0001");
     assert!((2..=8).contains(&lookups), "{lookups}");
+}
+
+/// A lost change names the ids it was sent with, as its own path and body carry them: a
+/// schedule's order id (even one that starts with `imp_`), a billing key's customer id.
+#[tokio::test]
+async fn a_lost_change_names_the_ids_it_was_sent_with() {
+    let server = server(Act::Close).await;
+    let c = client(&server.base);
+    let at = UnixTime::from_secs(iamport::testing::RECORDED_AT.as_secs() + 86_400);
+    let lost = [
+        (
+            "retry_schedule",
+            c.retry_schedule("sub-2026-12").await.unwrap_err(),
+        ),
+        (
+            "update_schedule",
+            c.move_schedule("imp_lookalike-order", at)
+                .await
+                .unwrap_err(),
+        ),
+        (
+            "reschedule_schedule",
+            c.reschedule_payment("sub-2027-01", at).await.unwrap_err(),
+        ),
+    ];
+    for ((operation, err), order) in
+        lost.iter()
+            .zip(["sub-2026-12", "imp_lookalike-order", "sub-2027-01"])
+    {
+        assert_unknown(err, operation);
+        let attempted = err.attempted().unwrap();
+        assert_eq!(attempted.operation, *operation);
+        assert_eq!(
+            attempted.merchant_uid.as_deref(),
+            Some(order),
+            "{operation}"
+        );
+        assert_eq!(
+            attempted.imp_uid, None,
+            "{operation}: an order id is not a payment id"
+        );
+        assert_eq!(attempted.merchant_uids, [order], "{operation}");
+    }
+    // Billing keys: the key in the path or the body.
+    let card = iamport::types::BillingKeyRequest::new("4242-4242-4242-4242", "2029-12");
+    let issued = c
+        .issue_billing_key("member-7-card-1", card)
+        .await
+        .unwrap_err();
+    let deleted = c
+        .delete_billing_key("member-7-card-2")
+        .send()
+        .await
+        .unwrap_err();
+    let charge =
+        iamport::types::ChargeBillingKeyRequest::new("member-7-card-3", "order-7", 9900, "Plan");
+    let charged = c.charge_billing_key(charge).await.unwrap_err();
+    for (err, key, order) in [
+        (&issued, "member-7-card-1", None),
+        (&deleted, "member-7-card-2", None),
+        (&charged, "member-7-card-3", Some("order-7")),
+    ] {
+        assert_unknown(err, key);
+        let attempted = err.attempted().unwrap();
+        assert_eq!(
+            attempted.customer_uid.as_deref(),
+            Some(key),
+            "{attempted:?}"
+        );
+        assert_eq!(attempted.merchant_uid.as_deref(), order, "{attempted:?}");
+    }
+    assert_eq!(
+        charged.attempted().unwrap().amount,
+        Some(Amount::from(9900))
+    );
+    // Several order ids: all of them, and no single one.
+    let at2 = UnixTime::from_secs(at.as_secs() + 86_400);
+    let entries = vec![
+        iamport::types::ScheduleEntry::new("sub-a", at, 9900),
+        iamport::types::ScheduleEntry::new("sub-b", at2, 9900),
+    ];
+    let request = iamport::types::ScheduleRequest::new("member-7-card-4", entries);
+    let err = c.schedule_payments(request).await.unwrap_err();
+    let attempted = err.attempted().unwrap();
+    assert_eq!(attempted.merchant_uids, ["sub-a", "sub-b"]);
+    assert_eq!(attempted.merchant_uid, None);
+    assert_eq!(attempted.customer_uid.as_deref(), Some("member-7-card-4"));
+}
+
+/// A `reqwest::Client` given through `http_client` follows redirects unless built not to. A
+/// change whose answer came from another URL than the one it was sent to is not reported as
+/// done: where the redirect led, the change may have been carried out or not.
+#[tokio::test]
+async fn a_change_answered_after_a_followed_redirect_is_outcome_unknown() {
+    let ok = payment_envelope(json!([]));
+    let server = Scripted::start(move |seen, _| match seen.path.as_str() {
+        "/users/getToken" => token("tok", 1_700_000_000, 1_700_001_800),
+        "/payments/cancel" => respond_with(307, "location: /elsewhere\r\n", ""),
+        _ => respond(200, ok.clone()),
+    })
+    .await;
+    iamport::install_crypto_provider();
+    let client = Client::builder()
+        .credentials("key", "secret")
+        .base_url(&server.base)
+        .http_client(reqwest::Client::new())
+        .retry(fast_retries())
+        .build()
+        .unwrap();
+    let err = client
+        .cancel_payment()
+        .imp_uid(ID)
+        .amount(1000)
+        .send()
+        .await
+        .expect_err("an answer from elsewhere is not a cancel done");
+    assert_unknown(&err, "followed redirect");
+    assert!(err.to_string().contains("redirect"), "{err}");
+    assert_eq!(server.hits("/payments/cancel"), 1);
+    // A lookup may follow a redirect: it changes nothing.
+    let p = client.payment(ID).await;
+    assert!(p.is_ok(), "{p:?}");
 }

@@ -152,3 +152,66 @@ async fn error_excerpts_mask_personal_data() {
     hidden(&shown);
     assert!(shown.contains("<html>error for"), "{shown}");
 }
+
+/// A payment whose virtual account received deposits, with the depositor's name.
+fn payment_with_a_depositor(name: &str) -> iamport::Payment {
+    let p = iamport::testing::payment("imp_448280090638", "order-1", 32000);
+    let mut value = serde_json::to_value(&p).unwrap();
+    value["deposit_history"] = serde_json::json!([
+        {"pg_tid": "dep-1", "amount": 32000, "depositor_name": name, "deposited_at": 1700000000}
+    ]);
+    serde_json::from_value(value).unwrap()
+}
+
+/// Depositors' names are personal data: not in a payment's `Debug`, nor in the `Debug` of the
+/// errors that carry a payment.
+#[test]
+fn a_depositors_name_is_not_in_debug_output() {
+    const NAME: &str = "홍길동";
+    let p = payment_with_a_depositor(NAME);
+    assert_eq!(p.deposit_history[0].depositor_name.as_deref(), Some(NAME));
+    let mismatch = p
+        .check(&iamport::Expected::new("another-order", 32000))
+        .unwrap_err();
+    let mismatch = iamport::Error::Mismatch(mismatch);
+    let declined = iamport::Error::Declined(Box::new(p.clone()));
+    for text in [
+        format!("{p:?}"),
+        format!("{mismatch:?}"),
+        mismatch.to_string(),
+        format!("{declined:?}"),
+        declined.to_string(),
+    ] {
+        assert!(!text.contains(NAME), "depositor's name in {text}");
+    }
+}
+
+/// The cancel builder's `Debug` shows no refund account, holder or telephone; requests show no
+/// `custom_data` or browser IP.
+#[test]
+fn refund_accounts_custom_data_and_ips_are_not_in_debug_output() {
+    let client = iamport::Client::builder()
+        .credentials(KEY, SECRET)
+        .build()
+        .unwrap();
+    let cancel = client
+        .cancel_payment()
+        .imp_uid("imp_448280090638")
+        .amount(1000)
+        .refund_holder("김환불")
+        .refund_bank("088")
+        .refund_account("110-555-012345")
+        .refund_tel("010-5555-0123");
+    let shown = format!("{cancel:?}");
+    for personal in ["김환불", "110-555-012345", "010-5555-0123"] {
+        assert!(!shown.contains(personal), "{personal} in {shown}");
+    }
+    assert!(shown.contains("imp_448280090638"), "{shown}");
+    let charge = iamport::types::ChargeBillingKeyRequest::new("member-1", "order-1", 9900, "Plan")
+        .custom_data(r#"{"buyer":"이영희"}"#)
+        .browser_ip("203.0.113.77");
+    let shown = format!("{charge:?}");
+    for personal in ["이영희", "203.0.113.77"] {
+        assert!(!shown.contains(personal), "{personal} in {shown}");
+    }
+}

@@ -6,6 +6,8 @@ use std::{
     sync::{Arc, Mutex},
 };
 
+mod scripted;
+
 use httpmock::MockServer;
 use iamport::{
     Client, RetryPolicy,
@@ -95,6 +97,7 @@ fn no_secret_or_token_in_urls_errors_debug_or_tracing() {
         let e = client
             .cancel_payment()
             .imp_uid("imp_600000000004")
+            .full()
             .send()
             .await
             .unwrap_err();
@@ -145,4 +148,89 @@ fn no_secret_or_token_in_urls_errors_debug_or_tracing() {
             assert!(!text.contains(secret), "{secret:?} shown in:\n{text}");
         }
     }
+}
+
+/// A server or gateway that echoes the `Authorization` header in its error body: the quoted
+/// body and the envelope's message never carry the client's live token.
+#[tokio::test]
+async fn a_token_echoed_by_the_server_is_scrubbed_from_every_error() {
+    use scripted::{Scripted, respond, token};
+
+    const LIVE: &str = "livetokenQWERTYuiopASDFGhjklZXCV";
+    let echo = format!("unable to find the matched key -> Bearer {LIVE}");
+    let bare = format!("token {LIVE} is unknown");
+    let (echo2, bare2) = (echo.clone(), bare.clone());
+    let server = Scripted::start(move |seen, _| match seen.path.as_str() {
+        "/users/getToken" => token(LIVE, 1_700_000_000, 1_700_001_800),
+        "/payments/imp_1" => respond(502, echo2.clone()),
+        "/payments/imp_2" => respond(
+            200,
+            format!(r#"{{"code":0,"message":null,"response":{{"imp_uid":"{bare2}""#),
+        ),
+        "/payments/imp_3" => respond(
+            400,
+            serde_json::to_vec(
+                &serde_json::json!({"code": -1, "message": echo2, "response": null}),
+            )
+            .unwrap(),
+        ),
+        _ => respond(503, bare2.clone()),
+    })
+    .await;
+    let client = Client::builder()
+        .credentials("key", "secret")
+        .base_url(&server.base)
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let mut errors = Vec::new();
+    for id in ["imp_1", "imp_2", "imp_3"] {
+        errors.push(client.payment(id).await.unwrap_err());
+    }
+    let lost = client
+        .cancel_payment()
+        .imp_uid("imp_4")
+        .amount(1000)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(lost.is_outcome_unknown(), "{lost:?}");
+    errors.push(lost);
+    assert!(
+        matches!(errors[0], iamport::Error::Http { .. }),
+        "{:?}",
+        errors[0]
+    );
+    assert!(
+        matches!(errors[1], iamport::Error::Decode { .. }),
+        "{:?}",
+        errors[1]
+    );
+    assert!(
+        matches!(errors[2], iamport::Error::Api { .. }),
+        "{:?}",
+        errors[2]
+    );
+    for e in &errors {
+        for text in [
+            e.to_string(),
+            format!("{e:?}"),
+            e.api_message().unwrap_or("").to_owned(),
+        ] {
+            assert!(!text.contains(LIVE), "token in {text}");
+        }
+        let mut source = std::error::Error::source(e);
+        while let Some(s) = source {
+            assert!(!s.to_string().contains(LIVE), "token in {s}");
+            source = s.source();
+        }
+    }
+    // What is left of the quote still says what went wrong.
+    assert!(
+        errors[0]
+            .to_string()
+            .contains("unable to find the matched key"),
+        "{}",
+        errors[0]
+    );
 }

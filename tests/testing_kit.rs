@@ -92,7 +92,7 @@ async fn a_cancel_stub_answers_only_the_exact_refund() {
     cancel.assert_calls(0);
 
     let updated = refund().send().await.unwrap();
-    assert_eq!(updated.cancellable_amount(), Amount::from(10000));
+    assert_eq!(updated.cancellable_amount(), Some(Amount::from(10000)));
     assert_eq!(
         updated.cancel_history[0].reason.as_deref(),
         Some("changed mind")
@@ -105,12 +105,16 @@ async fn a_cancel_by_order_id_is_matched_by_order_id() {
     let mock = MockIamport::start().await;
     let client = mock.client();
     let after = after_cancel(&payment("imp_1", "order-9", 1000), 1000, "all");
-    let stub = mock.cancel(client.cancel_payment().merchant_uid("order-9"), &after);
-    let by_imp = client.cancel_payment().imp_uid("imp_1").send().await;
+    let stub = mock.cancel(
+        client.cancel_payment().merchant_uid("order-9").full(),
+        &after,
+    );
+    let by_imp = client.cancel_payment().imp_uid("imp_1").full().send().await;
     assert!(by_imp.is_err());
     let cancelled = client
         .cancel_payment()
         .merchant_uid("order-9")
+        .full()
         .send()
         .await
         .unwrap();
@@ -134,7 +138,11 @@ async fn the_loose_cancel_stub_takes_any_refund_of_its_payment_only() {
             .unwrap();
         assert_eq!(p, after);
     }
-    let other = client.cancel_payment().imp_uid("imp_100000000005").send();
+    let other = client
+        .cancel_payment()
+        .imp_uid("imp_100000000005")
+        .full()
+        .send();
     assert!(other.await.is_err());
     loose.assert_calls(2);
 }
@@ -208,6 +216,7 @@ async fn a_request_no_stub_matches_fails_naming_method_path_and_query() {
     let e = retrying
         .cancel_payment()
         .imp_uid("imp_123456789014")
+        .full()
         .send()
         .await
         .unwrap_err();
@@ -495,7 +504,7 @@ fn fixtures_are_payments_in_the_states_the_server_sends() {
     let p = payment("imp_1", "order-1", Amount::from(10));
     assert_eq!(p.status, PaymentStatus::Paid);
     assert_eq!(p.amount.to_string(), "10");
-    assert_eq!(p.cancellable_amount(), Amount::from(10));
+    assert_eq!(p.cancellable_amount(), Some(Amount::from(10)));
     assert!(p.paid_at.is_some());
     assert_eq!(receipt("imp_9").imp_uid, "imp_9");
 
@@ -566,7 +575,7 @@ async fn a_payment_state_changes_with_each_cancel_as_the_server_would() {
         .send()
         .await
         .unwrap();
-    assert_eq!(after.cancellable_amount(), Amount::from(10000));
+    assert_eq!(after.cancellable_amount(), Some(Amount::from(10000)));
     let looked_up = client.payment("imp_100000000006").await.unwrap();
     assert_eq!(looked_up, after);
     assert_eq!(looked_up, state.current());
@@ -582,10 +591,11 @@ async fn a_payment_state_changes_with_each_cancel_as_the_server_would() {
     }
     assert_eq!(state.current().cancel_history.len(), 1);
 
-    // By order id, without an amount: all that is left.
+    // By order id, in full: all that is left.
     let all = client
         .cancel_payment()
         .merchant_uid("order-6")
+        .full()
         .checksum(10000)
         .reason("two")
         .send()
@@ -593,12 +603,13 @@ async fn a_payment_state_changes_with_each_cancel_as_the_server_would() {
         .unwrap();
     assert_eq!(all.status, PaymentStatus::Cancelled);
     assert_eq!(all.cancel_amount, Amount::from(15000));
-    let e = cancel().send().await.unwrap_err();
+    let e = cancel().full().send().await.unwrap_err();
     assert_eq!(e.api_message(), Some("이미 전액취소된 주문입니다."));
     // Another payment's cancel is not this state's.
     let other = client
         .cancel_payment()
         .imp_uid("imp_100000000007")
+        .full()
         .send()
         .await;
     assert!(other.unwrap_err().to_string().contains("no stub"));
@@ -609,4 +620,43 @@ async fn a_payment_state_changes_with_each_cancel_as_the_server_would() {
         client.payment("imp_100000000006").await.unwrap().status,
         PaymentStatus::Cancelled
     );
+}
+
+/// A stub made from a recording answers the recorded request only: a request with a query
+/// parameter the recording did not have (one that changes what the server returns) is not
+/// answered.
+#[tokio::test]
+async fn a_recording_stub_refuses_a_request_with_an_extra_query_parameter() {
+    let mock = MockIamport::start().await;
+    let rec = iamport::testing::Recording::load(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("spec/recordings/get_payment.card_paid.json"),
+    )
+    .unwrap();
+    assert!(rec.request.query.is_empty(), "{:?}", rec.request.query);
+    let stub = mock.recording(&rec);
+    iamport::install_crypto_provider();
+    let http = reqwest::Client::new();
+    let url = format!("{}{}", mock.base_url(), rec.request.path);
+    let bearer = format!("Bearer {}", MockIamport::TOKEN);
+    let extra = http
+        .get(format!("{url}?include_sandbox=true"))
+        .header("authorization", &bearer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        extra.status(),
+        404,
+        "an extra query parameter must not match"
+    );
+    stub.assert_calls(0);
+    let exact = http
+        .get(&url)
+        .header("authorization", &bearer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(exact.status(), 200);
+    stub.assert_calls(1);
 }

@@ -181,3 +181,105 @@ async fn ids_are_percent_encoded_in_paths() {
     api.assert_calls(1);
     raw.assert_calls(0);
 }
+
+/// The server reads `amount: 0` in a cancel exactly as a missing amount: "cancel all that is
+/// left". A refund computed as zero is refused before sending, never turned into a full one.
+#[tokio::test]
+async fn a_refund_of_zero_is_refused_and_nothing_is_sent() {
+    let server = MockServer::start_async().await;
+    let anything = server.mock(|when, then| {
+        when.any_request();
+        then.status(500);
+    });
+    let c = client(&server);
+    for zero in ["0", "0.00"] {
+        let amount: iamport::Amount = zero.parse().unwrap();
+        let err = c
+            .cancel_payment()
+            .imp_uid("imp_448280090638")
+            .amount(amount)
+            .checksum(70000)
+            .send()
+            .await
+            .expect_err("a zero refund must be refused");
+        match &err {
+            iamport::Error::InvalidInput { field, reason } => {
+                assert_eq!(*field, "amount", "{err}");
+                assert!(reason.contains(".full()"), "says how to cancel all: {err}");
+            }
+            other => panic!("expected InvalidInput, got {other:?}"),
+        }
+    }
+    // A ledger that says nothing is left: nothing can be refunded.
+    rejects(
+        &server,
+        "checksum",
+        c.cancel_payment()
+            .imp_uid("imp_448280090638")
+            .amount(1000)
+            .checksum(0)
+            .send(),
+    )
+    .await;
+    anything.assert_calls(0);
+}
+
+/// "Revoke none of these" must never go out as "revoke every schedule of this key": an empty
+/// list of order ids is refused before sending, not left out of the body.
+#[tokio::test]
+async fn an_empty_unschedule_list_is_refused_not_sent_as_revoke_all() {
+    let server = MockServer::start_async().await;
+    let anything = server.mock(|when, then| {
+        when.any_request();
+        then.status(500);
+    });
+    let c = client(&server);
+    let request = iamport::types::UnscheduleRequest::new()
+        .customer_uid("member-3108-card-1")
+        .merchant_uid(Vec::<String>::new());
+    rejects(&server, "merchant_uid", c.unschedule_payments(request)).await;
+    anything.assert_calls(0);
+}
+
+/// Charges and schedules of nothing are refused before sending.
+#[tokio::test]
+async fn charges_and_schedules_of_zero_are_refused() {
+    use iamport::types::{ChargeBillingKeyRequest, ScheduleEntry, ScheduleRequest};
+    let server = MockServer::start_async().await;
+    let anything = server.mock(|when, then| {
+        when.any_request();
+        then.status(500);
+    });
+    let c = client(&server);
+    let charge = ChargeBillingKeyRequest::new("member-1", "order-zero", 0, "Monthly plan");
+    rejects(&server, "amount", c.charge_billing_key(charge)).await;
+    let at = iamport::UnixTime::from_secs(iamport::testing::RECORDED_AT.as_secs() + 86_400);
+    let schedule = ScheduleRequest::new("member-1", vec![ScheduleEntry::new("sub-zero", at, 0)]);
+    rejects(&server, "amount", c.schedule_payments(schedule)).await;
+    anything.assert_calls(0);
+}
+
+/// A `+` in an id is sent as `%2B`: a server that decodes paths as forms would read a bare `+`
+/// as a space and look up another order.
+#[tokio::test]
+async fn a_plus_in_an_id_is_percent_encoded() {
+    let server = MockServer::start_async().await;
+    let _t = token_mock(&server);
+    let rec = recording("find_payment.ok");
+    let api = server.mock(|when, then| {
+        when.method("GET").path("/payments/find/order%2B7");
+        then.status(200)
+            .body(serde_json::to_vec(&rec.response.body).unwrap());
+    });
+    let raw = server.mock(|when, then| {
+        when.method("GET").path_includes("+");
+        then.status(500);
+    });
+    client(&server)
+        .find_payment("order+7")
+        .send()
+        .await
+        .unwrap();
+    api.assert_calls(1);
+    raw.assert_calls(0);
+}

@@ -152,3 +152,53 @@ fn each_kind_of_mismatch_says_whether_to_refund() {
     usd.currency = Currency::Usd;
     assert!(usd.check(&expected).unwrap_err().should_refund());
 }
+
+/// A payment made through a test channel moved no money: it does not verify as paid.
+#[tokio::test]
+async fn a_sandbox_payment_does_not_verify_as_paid() {
+    let mock = MockIamport::start().await;
+    let mut p = payment("imp_200000000011", "order-11", 32000);
+    p.sandbox = Some(true);
+    let _stub = mock.payment(&p);
+    let err = mock
+        .client()
+        .verify_payment("imp_200000000011", &Expected::new("order-11", 32000))
+        .await
+        .expect_err("a sandbox payment must not verify as paid");
+    let m = err.mismatch().expect("a mismatch");
+    assert!(m.get(Field::Sandbox).is_some(), "{m}");
+    assert_eq!(m.remedy(), iamport::verify::Remedy::NotPaid, "{m}");
+    assert!(!m.should_refund());
+}
+
+/// A payment of which most was refunded already is still `paid`; it does not verify as paid
+/// in full, and the mismatch says what was refunded.
+#[tokio::test]
+async fn a_mostly_refunded_payment_does_not_verify_as_paid_in_full() {
+    let mock = MockIamport::start().await;
+    let mut p = payment("imp_200000000012", "order-12", 50000);
+    p.cancel_amount = Amount::from(45000);
+    let _stub = mock.payment(&p);
+    let err = mock
+        .client()
+        .verify_payment("imp_200000000012", &Expected::new("order-12", 50000))
+        .await
+        .expect_err("a refunded payment must not verify as paid in full");
+    let m = err.mismatch().expect("a mismatch");
+    let refunded = m
+        .get(Field::CancelAmount)
+        .expect("names the refunded amount");
+    assert_eq!(
+        (refunded.expected.as_str(), refunded.actual.as_str()),
+        ("0", "45000")
+    );
+    assert_eq!(m.remedy(), iamport::verify::Remedy::Reconcile, "{m}");
+    assert!(!m.should_refund(), "{m}");
+    assert!(err.to_string().contains("45000"), "{err}");
+    // What the ledger records as refunded verifies, and a test payment when accepted.
+    let expected = Expected::new("order-12", 50000).refunded(45000);
+    assert!(p.check(&expected).is_ok());
+    p.sandbox = Some(true);
+    assert!(p.check(&expected.clone().accept_test_payments()).is_ok());
+    assert!(p.check(&expected).is_err());
+}

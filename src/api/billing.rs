@@ -153,7 +153,7 @@ impl Client {
     /// ```
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for malformed ids, an empty name or a negative amount (nothing
+    /// [`Error::InvalidInput`] for malformed ids, an empty name or an amount not above zero (nothing
     /// is sent); [`Error::Declined`]; [`Error::OutcomeUnknown`]; [`Error::Api`] when no approval
     /// was attempted (unknown key, `merchant_uid` already paid or cancelled).
     pub async fn charge_billing_key(&self, request: ChargeBillingKeyRequest) -> Result<Payment> {
@@ -162,8 +162,8 @@ impl Client {
         if request.name.trim().is_empty() {
             return Err(Error::invalid("name", "must not be empty"));
         }
+        validate::positive_amount("amount", request.amount)?;
         amounts([
-            ("amount", Some(request.amount)),
             ("tax_free", request.tax_free),
             ("vat_amount", request.vat_amount),
         ])?;
@@ -204,8 +204,8 @@ impl Client {
             cvc: request.cvc.as_ref(),
         }
         .check()?;
+        validate::positive_amount("amount", request.amount)?;
         amounts([
-            ("amount", Some(request.amount)),
             ("tax_free", request.tax_free),
             ("vat_amount", request.vat_amount),
         ])?;

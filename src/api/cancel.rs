@@ -9,8 +9,11 @@ use crate::{
 impl Client {
     /// Cancels a payment in full or in part (`POST /payments/cancel`).
     ///
-    /// Name the payment with [`CancelPayment::imp_uid`] or [`CancelPayment::merchant_uid`].
-    /// Leave the amount out to cancel everything that is left.
+    /// Name the payment with [`CancelPayment::imp_uid`] or [`CancelPayment::merchant_uid`],
+    /// and say how much: [`CancelPayment::amount`] for a part, [`CancelPayment::full`] for all
+    /// that is left. A cancel that says neither is refused before sending, and so is an amount
+    /// of zero: the server reads both as "cancel everything", so a refund computed as zero
+    /// would otherwise refund the whole payment.
     ///
     /// **Give a [`checksum`](CancelPayment::checksum)**: what *your own ledger* says is still
     /// refundable (the amount paid less every refund you have recorded). The server compares
@@ -73,6 +76,7 @@ impl Client {
             client: self,
             imp_uid: None,
             merchant_uid: None,
+            full: false,
             body: CancelRequest::default(),
         }
     }
@@ -85,6 +89,8 @@ pub struct CancelPayment<'c> {
     client: &'c Client,
     imp_uid: Option<String>,
     merchant_uid: Option<String>,
+    /// Whether [`CancelPayment::full`] was chosen (and no amount given since).
+    full: bool,
     body: CancelRequest,
 }
 
@@ -121,9 +127,24 @@ impl CancelPayment<'_> {
         self
     }
 
+    /// How much to cancel: more than zero, and no more than the
+    /// [`checksum`](CancelPayment::checksum). To cancel all that is left, use
+    /// [`CancelPayment::full`] instead (an amount of zero is refused).
+    pub fn amount(mut self, amount: impl Into<Amount>) -> Self {
+        self.body.amount = Some(amount.into());
+        self.full = false;
+        self
+    }
+
+    /// Cancel all that is left of the payment: the server's full cancel, which sends no
+    /// amount. An explicit choice, since the server reads a missing amount as "everything".
+    pub fn full(mut self) -> Self {
+        self.body.amount = None;
+        self.full = true;
+        self
+    }
+
     amount_setters! {
-        /// How much to cancel; leave out to cancel everything that is left.
-        amount,
         /// The tax-free part of the amount.
         tax_free,
         /// The VAT part of the amount.
@@ -174,8 +195,10 @@ impl CancelPayment<'_> {
     /// [`PaymentNotFound`](crate::Refusal::PaymentNotFound) apart, and gives
     /// [`Other`](crate::Refusal::Other) for the rest (an amount too large, a stale checksum).
     /// [`Error::OutcomeUnknown`] when the answer was lost or unclear (see above).
-    /// [`Error::InvalidInput`] when no payment is named, or an amount is negative or the
-    /// amount exceeds the checksum (nothing is sent).
+    /// [`Error::InvalidInput`] (nothing is sent) when no payment is named, neither an amount
+    /// nor [`full`](CancelPayment::full) is given, the amount is zero, an amount is negative,
+    /// the amount exceeds the checksum, or the checksum is zero (your ledger says nothing is
+    /// left to refund).
     pub async fn send(self) -> Result<Payment> {
         let client = self.client;
         let body = self.into_body()?;
@@ -202,6 +225,28 @@ impl CancelPayment<'_> {
                     body.merchant_uid = Some(id.clone());
                 }
             }
+        }
+        match (body.amount, self.full) {
+            (None, false) => {
+                return Err(Error::invalid(
+                    "amount",
+                    "say how much to cancel: .amount(..) for a part, .full() for all that is left",
+                ));
+            }
+            (Some(amount), _) if amount.is_zero() => {
+                return Err(Error::invalid(
+                    "amount",
+                    "0 would cancel all that is left (the server reads it as no amount); \
+                     to cancel everything call .full(), otherwise there is nothing to cancel",
+                ));
+            }
+            _ => {}
+        }
+        if body.checksum.is_some_and(|c| c.is_zero()) {
+            return Err(Error::invalid(
+                "checksum",
+                "0: your ledger says nothing is left to refund, so nothing can be cancelled",
+            ));
         }
         for (field, value) in [
             ("amount", body.amount),

@@ -180,8 +180,16 @@ impl Payment {
     /// Not a cancel's [`checksum`](crate::CancelPayment::checksum): that comes from the
     /// merchant's own ledger, since a balance fetched just before each cancel lets a repeated
     /// click refund again (see [`Client::cancel_payment`](crate::Client::cancel_payment)).
-    pub fn cancellable_amount(&self) -> Amount {
-        Amount::new(self.amount.as_decimal() - self.cancel_amount.as_decimal())
+    ///
+    /// `None` when the server's figures make no such amount: a negative `cancel_amount`, one
+    /// larger than `amount`, or figures too large to subtract. Nothing about such a payment
+    /// should be refunded automatically.
+    pub fn cancellable_amount(&self) -> Option<Amount> {
+        let (amount, cancelled) = (self.amount, self.cancel_amount);
+        if cancelled.is_negative() || cancelled > amount {
+            return None;
+        }
+        amount.checked_sub(cancelled)
     }
 
     /// The approval number, treating the server's `""` as absent.

@@ -68,10 +68,10 @@ impl<'c> Prepare<'c> {
     /// Sends the request.
     ///
     /// # Errors
-    /// [`crate::Error::InvalidInput`] for a malformed order id or a negative amount.
+    /// [`crate::Error::InvalidInput`] for a malformed order id or an amount not above zero.
     pub async fn send(self) -> Result<PreparedPayment> {
         validate::merchant_uid(&self.body.merchant_uid)?;
-        validate::amount("amount", self.body.amount)?;
+        validate::positive_amount("amount", self.body.amount)?;
         let api = &self.client.api;
         if self.update {
             self.client

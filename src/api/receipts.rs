@@ -66,7 +66,7 @@ impl Client {
     ///
     /// # Errors
     /// [`Error::InvalidInput`] for a malformed order id, an empty channel key, name or
-    /// identifier, or a negative amount (nothing is sent).
+    /// identifier, or an amount not above zero (nothing is sent).
     pub async fn issue_external_receipt(
         &self,
         merchant_uid: &str,
@@ -81,7 +81,7 @@ impl Client {
                 return Err(Error::invalid(field, "must not be empty"));
             }
         }
-        validate::amount("amount", request.amount)?;
+        validate::positive_amount("amount", request.amount)?;
         check(&request.identifier, [request.tax_free, request.vat_amount])?;
         self.call(|| self.api.issue_external_receipt(merchant_uid, &request))
             .await

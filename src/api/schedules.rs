@@ -41,7 +41,7 @@ impl Client {
     ///
     /// # Errors
     /// [`Error::InvalidInput`] (nothing is sent) for no entry or more than 100, a malformed or
-    /// repeated `merchant_uid`, a time not in the future, a negative amount, or card data not
+    /// repeated `merchant_uid`, a time not in the future, an amount not above zero, or card data not
     /// in the API's form; [`Error::Api`] when the server refuses (unknown key and no card data,
     /// card refused, `merchant_uid` already used): nothing is scheduled then.
     pub async fn schedule_payments(&self, request: ScheduleRequest) -> Result<Vec<Schedule>> {
@@ -80,8 +80,8 @@ impl Client {
                 ));
             }
             validate::future("schedule_at", entry.schedule_at, now)?;
+            validate::positive_amount("amount", entry.amount)?;
             amounts([
-                ("amount", Some(entry.amount)),
                 ("tax_free", entry.tax_free),
                 ("vat_amount", entry.vat_amount),
             ])?;
@@ -89,9 +89,9 @@ impl Client {
         self.call(|| self.api.schedule_payments(&request)).await
     }
 
-    /// Revokes schedules that have not run (`POST /subscribe/payments/unschedule`) and returns
-    /// them, now `revoked`. With `customer_uid` alone, every pending schedule of the key; with
-    /// `merchant_uid`s, those (of that key, when both are given).
+    /// Revokes the named schedules that have not run (`POST /subscribe/payments/unschedule`)
+    /// and returns them, now `revoked`: the `merchant_uid`s given, of the key `customer_uid`
+    /// when it is given too (recommended: an order id of another key is then not touched).
     ///
     /// ```no_run
     /// use iamport::types::UnscheduleRequest;
@@ -103,29 +103,49 @@ impl Client {
     /// # Ok(()) }
     /// ```
     ///
+    /// The server reads a request without order ids as "every pending schedule of the key",
+    /// which may belong to several plans on the same card; that is
+    /// [`Client::unschedule_all_payments`], a choice of its own. Here a request without order
+    /// ids, or with an empty list of them, is refused before sending.
+    ///
     /// # Errors
-    /// [`Error::InvalidInput`] when neither is given, for more than 100 order ids or a
-    /// malformed id; [`Error::Api`] with code `1` when nothing pending matches.
+    /// [`Error::InvalidInput`] (nothing is sent) when no order id is given, for more than 100
+    /// or a malformed id; [`Error::Api`] with code `1` when nothing pending matches.
     pub async fn unschedule_payments(&self, request: UnscheduleRequest) -> Result<Vec<Schedule>> {
-        if request.customer_uid.is_none() && request.merchant_uid.is_empty() {
-            return Err(Error::invalid(
-                "customer_uid",
-                "give customer_uid, merchant_uid, or both",
-            ));
-        }
+        let ids = match &request.merchant_uid {
+            Some(ids) if !ids.is_empty() => ids,
+            _ => {
+                return Err(Error::invalid(
+                    "merchant_uid",
+                    "name at least one order id; to revoke every pending schedule of a key, \
+                     call unschedule_all_payments",
+                ));
+            }
+        };
         if let Some(id) = &request.customer_uid {
             validate::customer_uid(id)?;
         }
-        if request.merchant_uid.len() > validate::BILLING_BATCH_MAX {
+        if ids.len() > validate::BILLING_BATCH_MAX {
             return Err(Error::invalid(
                 "merchant_uid",
                 format!("at most {} ids per request", validate::BILLING_BATCH_MAX),
             ));
         }
-        request
-            .merchant_uid
-            .iter()
-            .try_for_each(|id| validate::merchant_uid(id))?;
+        ids.iter().try_for_each(|id| validate::merchant_uid(id))?;
+        self.call(|| self.api.unschedule_payments(&request)).await
+    }
+
+    /// Revokes **every** pending schedule of the billing key `customer_uid`
+    /// (`POST /subscribe/payments/unschedule` with the key alone) and returns them, now
+    /// `revoked`: those of every plan charged to this key. To revoke some, name them with
+    /// [`Client::unschedule_payments`].
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a malformed id (nothing is sent); [`Error::Api`] with code
+    /// `1` when the key has nothing pending.
+    pub async fn unschedule_all_payments(&self, customer_uid: &str) -> Result<Vec<Schedule>> {
+        validate::customer_uid(customer_uid)?;
+        let request = UnscheduleRequest::new().customer_uid(customer_uid);
         self.call(|| self.api.unschedule_payments(&request)).await
     }
 

@@ -71,7 +71,7 @@ pub fn payment(
 /// let paid = payment("imp_1", "order-1", 15000);
 /// let partly = after_cancel(&paid, 5000, "size exchange");
 /// assert_eq!(partly.status, PaymentStatus::Paid);
-/// assert_eq!(partly.cancellable_amount(), Amount::from(10000));
+/// assert_eq!(partly.cancellable_amount(), Some(Amount::from(10000)));
 /// assert_eq!(partly.cancel_history.len(), 1);
 ///
 /// let fully = after_cancel(&partly, 10000, "changed mind");
@@ -83,7 +83,7 @@ pub fn payment(
 /// When `amount` is not positive or is more than is left to cancel: no server answers that.
 pub fn after_cancel(paid: &Payment, amount: impl Into<Amount>, reason: &str) -> Payment {
     let amount = amount.into();
-    let left = paid.cancellable_amount();
+    let left = paid.cancellable_amount().unwrap_or(Amount::ZERO);
     assert!(
         amount > Amount::from(0) && amount <= left,
         "after_cancel: cannot cancel {amount} of payment {} with {left} left",
@@ -91,7 +91,8 @@ pub fn after_cancel(paid: &Payment, amount: impl Into<Amount>, reason: &str) -> 
     );
     let now = UnixTime::now();
     let mut p = paid.clone();
-    p.cancel_amount = Amount::new(p.cancel_amount.as_decimal() + amount.as_decimal());
+    // Within the payment's amount: checked above.
+    p.cancel_amount = p.cancel_amount.checked_add(amount).unwrap_or(p.amount);
     let n = p.cancel_history.len() + 1;
     let receipt_url = format!("https://example.com/receipts/{}/cancel/{n}", p.imp_uid);
     let mut entry: PaymentCancel = template::<Payment>(include_str!(
@@ -111,7 +112,7 @@ pub fn after_cancel(paid: &Payment, amount: impl Into<Amount>, reason: &str) -> 
     entry.receipt_url = Some(receipt_url.clone());
     p.cancel_history.push(entry);
     p.cancel_receipt_urls.push(receipt_url);
-    if p.cancellable_amount() == Amount::from(0) {
+    if p.cancellable_amount() == Some(Amount::ZERO) {
         p.status = PaymentStatus::Cancelled;
         p.cancelled_at = Some(now);
         p.cancel_reason = Some(reason.to_owned());

@@ -164,8 +164,8 @@ impl MockIamport {
     }
 }
 
-/// Stubs a recording's request on `server`: method, path, every query pair, the JSON body if
-/// any, and `Authorization: Bearer <bearer>` (or no `Authorization` at all when `bearer` is
+/// Stubs a recording's request on `server`: method, path, exactly the recorded query pairs (a
+/// request with another parameter, or without one, is not answered), the JSON body if any, and `Authorization: Bearer <bearer>` (or no `Authorization` at all when `bearer` is
 /// `None`). It answers with `status` and the raw `body`, so a test can serve a recorded request
 /// with a different response.
 pub fn mock_exchange<'a>(
@@ -176,11 +176,17 @@ pub fn mock_exchange<'a>(
     body: Vec<u8>,
 ) -> Mock<'a> {
     let req = &rec.request;
+    let query = req
+        .query
+        .iter()
+        .fold(Expect::new(&req.method, req.path.clone()), |e, (k, v)| {
+            e.query(k, Some(v))
+        });
     server.mock(|when, then| {
-        let mut when = when.method(req.method.as_str()).path(req.path.as_str());
-        for (k, v) in &req.query {
-            when = when.query_param(k.as_str(), v.as_str());
-        }
+        let mut when = when
+            .method(req.method.as_str())
+            .path(req.path.as_str())
+            .is_true(move |r| query.query_matches(&r.query_params()));
         if let Some(body) = &req.body {
             when = when.json_body(body.clone());
         }

@@ -131,7 +131,7 @@ impl MockIamport {
     ///     .reason("size")
     ///     .send()
     ///     .await?;
-    /// assert_eq!(after.cancellable_amount(), iamport::Amount::from(10000));
+    /// assert_eq!(after.cancellable_amount(), Some(iamport::Amount::from(10000)));
     /// refund.assert_calls(1);
     /// # Ok(()) }
     /// ```

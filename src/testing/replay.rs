@@ -371,7 +371,11 @@ pub async fn call(client: &Client, rec: &Recording) -> Result<Value> {
             let mut b = client.cancel_payment();
             b = set(b, text("imp_uid"), |b, v| b.imp_uid(v));
             b = set(b, text("merchant_uid"), |b, v| b.merchant_uid(v));
-            b = set(b, amount("amount")?, |b, v| b.amount(v));
+            // A recorded cancel without an amount is a full one.
+            b = match amount("amount")? {
+                Some(v) => b.amount(v),
+                None => b.full(),
+            };
             b = set(b, amount("checksum")?, |b, v| b.checksum(v));
             b = set(b, text("reason"), |b, v| b.reason(v));
             to_json(b.send().await)
@@ -433,7 +437,14 @@ pub async fn call(client: &Client, rec: &Recording) -> Result<Value> {
         "charge_billing_key" => to_json(declined(client.charge_billing_key(body_as(rec)?).await)),
         "charge_onetime" => to_json(declined(client.charge_onetime(body_as(rec)?).await)),
         "schedule_payments" => to_json(client.schedule_payments(body_as(rec)?).await),
-        "unschedule_payments" => to_json(client.unschedule_payments(body_as(rec)?).await),
+        "unschedule_payments" => {
+            let request: crate::types::UnscheduleRequest = body_as(rec)?;
+            // A recorded request without order ids revoked every schedule of its key.
+            match (&request.merchant_uid, &request.customer_uid) {
+                (None, Some(key)) => to_json(client.unschedule_all_payments(key).await),
+                _ => to_json(client.unschedule_payments(request).await),
+            }
+        }
         "get_schedules" => {
             let mut b = client.schedules(time("schedule_from")?, time("schedule_to")?);
             b = set(b, rec.query("schedule_status"), |b, s| {

@@ -63,7 +63,7 @@ impl MockIamport {
     /// changes it as the server would, then answers the new state. A cancel is refused with
     /// code 1, changing nothing, when nothing is left to cancel, when its `checksum` is not
     /// what is left, or when its `amount` is more than what is left; without an `amount` (or
-    /// with 0) it cancels all that is left. The refusals' messages are the mock's own words
+    /// with 0, which the client never sends) it cancels all that is left, as the server does. The refusals' messages are the mock's own words
     /// except for the first, which is the API's.
     ///
     /// For tests of flows: a refund, then a lookup that sees it; a second click on a stale
@@ -80,12 +80,12 @@ impl MockIamport {
     ///
     /// refund().send().await?;
     /// let now = client.payment("imp_1").await?;
-    /// assert_eq!(now.cancellable_amount(), Amount::from(10000));
+    /// assert_eq!(now.cancellable_amount(), Some(Amount::from(10000)));
     /// // The same click again: its checksum is out of date, and nothing is refunded.
     /// assert_eq!(refund().send().await.unwrap_err().api_code(), Some(1));
     /// assert_eq!(state.current().cancel_history.len(), 1);
     ///
-    /// client.cancel_payment().imp_uid("imp_1").checksum(10000).send().await?;
+    /// client.cancel_payment().imp_uid("imp_1").full().checksum(10000).send().await?;
     /// assert_eq!(client.payment("imp_1").await?.status, PaymentStatus::Cancelled);
     /// state.cancels().assert_calls(3);
     /// # Ok(()) }
@@ -154,8 +154,10 @@ fn names(payment: &Payment, req: &HttpMockRequest) -> bool {
 fn cancel(payment: &Payment, req: &HttpMockRequest) -> Result<Payment, String> {
     let body: CancelRequest =
         serde_json::from_slice(req.body_ref()).map_err(|e| format!("not a cancel: {e}"))?;
-    let left = payment.cancellable_amount();
     let zero = Amount::from(0);
+    let left = payment
+        .cancellable_amount()
+        .ok_or_else(|| format!("payment {} has no cancellable amount", payment.imp_uid))?;
     if left <= zero {
         return Err(ALL_CANCELLED.to_owned());
     }

@@ -327,6 +327,17 @@ fn lint_rules_each_report_their_place() {
         schemas["Payment"]["properties"]["card_quota"]["minimum"] = json!("0");
         schemas["Payment"]["properties"]["pg_provider"]["enum"] = json!(["inicis", "kcp"]);
         schemas["Leftover"] = json!({"type": "object"});
+        schemas["Payment"]["properties"]["buyer_phone"] = json!({"type": "string"});
+        schemas["Payment"]["properties"]["product_name"] =
+            json!({"type": "string", "description": "What was sold."});
+        schemas["Payment"]["properties"]["depositor_name"] = json!({
+            "type": "string", "x-personal": false,
+            "description": "Not personal, say, in this test."
+        });
+        schemas["Payment"]["properties"]["custom_data"]
+            .as_object_mut()
+            .unwrap()
+            .remove("x-personal");
         s["security"] = json!([{"apiKey": []}]);
     });
     let findings = copy.findings(STATIC);
@@ -354,9 +365,27 @@ fn lint_rules_each_report_their_place() {
             "must be a named component",
         ),
         ("/components/schemas/Leftover".to_owned(), "is not used"),
+        (
+            format!("{payment}/buyer_phone"),
+            "looks like personal data but has no `x-personal` mark",
+        ),
+        (
+            format!("{payment}/custom_data"),
+            "looks like personal data but has no `x-personal` mark",
+        ),
         ("/security/0".to_owned(), "\"apiKey\" is not declared"),
     ] {
         assert_found(&findings, SPEC_FILE, &pointer, reason);
+    }
+    // A name that is not a person's, and a property marked not personal, pass.
+    for quiet in ["product_name", "depositor_name"] {
+        let pointer = format!("{payment}/{quiet}");
+        assert!(
+            !findings
+                .iter()
+                .any(|f| f.pointer == pointer && f.reason.contains("personal")),
+            "{pointer}: {findings:#?}"
+        );
     }
 }
 

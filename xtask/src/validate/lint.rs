@@ -59,7 +59,89 @@ pub(crate) fn lint(spec: &Spec) -> Vec<Finding> {
     references(spec, &mut add);
     enums_open_or_closed(spec, &mut add);
     security(spec, &mut add);
+    personal_marks(spec, &mut add);
     out
+}
+
+/// Words of a property name that say it holds a person's data: contact details, addresses,
+/// accounts, birth dates, identity numbers, IP addresses and the merchant's free-form data.
+const PERSONAL_WORDS: &[&str] = &[
+    "tel",
+    "phone",
+    "mobile",
+    "email",
+    "addr",
+    "address",
+    "postcode",
+    "zipcode",
+    "account",
+    "holder",
+    "depositor",
+    "birth",
+    "birthday",
+    "identifier",
+    "resident",
+    "ssn",
+    "ip",
+    "unique",
+    "custom",
+    "bypass",
+];
+/// Whose `..._name` is a person's (or a sole trader's) name.
+const PERSON_NAMES: &[&str] = &[
+    "buyer",
+    "customer",
+    "depositor",
+    "holder",
+    "company",
+    "user",
+    "member",
+    "owner",
+    "refund",
+    "receiver",
+    "sender",
+];
+
+/// Whether a property's name says it holds a person's data.
+fn looks_personal(property: &str) -> bool {
+    let words: Vec<String> = property.split('_').map(str::to_ascii_lowercase).collect();
+    // The kind or code of something personal (`identifier_type`) is not personal itself.
+    if words.last().is_some_and(|w| w == "type" || w == "code") {
+        return false;
+    }
+    let named_person = words.len() >= 2
+        && words.last().is_some_and(|w| w == "name")
+        && PERSON_NAMES.contains(&words[words.len() - 2].as_str());
+    named_person || words.iter().any(|w| PERSONAL_WORDS.contains(&w.as_str()))
+}
+
+/// Every property whose name says it holds personal data carries the spec's mark of it
+/// (`x-personal: true`, or `format: password` for what is write-only), or says that it does
+/// not (`x-personal: false`): the mark decides what `Debug` and error text hide.
+fn personal_marks(spec: &Spec, add: &mut impl FnMut(String, String)) {
+    let schemas = spec
+        .raw
+        .pointer("/components/schemas")
+        .and_then(Value::as_object);
+    for (component, schema) in schemas.into_iter().flatten() {
+        let properties = schema.get("properties").and_then(Value::as_object);
+        for (property, p) in properties.into_iter().flatten() {
+            let marked = p.get("x-personal").is_some_and(Value::is_boolean)
+                || p.get("format").and_then(Value::as_str) == Some("password");
+            if !marked && looks_personal(property) {
+                add(
+                    format!(
+                        "/components/schemas/{}/properties/{}",
+                        esc(component),
+                        esc(property)
+                    ),
+                    "looks like personal data but has no `x-personal` mark (true, or false \
+                     with the reason in its description)"
+                        .into(),
+                );
+            }
+        }
+    }
 }
 
 /// The enum components of the spec, in either form.
