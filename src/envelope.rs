@@ -180,6 +180,38 @@ fn is_personal_key(key: &str) -> bool {
         .is_ok()
 }
 
+/// A decoder's error without the values it quotes: serde says `invalid type: string "..."` or
+/// ``integer `...` `` of the value that did not fit, which may be a buyer's telephone or a
+/// token. The kind of value, what was expected and the position stay.
+fn values_withheld(e: serde_json::Error) -> serde_json::Error {
+    if e.classify() != serde_json::error::Category::Data {
+        return e;
+    }
+    let text = e.to_string();
+    let mut out = String::with_capacity(text.len());
+    let mut quote: Option<char> = None;
+    for c in text.chars() {
+        match quote {
+            Some(q) if c == q => {
+                out.push_str(MASK);
+                out.push(c);
+                quote = None;
+            }
+            Some(_) => {}
+            None => {
+                out.push(c);
+                if c == '"' || c == '`' {
+                    quote = Some(c);
+                }
+            }
+        }
+    }
+    if quote.is_some() {
+        out.push_str(MASK);
+    }
+    <serde_json::Error as serde::de::Error>::custom(out)
+}
+
 /// Masks a JSON text, complete or not, without parsing it into values: personal keys' values
 /// and strings containing `@` are replaced; everything else is copied.
 fn mask_json(text: &str) -> String {
@@ -603,7 +635,7 @@ fn undecoded(e: GenError<types::ErrorEnvelope>, status: Option<u16>, secret: boo
                 _ => Error::Decode {
                     status,
                     excerpt: excerpt(&body, secret),
-                    source,
+                    source: values_withheld(source),
                 },
             }
         }

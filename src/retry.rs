@@ -125,7 +125,7 @@ fn jitter(bound: Duration) -> Duration {
     }
     let mut h = RandomState::new().build_hasher();
     h.write_u64(nanos);
-    Duration::from_nanos(h.finish() % (nanos + 1))
+    Duration::from_nanos(h.finish() % nanos.saturating_add(1))
 }
 
 /// What may be done again with a request.
@@ -242,5 +242,12 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_longest_wait_is_jittered_without_overflow() {
+        let wait = super::jitter(std::time::Duration::MAX);
+        // The bound is capped at what a u64 of nanoseconds holds (it panicked adding one to it).
+        assert!(wait <= std::time::Duration::from_nanos(u64::MAX));
     }
 }

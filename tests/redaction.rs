@@ -141,6 +141,19 @@ async fn error_excerpts_mask_personal_data() {
         shown.contains("not an amount"),
         "the rest stays, for diagnosis: {shown}"
     );
+    // A personal value of the wrong type: the decoder's own message would quote it.
+    let mut wrong = body.clone();
+    wrong["response"]["buyer_tel"] = serde_json::json!(1012345678);
+    let err = canned
+        .answer(&rec, 200, &[], &serde_json::to_vec(&wrong).unwrap())
+        .await
+        .unwrap_err();
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains("1012345678"), "{shown}");
+    assert!(
+        shown.contains("invalid type: integer"),
+        "the kind of value stays: {shown}"
+    );
     // A text page quoting a buyer.
     let page =
         "<html>error for gildong@example.com, tel 010-1234-5678, card 9100201234567890</html>";

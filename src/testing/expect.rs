@@ -11,7 +11,7 @@ use serde_json::Value;
 ///
 /// Public only inside the crate's private `testing::expect` module, so that the sealed
 /// [`Listing`](super::Listing) trait can name it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Expect {
     pub(crate) method: String,
     pub(crate) path: String,
@@ -22,6 +22,25 @@ pub struct Expect {
     /// Whether parameters other than these are allowed.
     any_query: bool,
     pub(crate) body: Option<Value>,
+}
+
+/// Shows the body as error messages quote one: card data and personal values masked (a stub's
+/// body is the request the code under test sends, card number and all).
+impl std::fmt::Debug for Expect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let body = self
+            .body
+            .as_ref()
+            .map(|b| crate::envelope::excerpt(b.to_string().as_bytes(), false));
+        f.debug_struct("Expect")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("optional", &self.optional)
+            .field("any_query", &self.any_query)
+            .field("body", &body)
+            .finish()
+    }
 }
 
 impl Expect {
@@ -185,5 +204,18 @@ mod tests {
         let two = Expect::new("GET", "/p".into()).page(2);
         assert!(two.query_matches(&pairs(&[("page", "2")])));
         assert!(!two.query_matches(&[]));
+    }
+
+    #[test]
+    fn debug_masks_card_data_and_personal_values_in_the_body() {
+        let card = crate::types::BillingKeyRequest::new("4242-4242-4242-4242", "2029-12")
+            .birth("900101")
+            .customer_tel("010-5555-0123");
+        let expect = super::Expect::new("POST", "/subscribe/customers/k".to_owned()).body(&card);
+        let shown = format!("{expect:?}");
+        for hidden in ["4242-4242", "2029-12", "900101", "010-5555-0123"] {
+            assert!(!shown.contains(hidden), "{hidden} in {shown}");
+        }
+        assert!(shown.contains("/subscribe/customers/k"), "{shown}");
     }
 }
