@@ -15,7 +15,7 @@
 //! | a property named `type` | a field `r#type` |
 //! | `nullable: true` in a response | `None` is written back as `null`; an optional one as absent |
 //! | `minLength`, `maxLength`, `pattern` on strings | left to the facade, which checks ids before sending |
-//! | an operation's path template | `OPERATION_PATHS`: a lost change's ids are read from its own path parameters |
+//! | an operation's method and path template | `OPERATIONS`: a lost change's ids are read from its own path parameters; each call's trace span names its route |
 //!
 //! Every component object is a public struct with `#[non_exhaustive]`, `PartialEq`, its fields
 //! in the spec's order and the spec's descriptions as docs; those reachable from a request body
@@ -77,8 +77,9 @@ pub struct Model {
     pub objects: BTreeMap<String, Component>,
     /// Object components reachable from a request body.
     pub requests: BTreeSet<String>,
-    /// Each operation's `operationId` and path template (`/payments/{imp_uid}/balance`).
-    pub operations: Vec<(String, String)>,
+    /// Each operation's `operationId`, HTTP method (upper case) and path template
+    /// (`/payments/{imp_uid}/balance`).
+    pub operations: Vec<(String, String, String)>,
 }
 
 /// One object component.
@@ -136,9 +137,10 @@ impl Model {
         }
         let paths = spec.get("paths").and_then(Value::as_object);
         for (path, item) in paths.into_iter().flatten() {
-            for op in item.as_object().into_iter().flat_map(|o| o.values()) {
+            for (method, op) in item.as_object().into_iter().flatten() {
                 if let Some(id) = op.get("operationId").and_then(Value::as_str) {
-                    model.operations.push((id.to_owned(), path.clone()));
+                    let method = method.to_ascii_uppercase();
+                    model.operations.push((id.to_owned(), method, path.clone()));
                 }
             }
         }
@@ -796,16 +798,14 @@ fn post_pass(file: &mut syn::File, model: &Model) -> Result<(), String> {
         pub(crate) const PERSONAL_KEYS: &[&str] = &[#(#personal),*];
     });
 
-    // Each operation's path template: what a lost change was sent for is read from its own
-    // path parameters, by name.
-    let (ids, paths): (Vec<&str>, Vec<&str>) = model
-        .operations
-        .iter()
-        .map(|(id, path)| (id.as_str(), path.as_str()))
-        .unzip();
+    // Each operation's method and path template: what a lost change was sent for is read
+    // from its own path parameters, by name, and each call's trace span names its route.
+    let ids = model.operations.iter().map(|(id, _, _)| id);
+    let methods = model.operations.iter().map(|(_, m, _)| m);
+    let paths = model.operations.iter().map(|(_, _, p)| p);
     file.items.push(parse_quote! {
-        /// Each operation's `operationId` and path template, as the spec gives them.
-        pub(crate) const OPERATION_PATHS: &[(&str, &str)] = &[#((#ids, #paths)),*];
+        /// Each operation's `operationId`, method and path template, as the spec gives them.
+        pub(crate) const OPERATIONS: &[(&str, &str, &str)] = &[#((#ids, #methods, #paths)),*];
     });
     Ok(())
 }

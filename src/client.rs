@@ -576,6 +576,7 @@ impl ClientHooks<Shared> for generated::Client {
         info: &OperationInfo,
     ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
         let token_call = info.operation_id == TOKEN_OPERATION;
+        crate::trace::name(info.operation_id);
         let call = Attempt {
             operation: info.operation_id,
             kind: Kind::of(&request, token_call),
@@ -677,7 +678,8 @@ impl generated::Client {
             operation = call.operation,
             attempt = CALL.try_with(|c| c.retries.get()).unwrap_or(0) + 1,
             method = %request.method(),
-            path = request.url().path(),
+            // The route, not the path: a path carries ids.
+            route = crate::trace::route(call.operation).map(|(_, template)| template),
             "sending"
         );
         let limit = self.inner.0.max_response_bytes;

@@ -418,11 +418,13 @@ where
     M: Fn() -> F,
     F: Future<Output = Result<ResponseValue<T>, GenError<types::ErrorEnvelope>>>,
 {
+    use tracing::Instrument;
     let mut payload = None;
     CALL.scope(
         CallContext::default(),
         scoped(secret_body, retry, operation, &mut payload),
     )
+    .instrument(crate::trace::call_span())
     .await?;
     // `scoped` fills the slot whenever it succeeds.
     payload.map(T::payload).ok_or_else(|| Error::Http {
@@ -445,6 +447,8 @@ where
 {
     let started = Instant::now();
     let mut attempt: u32 = 1;
+    // Every time the request is sent again: retries and the run after a token refresh.
+    let mut resends: u32 = 0;
     loop {
         // The outcome lives in this block only, so no await below holds it.
         let wait = {
@@ -474,9 +478,15 @@ where
             });
             match wait {
                 Some(wait) => wait,
-                None => return settled(secret_body, &mut outcome, slot),
+                None => {
+                    let result = settled(secret_body, &mut outcome, slot);
+                    let status = CALL.with(|c| c.status.get());
+                    crate::trace::ended(&result, status, resends);
+                    return result;
+                }
             }
         };
+        resends = resends.saturating_add(1);
         CALL.with(|c| {
             c.retries
                 .set(u16::try_from(attempt - 1).unwrap_or(u16::MAX))

@@ -11,6 +11,7 @@ mod envelope;
 mod error;
 mod refusal;
 mod retry;
+mod trace;
 mod validate;
 
 // What the spec cannot say: exact money, typed time, open enums and the serde conventions.

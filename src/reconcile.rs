@@ -90,10 +90,7 @@ pub(crate) fn attempted(operation: &'static str, request: &reqwest::Request) -> 
 /// spec, decoded. The template is matched against the last segments of the path, so a base
 /// URL with a path of its own is no matter.
 fn path_parameters(operation: &str, url: &reqwest::Url) -> Vec<(&'static str, String)> {
-    let Some((_, template)) = crate::generated::OPERATION_PATHS
-        .iter()
-        .find(|(id, _)| *id == operation)
-    else {
+    let Some((_, template)) = crate::trace::route(operation) else {
         return Vec::new();
     };
     let wanted: Vec<&'static str> = template.trim_start_matches('/').split('/').collect();
