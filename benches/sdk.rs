@@ -623,8 +623,6 @@ fn decoding(rounds: usize) {
 }
 
 fn main() {
-    // The raw clients are plain `reqwest::Client`s.
-    iamport::install_crypto_provider();
     let args: Vec<String> = std::env::args().collect();
     // `--write-page FILE`: the 1000-payment page, for profiling `--decode-child KIND FILE`.
     if let Some(i) = args.iter().position(|a| a == "--write-page") {

@@ -122,9 +122,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let url = format!("http://{}/iamport/webhook", listener.local_addr()?);
     let server = tokio::spawn(axum::serve(listener, router(shop.clone())).into_future());
 
-    // With iamport's default `rustls` feature, a reqwest client of your own needs a crypto
-    // provider installed (or reqwest's own `rustls` feature in your Cargo.toml).
-    iamport::install_crypto_provider();
+    // A reqwest client of the program's own, beside the SDK's: iamport's default TLS is
+    // reqwest's own, so it needs nothing more.
     let http = reqwest::Client::new();
     for (content_type, body) in [
         (

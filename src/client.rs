@@ -381,23 +381,27 @@ impl ClientBuilder {
 }
 
 /// Installs `ring` as the process-wide rustls crypto provider, unless a provider is installed
-/// already (feature `rustls`, the default).
+/// already (feature `rustls-ring`).
 ///
 /// The `Client` needs none of this: it sets up its own TLS. It is for `reqwest::Client`s that
-/// your program builds itself. The `rustls` feature builds reqwest's rustls support without a
-/// provider of its own (that is what spares the `aws-lc-sys` build), and reqwest panics when
-/// such a client is built with no provider installed, unless your own dependency on reqwest
-/// turns on its `rustls` feature. Call this once at start-up, before building one:
+/// your program builds itself. The `rustls-ring` feature builds reqwest's rustls support
+/// without a provider of its own (that is what spares the `aws-lc-sys` build), and reqwest
+/// panics when such a client sends a request with no provider installed, unless your own
+/// dependency on reqwest turns on its `rustls` feature. Call this once at start-up, before
+/// building one:
 ///
 /// ```
 /// iamport::install_crypto_provider();
 /// let http = reqwest::Client::new();
 /// # drop(http);
 /// ```
-#[cfg(feature = "rustls")]
-#[cfg_attr(docsrs, doc(cfg(feature = "rustls")))]
+#[cfg(feature = "rustls-ring")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rustls-ring")))]
 pub fn install_crypto_provider() {
-    // An error means a provider is installed already, which is what is wanted.
+    // An error means a provider is installed already, which is what is wanted. Newer rustls
+    // releases mark `ring`'s provider deprecated (no post-quantum key exchange); choosing it
+    // is what this feature is for.
+    #[allow(deprecated)]
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
@@ -405,12 +409,12 @@ pub fn install_crypto_provider() {
 mod tls {
     use crate::Result;
 
-    /// With `rustls` (the default) and neither other TLS feature: rustls with the `ring`
-    /// provider, or the provider installed process-wide if there is one, and the platform's
-    /// certificate verifier.
+    /// With `rustls-ring` and neither other TLS feature: rustls with the `ring` provider, or
+    /// the provider installed process-wide if there is one, and the platform's certificate
+    /// verifier.
     #[cfg(all(
-        feature = "rustls",
-        not(feature = "rustls-aws-lc"),
+        feature = "rustls-ring",
+        not(feature = "rustls"),
         not(feature = "native-tls")
     ))]
     pub(super) fn configure(
@@ -422,6 +426,7 @@ mod tls {
         use rustls::crypto::CryptoProvider;
         use rustls_platform_verifier::BuilderVerifierExt;
 
+        #[allow(deprecated)]
         let provider = CryptoProvider::get_default()
             .cloned()
             .unwrap_or_else(|| Arc::new(rustls::crypto::ring::default_provider()));
@@ -439,9 +444,9 @@ mod tls {
         Ok(builder.tls_backend_preconfigured(config))
     }
 
-    /// With `rustls-aws-lc` or `native-tls`: reqwest's own set-up of that backend. As in
-    /// reqwest, `native-tls` wins when it is on together with a rustls feature.
-    #[cfg(any(feature = "rustls-aws-lc", feature = "native-tls"))]
+    /// With `rustls` (the default) or `native-tls`: reqwest's own set-up of that backend. As
+    /// in reqwest, `native-tls` wins when it is on together with a rustls feature.
+    #[cfg(any(feature = "rustls", feature = "native-tls"))]
     pub(super) fn configure(
         builder: reqwest::ClientBuilder,
         _base_url: &str,
@@ -451,7 +456,7 @@ mod tls {
 
     /// Without any TLS feature only loopback `http` works: an `https` base URL is refused
     /// when the client is built, not at the first call.
-    #[cfg(not(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls")))]
+    #[cfg(not(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls")))]
     pub(super) fn configure(
         builder: reqwest::ClientBuilder,
         base_url: &str,
@@ -870,7 +875,7 @@ mod tests {
             .build()
     }
 
-    #[cfg(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls"))]
+    #[cfg(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"))]
     #[test]
     fn an_https_client_builds_with_the_tls_feature_chosen() {
         assert!(https_client().is_ok());
@@ -933,7 +938,7 @@ mod tests {
         );
     }
 
-    #[cfg(not(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls")))]
+    #[cfg(not(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls")))]
     #[test]
     fn without_tls_an_https_base_url_is_refused_when_built_and_loopback_http_still_works() {
         let err = https_client().unwrap_err();

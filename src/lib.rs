@@ -41,7 +41,7 @@ pub use api::{
     Schedules,
 };
 pub use auth::Secret;
-#[cfg(feature = "rustls")]
+#[cfg(feature = "rustls-ring")]
 pub use client::install_crypto_provider;
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES};
 pub use enums::{

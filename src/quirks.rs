@@ -160,7 +160,7 @@ impl<T> Redact for Vec<T> {
 mod tests {
     #[test]
     fn an_optional_query_parameter_is_added_when_there_and_left_out_when_not() {
-        #[cfg(feature = "rustls")]
+        #[cfg(feature = "rustls-ring")]
         crate::install_crypto_provider();
         let client = reqwest::Client::new();
         let url = |page: Option<u32>, sorting: Option<&str>| {
@@ -219,7 +219,7 @@ mod tests {
 
     #[test]
     fn a_request_from_the_parsed_base_has_the_url_reqwest_would_parse() {
-        #[cfg(feature = "rustls")]
+        #[cfg(feature = "rustls-ring")]
         crate::install_crypto_provider();
         let client = reqwest::Client::new();
         let segments = segments();

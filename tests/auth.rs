@@ -204,7 +204,6 @@ async fn a_failed_token_exchange_is_shared_by_its_waiters() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_wait_for_a_token_is_bounded_by_the_request_timeout() {
     let server = Scripted::start(|_, _| Act::Hang).await;
-    iamport::install_crypto_provider();
     let client = iamport::Client::builder()
         .credentials(KEY, SECRET)
         .base_url(&server.base)

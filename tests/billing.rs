@@ -297,7 +297,6 @@ async fn a_charge_that_surely_did_not_arrive_is_retried() {
         let addr = listener.local_addr().unwrap();
         let hits = Arc::new(AtomicUsize::new(0));
         let server = tokio::spawn(serve(listener, Act::Pay, hits.clone()));
-        iamport::install_crypto_provider();
         let http = reqwest::Client::builder()
             .pool_max_idle_per_host(0)
             .build()

@@ -440,7 +440,6 @@ async fn a_change_answered_after_a_followed_redirect_is_outcome_unknown() {
         _ => respond(200, ok.clone()),
     })
     .await;
-    iamport::install_crypto_provider();
     let client = Client::builder()
         .credentials("key", "secret")
         .base_url(&server.base)

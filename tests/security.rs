@@ -62,6 +62,11 @@ fn no_secret_or_token_in_urls_errors_debug_or_tracing() {
         .with_ansi(false)
         .with_writer(move || writer.clone())
         .finish();
+    // With a single registered subscriber, `tracing` asks the registering thread's own
+    // subscriber whether an event is wanted, so an event first met on another test's thread
+    // (another test of this file) would be cached as unwanted. A second registered subscriber
+    // makes it ask them all.
+    let _second = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
     let _guard = tracing::subscriber::set_default(subscriber);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -635,7 +635,6 @@ async fn a_recording_stub_refuses_a_request_with_an_extra_query_parameter() {
     .unwrap();
     assert!(rec.request.query.is_empty(), "{:?}", rec.request.query);
     let stub = mock.recording(&rec);
-    iamport::install_crypto_provider();
     let http = reqwest::Client::new();
     let url = format!("{}{}", mock.base_url(), rec.request.path);
     let bearer = format!("Bearer {}", MockIamport::TOKEN);
