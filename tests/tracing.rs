@@ -2,6 +2,7 @@
 //! client fields: retries and the token refresh happen inside it, and no field carries an id,
 //! an amount or a personal value.
 
+mod common;
 mod scripted;
 
 use std::{
@@ -104,12 +105,7 @@ fn client(base: &str) -> Client {
 }
 
 fn payment_body() -> Vec<u8> {
-    let rec = iamport::testing::Recording::load(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("spec/recordings/get_payment.card_paid.json"),
-    )
-    .unwrap();
-    serde_json::to_vec(&rec.response.body).unwrap()
+    serde_json::to_vec(&common::recording("get_payment.card_paid").response.body).unwrap()
 }
 
 /// The operation spans of a list, by `otel.name`.

@@ -18,13 +18,18 @@ async fn rejects<T: std::fmt::Debug>(
     let _ = server;
 }
 
+/// A stub for any request, to count that none is sent.
+fn any_request(server: &MockServer) -> httpmock::Mock<'_> {
+    server.mock(|when, then| {
+        when.any_request();
+        then.status(500);
+    })
+}
+
 #[tokio::test]
 async fn invalid_arguments_send_nothing() {
     let server = MockServer::start_async().await;
-    let anything = server.mock(|when, then| {
-        when.any_request();
-        then.status(500);
-    });
+    let anything = any_request(&server);
     let c = client(&server);
     rejects(&server, "imp_uid", c.payment("")).await;
     rejects(&server, "imp_uid", c.payment("..")).await;
@@ -187,10 +192,7 @@ async fn ids_are_percent_encoded_in_paths() {
 #[tokio::test]
 async fn a_refund_of_zero_is_refused_and_nothing_is_sent() {
     let server = MockServer::start_async().await;
-    let anything = server.mock(|when, then| {
-        when.any_request();
-        then.status(500);
-    });
+    let anything = any_request(&server);
     let c = client(&server);
     for zero in ["0", "0.00"] {
         let amount: iamport::Amount = zero.parse().unwrap();
@@ -229,10 +231,7 @@ async fn a_refund_of_zero_is_refused_and_nothing_is_sent() {
 #[tokio::test]
 async fn an_empty_unschedule_list_is_refused_not_sent_as_revoke_all() {
     let server = MockServer::start_async().await;
-    let anything = server.mock(|when, then| {
-        when.any_request();
-        then.status(500);
-    });
+    let anything = any_request(&server);
     let c = client(&server);
     let request = iamport::types::UnscheduleRequest::new()
         .customer_uid("member-3108-card-1")
@@ -246,10 +245,7 @@ async fn an_empty_unschedule_list_is_refused_not_sent_as_revoke_all() {
 async fn charges_and_schedules_of_zero_are_refused() {
     use iamport::types::{ChargeBillingKeyRequest, ScheduleEntry, ScheduleRequest};
     let server = MockServer::start_async().await;
-    let anything = server.mock(|when, then| {
-        when.any_request();
-        then.status(500);
-    });
+    let anything = any_request(&server);
     let c = client(&server);
     let charge = ChargeBillingKeyRequest::new("member-1", "order-zero", 0, "Monthly plan");
     rejects(&server, "amount", c.charge_billing_key(charge)).await;
