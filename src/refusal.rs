@@ -26,6 +26,8 @@ use crate::Error;
 /// # async fn run(client: iamport::Client) -> iamport::Result<()> {
 /// match client.cancel_payment().imp_uid("imp_123").full().checksum(32000).send().await {
 ///     Ok(payment) => println!("cancelled; {} left", payment.cancellable_amount().unwrap_or_default()),
+///     // Throttled or an outage, after the client's own retries: not a refusal; try later.
+///     Err(e) if e.is_retryable() => println!("try again later: {e}"),
 ///     // A second click, or a retry of a cancel that went through: nothing left to do.
 ///     Err(e) if e.is_already_cancelled() => println!("already cancelled"),
 ///     Err(e) if e.refusal() == Some(Refusal::PaymentNotFound) => println!("no such payment"),
@@ -164,7 +166,10 @@ impl Error {
     /// [`Error::NotFound`], the reason its message gives ([`Refusal::Other`] for a message
     /// not recognised, or none). `None` for every other error, including
     /// [`Error::OutcomeUnknown`] (the server may have carried the request out) and
-    /// [`Error::Auth`] (see [`is_auth`](Error::is_auth)).
+    /// [`Error::Auth`] (see [`is_auth`](Error::is_auth)), and for throttling and outages
+    /// even when they came with an envelope (429, and 5xx but 501): those are not the server
+    /// saying no to this request; they are [`is_retryable`](Error::is_retryable), and are to be
+    /// checked first.
     ///
     /// ```
     /// use iamport::{Error, Refusal};
@@ -180,6 +185,9 @@ impl Error {
     /// ```
     pub fn refusal(&self) -> Option<Refusal> {
         match self.own() {
+            Error::Api { status, .. } if *status == 429 || (*status >= 500 && *status != 501) => {
+                None
+            }
             Error::Api { message, .. } | Error::NotFound { message, .. } => Some(
                 Refusal::from_message(message.as_deref().unwrap_or_default()),
             ),

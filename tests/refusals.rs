@@ -210,3 +210,31 @@ fn documented_messages_outside_the_recordings_are_recognised() {
         assert_eq!(Refusal::from_message(message), want, "{message:?}");
     }
 }
+
+/// Throttling and outages are not refusals, even with an envelope: `refusal()` is `None` and
+/// the error is retryable, so a rate-limited refund is never read as a stale checksum.
+#[test]
+fn throttling_and_outages_are_not_refusals() {
+    for status in [429u16, 500, 502, 503, 504] {
+        let e = iamport::Error::Api {
+            status,
+            code: -1,
+            message: Some("too many requests".to_owned()),
+        };
+        assert_eq!(e.refusal(), None, "{status}");
+        assert!(e.is_retryable(), "{status}");
+        assert!(!e.is_already_cancelled(), "{status}");
+    }
+    for status in [200u16, 400, 501] {
+        let e = iamport::Error::Api {
+            status,
+            code: 1,
+            message: Some("이미 전액취소된 주문입니다.".to_owned()),
+        };
+        assert_eq!(
+            e.refusal(),
+            Some(iamport::Refusal::AlreadyCancelled),
+            "{status}"
+        );
+    }
+}

@@ -58,6 +58,9 @@ impl Client {
     ///     match result {
     ///         // Record the refund, as the server counts it, in the same transaction.
     ///         Ok(updated) => order.refunded = updated.cancel_amount,
+    ///         // Throttled or an outage after the client's own retries: nothing was refused;
+    ///         // the refund is still to be made, later.
+    ///         Err(e) if e.is_retryable() => return Err(e),
     ///         // Already refunded in full (a second click, or a refund made elsewhere).
     ///         Err(e) if e.is_already_cancelled() => println!("nothing left to refund"),
     ///         // A stale checksum is not recognised (`Refusal::Other`): compare the payment
