@@ -104,12 +104,20 @@ pub enum Error {
     },
 
     /// A charge was answered, but its payment is not paid: the card company declined it (the
-    /// payment's `status` is `failed` and `fail_reason` says why) or left it in another state.
-    /// The server reports a declined card as a success (`code` 0), so the SDK turns it into
-    /// this error: a charge is `Ok` only when the money moved. Nothing was charged; tell the
-    /// buyer, or charge again later (with a new `merchant_uid`).
+    /// payment's `status` is `failed` and `fail_reason` says why) or it was cancelled. The
+    /// server reports a declined card as a success (`code` 0), so the SDK turns it into this
+    /// error: a charge is `Ok` only when the money moved. Nothing was charged; tell the buyer,
+    /// or charge again later (with a new `merchant_uid`). A payment still `ready`, which may
+    /// yet complete, is never this error but [`Error::OutcomeUnknown`] (with
+    /// [`Error::Pending`] as its source).
     #[error("the charge was not approved (status {}): {}", .0.status, .0.fail_reason.as_deref().unwrap_or("no reason given"))]
     Declined(Box<crate::Payment>),
+
+    /// A charge was answered with a payment that is neither paid nor failed (`ready`): it may
+    /// still complete. The source of an [`Error::OutcomeUnknown`]: do not charge again; learn
+    /// the outcome with [`Client::charge_outcome`](crate::Client::charge_outcome).
+    #[error("the charge is neither paid nor failed yet (status {})", .0.status)]
+    Pending(Box<crate::Payment>),
 
     /// The response body was larger than the client accepts
     /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)).

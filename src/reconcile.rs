@@ -138,6 +138,39 @@ fn decode_segment(seg: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// One lookup of a poll: the answer looked for, or what was seen instead.
+pub(crate) enum Look<D, A> {
+    Done(D),
+    Again(A),
+}
+
+/// Looks until `look` gives [`Look::Done`] or `poll_for` is over (at least once), waiting
+/// `interval` between lookups; a failed lookup is tried again while it is retryable and time
+/// is left. The last [`Look::Again`] when time runs out.
+pub(crate) async fn poll<D, A, F, Fut>(
+    poll_for: Duration,
+    interval: Duration,
+    mut look: F,
+) -> Result<Look<D, A>>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<Look<D, A>>>,
+{
+    let started = Instant::now();
+    loop {
+        let looked = look().await;
+        let over = started.elapsed().saturating_add(interval) > poll_for;
+        match looked {
+            Ok(Look::Done(done)) => return Ok(Look::Done(done)),
+            Ok(again) if over => return Ok(again),
+            Ok(Look::Again(_)) => {}
+            Err(e) if over || !e.is_retryable() => return Err(e),
+            Err(e) => tracing::debug!(error = %e, "lookup failed; looking again"),
+        }
+        tokio::time::sleep(interval).await;
+    }
+}
+
 /// What [`Client::cancellation_outcome`] found.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -244,30 +277,24 @@ impl CancellationOutcome<'_> {
                 "a cancel of zero or less is never sent; for a full cancel give no amount",
             ));
         }
-        let started = Instant::now();
-        loop {
-            let looked = self.look().await;
-            let over = started.elapsed().saturating_add(self.interval) > self.poll_for;
-            match looked {
-                Ok(payment) => {
-                    if let Some((amount, cancelled_at)) = self.find(&payment) {
-                        return Ok(CancelOutcome::Recorded {
-                            amount,
-                            cancelled_at,
-                            payment: Box::new(payment),
-                        });
-                    }
-                    if over {
-                        return Ok(CancelOutcome::NotRecorded {
-                            payment: Box::new(payment),
-                        });
-                    }
-                }
-                Err(e) if over || !e.is_retryable() => return Err(e),
-                Err(e) => tracing::debug!(error = %e, "lookup failed; looking again"),
-            }
-            tokio::time::sleep(self.interval).await;
-        }
+        let looked = poll(self.poll_for, self.interval, || async {
+            let payment = self.look().await?;
+            Ok(match self.find(&payment) {
+                Some((amount, cancelled_at)) => Look::Done(CancelOutcome::Recorded {
+                    amount,
+                    cancelled_at,
+                    payment: Box::new(payment),
+                }),
+                None => Look::Again(payment),
+            })
+        })
+        .await?;
+        Ok(match looked {
+            Look::Done(outcome) => outcome,
+            Look::Again(payment) => CancelOutcome::NotRecorded {
+                payment: Box::new(payment),
+            },
+        })
     }
 
     async fn look(&self) -> Result<Payment> {
@@ -287,6 +314,114 @@ impl CancellationOutcome<'_> {
             let at = c.cancelled_at.filter(|at| *at >= self.since)?;
             let amount_matches = self.attempted.amount.is_none_or(|a| a == c.amount);
             amount_matches.then_some((c.amount, at))
+        })
+    }
+}
+
+/// What [`Client::charge_outcome`] found for a charge whose answer was lost or unclear.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ChargeOutcome {
+    /// The charge went through: the payment is paid. Do not charge again.
+    Paid(Box<Payment>),
+    /// The charge arrived and moved no money: the payment is `failed` (declined, see its
+    /// `fail_reason`) or `cancelled`. Charging again needs a new `merchant_uid`.
+    NotPaid(Box<Payment>),
+    /// The payment was still `ready` (neither paid nor failed), or in a status this crate
+    /// does not know, when the polling time ran out: the charge may still complete. Do not
+    /// charge again; look again later.
+    Pending(Box<Payment>),
+    /// No payment for the order within the polling time: the charge most likely never
+    /// arrived. Charging again with the same `merchant_uid` is the safe retry: if the first
+    /// did arrive after all, the server refuses the second as a duplicate order.
+    NotFound,
+}
+
+/// Builder for [`Client::charge_outcome`].
+#[derive(Debug, Clone)]
+#[must_use = "call .send() to look the payment up"]
+pub struct ChargeOutcomeLookup<'c> {
+    client: &'c Client,
+    merchant_uid: String,
+    poll_for: Duration,
+    interval: Duration,
+}
+
+impl Client {
+    /// Learns what became of a charge whose answer was lost ([`Error::OutcomeUnknown`] from
+    /// [`charge_billing_key`](Client::charge_billing_key),
+    /// [`charge_onetime`](Client::charge_onetime) or
+    /// [`retry_schedule`](Client::retry_schedule)): looks the payment of `merchant_uid` up,
+    /// polling every 2 s for up to 30 s by default while there is none or it is still `ready`,
+    /// since a charge carried out behind a PG shows up late.
+    ///
+    /// ```no_run
+    /// # async fn run(client: iamport::Client) -> iamport::Result<()> {
+    /// use iamport::reconcile::ChargeOutcome;
+    ///
+    /// match client.charge_outcome("order-2026-11-3108").send().await? {
+    ///     ChargeOutcome::Paid(p) => println!("it went through: {}", p.imp_uid),
+    ///     ChargeOutcome::NotFound => println!("it never arrived; charge again, same order id"),
+    ///     ChargeOutcome::Pending(_) => println!("still in progress; look again later"),
+    ///     _ => println!("declined or cancelled; nothing was charged"),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn charge_outcome(&self, merchant_uid: impl Into<String>) -> ChargeOutcomeLookup<'_> {
+        ChargeOutcomeLookup {
+            client: self,
+            merchant_uid: merchant_uid.into(),
+            poll_for: Duration::from_secs(30),
+            interval: Duration::from_secs(2),
+        }
+    }
+}
+
+impl ChargeOutcomeLookup<'_> {
+    /// How long to keep looking while there is no payment or it is `ready` (default 30 s);
+    /// zero looks once. Make it longer than the request timeout.
+    pub fn poll_for(mut self, duration: Duration) -> Self {
+        self.poll_for = duration;
+        self
+    }
+
+    /// The wait between lookups (default 2 s).
+    pub fn interval(mut self, interval: Duration) -> Self {
+        self.interval = interval;
+        self
+    }
+
+    /// Looks the payment up until it is paid, failed or cancelled, or the polling time is
+    /// over.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a malformed id; the lookup's error when it is not
+    /// retryable, or when the last lookup failed.
+    pub async fn send(self) -> Result<ChargeOutcome> {
+        let looked = poll(self.poll_for, self.interval, || async {
+            match self.client.find_payment(&self.merchant_uid).send().await {
+                Ok(p) if p.status == crate::PaymentStatus::Paid => {
+                    Ok(Look::Done(ChargeOutcome::Paid(Box::new(p))))
+                }
+                Ok(p)
+                    if matches!(
+                        p.status,
+                        crate::PaymentStatus::Failed | crate::PaymentStatus::Cancelled
+                    ) =>
+                {
+                    Ok(Look::Done(ChargeOutcome::NotPaid(Box::new(p))))
+                }
+                // `ready`, or a status this crate does not know: not settled.
+                Ok(p) => Ok(Look::Again(Some(p))),
+                Err(e) if e.is_not_found() => Ok(Look::Again(None)),
+                Err(e) => Err(e),
+            }
+        })
+        .await?;
+        Ok(match looked {
+            Look::Done(outcome) => outcome,
+            Look::Again(Some(p)) => ChargeOutcome::Pending(Box::new(p)),
+            Look::Again(None) => ChargeOutcome::NotFound,
         })
     }
 }

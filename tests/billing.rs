@@ -2,6 +2,7 @@
 //! rules of the two charges, declined cards, card data kept out of sight, and paging streams.
 
 mod common;
+mod scripted;
 
 use std::{
     io::Write,
@@ -15,6 +16,7 @@ use std::{
 use futures_util::StreamExt;
 use iamport::{
     Client, Error, PaymentStatus, RetryPolicy, ScheduleStatus, UnixTime,
+    reconcile::ChargeOutcome,
     testing::{MockIamport, billing_key, charged_payment, declined_payment, schedule, token_body},
     types::{
         BillingKeyRequest, ChargeBillingKeyRequest, ChargeOnetimeRequest, ScheduleEntry,
@@ -163,11 +165,92 @@ async fn the_outcome_of_a_lost_charge_is_found_by_merchant_uid() {
     );
     let gone = mock.not_found("GET", "/payments/find/order-2");
 
-    let p = client.charge_outcome("order-1").await.unwrap().unwrap();
-    assert!(p.is_paid());
-    assert_eq!(client.charge_outcome("order-2").await.unwrap(), None);
+    let outcome = client.charge_outcome("order-1").send().await.unwrap();
+    assert!(
+        matches!(&outcome, ChargeOutcome::Paid(p) if p.is_paid()),
+        "{outcome:?}"
+    );
+    let once = client.charge_outcome("order-2").poll_for(Duration::ZERO);
+    assert_eq!(once.send().await.unwrap(), ChargeOutcome::NotFound);
     found.assert_calls(1);
     gone.assert_calls(1);
+}
+
+/// A charge behind a PG shows up late: the lookup polls while there is no payment or it is
+/// still `ready`. A charge answered with a `ready` payment is outcome-unknown, not declined.
+#[tokio::test]
+async fn the_outcome_of_a_lost_charge_is_polled_until_it_settles() {
+    let envelope = |p: &iamport::Payment| {
+        serde_json::to_vec(&json!({"code": 0, "message": null, "response": p})).unwrap()
+    };
+    let mut ready = charged_payment("imps_1", "order-1", "member-1-card-1", 9900);
+    ready.status = PaymentStatus::Ready;
+    let paid = envelope(&charged_payment(
+        "imps_1",
+        "order-1",
+        "member-1-card-1",
+        9900,
+    ));
+    let mut answered_ready = ready.clone();
+    answered_ready.merchant_uid = "order-4".to_owned();
+    let (ready, answered_ready) = (envelope(&ready), envelope(&answered_ready));
+    let missing = r#"{"code":-1,"message":"존재하지 않는 결제정보입니다.","response":null}"#;
+    let server = scripted::Scripted::start(move |seen, n| match seen.path.as_str() {
+        "/users/getToken" => scripted::token("tok", 0, 1800),
+        "/payments/find/order-1" if n == 0 => scripted::respond(404, missing),
+        "/payments/find/order-1" if n == 1 => scripted::respond(200, ready.clone()),
+        "/payments/find/order-1" => scripted::respond(200, paid.clone()),
+        "/payments/find/order-3" => scripted::respond(200, ready.clone()),
+        "/subscribe/payments/again" => scripted::respond(200, answered_ready.clone()),
+        _ => scripted::respond(404, missing),
+    })
+    .await;
+    let client = Client::builder()
+        .credentials("key", "secret")
+        .base_url(&server.base)
+        .build()
+        .unwrap();
+    let quick = |id: &str| {
+        client
+            .charge_outcome(id)
+            .interval(Duration::from_millis(5))
+            .poll_for(Duration::from_secs(10))
+    };
+    let paid = quick("order-1").send().await.unwrap();
+    assert!(
+        matches!(&paid, ChargeOutcome::Paid(p) if p.imp_uid == "imps_1"),
+        "{paid:?}"
+    );
+    assert_eq!(
+        server.hits("/payments/find/order-1"),
+        3,
+        "missing, ready, paid"
+    );
+
+    let short = |id: &str| quick(id).poll_for(Duration::from_millis(30));
+    assert_eq!(
+        short("order-2").send().await.unwrap(),
+        ChargeOutcome::NotFound
+    );
+    assert!(
+        server.hits("/payments/find/order-2") >= 2,
+        "looked more than once"
+    );
+    let pending = short("order-3").send().await.unwrap();
+    assert!(matches!(&pending, ChargeOutcome::Pending(p) if p.status == PaymentStatus::Ready));
+
+    let charge = ChargeBillingKeyRequest::new("member-1-card-1", "order-4", 9900, "Plan");
+    let err = client.charge_billing_key(charge).await.unwrap_err();
+    assert!(err.is_outcome_unknown() && !err.is_declined(), "{err:?}");
+    let Error::OutcomeUnknown { source, attempted } = &err else {
+        panic!("{err:?}")
+    };
+    assert!(
+        matches!(**source, Error::Pending(ref p) if p.merchant_uid == "order-4"),
+        "{source:?}"
+    );
+    assert_eq!(attempted.merchant_uid.as_deref(), Some("order-4"));
+    assert_eq!(attempted.operation, "charge_billing_key");
 }
 
 /// What a hand-rolled server does with a charge (token requests are always answered).

@@ -144,8 +144,8 @@ impl Client {
     ///     Ok(paid) => println!("paid {}", paid.imp_uid),
     ///     Err(e) if e.is_declined() => println!("declined: {e}"),
     ///     Err(e) if e.is_outcome_unknown() => {
-    ///         let found = client.charge_outcome("order-2026-11-3108").await?;
-    ///         println!("after the lost answer: {:?}", found.map(|p| p.status));
+    ///         let found = client.charge_outcome("order-2026-11-3108").send().await?;
+    ///         println!("after the lost answer: {found:?}");
     ///     }
     ///     Err(e) => return Err(e),
     /// }
@@ -167,7 +167,10 @@ impl Client {
             ("tax_free", request.tax_free),
             ("vat_amount", request.vat_amount),
         ])?;
-        paid(self.call(|| self.api.charge_billing_key(&request)).await)
+        paid(
+            "charge_billing_key",
+            self.call(|| self.api.charge_billing_key(&request)).await,
+        )
     }
 
     /// Charges card data once (`POST /subscribe/payments/onetime`); with `customer_uid` set,
@@ -209,30 +212,29 @@ impl Client {
             ("tax_free", request.tax_free),
             ("vat_amount", request.vat_amount),
         ])?;
-        paid(self.call(|| self.api.charge_onetime(&request)).await)
-    }
-
-    /// What became of a charge whose answer was lost ([`Error::OutcomeUnknown`]): the payment
-    /// made for `merchant_uid`, in whatever status, or `None` when the server has none.
-    ///
-    /// `Some` with [`Payment::is_paid`] means the charge went through: do not charge again.
-    /// `None` means it never arrived, and charging again with the same `merchant_uid` is safe
-    /// (a second charge of an order already paid is refused by the server anyway).
-    ///
-    /// # Errors
-    /// [`Error::InvalidInput`] for a malformed id; transport and API errors of the lookup.
-    pub async fn charge_outcome(&self, merchant_uid: &str) -> Result<Option<Payment>> {
-        match self.find_payment(merchant_uid).send().await {
-            Ok(p) => Ok(Some(p)),
-            Err(e) if e.is_not_found() => Ok(None),
-            Err(e) => Err(e),
-        }
+        paid(
+            "charge_onetime",
+            self.call(|| self.api.charge_onetime(&request)).await,
+        )
     }
 }
 
-/// A charge is `Ok` only when its payment is paid.
-pub(crate) fn paid(result: Result<Payment>) -> Result<Payment> {
+/// A charge is `Ok` only when its payment is paid. A payment still `ready` (neither paid nor
+/// failed) may yet complete: its outcome is unknown, not declined.
+pub(crate) fn paid(operation: &'static str, result: Result<Payment>) -> Result<Payment> {
     match result {
+        Ok(p) if p.status == PaymentStatus::Ready => Err(Error::OutcomeUnknown {
+            attempted: Box::new(crate::Attempted {
+                operation,
+                imp_uid: Some(p.imp_uid.clone()),
+                merchant_uid: Some(p.merchant_uid.clone()),
+                merchant_uids: vec![p.merchant_uid.clone()],
+                customer_uid: p.customer_uid.clone(),
+                amount: Some(p.amount),
+                started_at: crate::UnixTime::now(),
+            }),
+            source: Box::new(Error::Pending(Box::new(p))),
+        }),
         Ok(p) if !p.is_paid() => Err(Error::Declined(Box::new(p))),
         other => other,
     }

@@ -206,7 +206,10 @@ impl Client {
     /// an unknown schedule.
     pub async fn retry_schedule(&self, merchant_uid: &str) -> Result<Payment> {
         validate::merchant_uid(merchant_uid)?;
-        paid(self.call(|| self.api.retry_schedule(merchant_uid)).await)
+        paid(
+            "retry_schedule",
+            self.call(|| self.api.retry_schedule(merchant_uid)).await,
+        )
     }
 
     /// Schedules of every key whose time falls in `from` (inclusive) to `to` (exclusive), a
