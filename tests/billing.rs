@@ -227,15 +227,13 @@ async fn the_outcome_of_a_lost_charge_is_polled_until_it_settles() {
         "missing, ready, paid"
     );
 
-    let short = |id: &str| quick(id).poll_for(Duration::from_millis(30));
+    // Looked once (the polling above is the same loop).
+    let short = |id: &str| quick(id).poll_for(Duration::ZERO);
     assert_eq!(
         short("order-2").send().await.unwrap(),
         ChargeOutcome::NotFound
     );
-    assert!(
-        server.hits("/payments/find/order-2") >= 2,
-        "looked more than once"
-    );
+    assert_eq!(server.hits("/payments/find/order-2"), 1);
     let pending = short("order-3").send().await.unwrap();
     assert!(matches!(&pending, ChargeOutcome::Pending(p) if p.status == PaymentStatus::Ready));
 
