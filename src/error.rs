@@ -69,17 +69,20 @@ pub enum Error {
     /// in the server's place (502/503/504), the server failed (5xx), or a `code 0` answer had a
     /// payload that was missing, too large or undecodable.
     ///
-    /// The request was **not** sent again, and it must not be sent again blindly: look the
-    /// payment up first. [`Error::attempted`] says what was asked for; for a cancel,
-    /// [`Client::cancellation_outcome`](crate::Client::cancellation_outcome) does the lookup.
-    /// Never [`is_retryable`](Error::is_retryable).
+    /// The request was **not** sent again, and it must not be sent again blindly: look up
+    /// what it would have changed first ([`Attempted::next_step`] says what, per operation).
+    /// [`Error::attempted`] says what was asked for; for a cancel,
+    /// [`Client::cancellation_outcome`](crate::Client::cancellation_outcome) and for a charge
+    /// [`Client::charge_outcome`](crate::Client::charge_outcome) do the lookup. Never
+    /// [`is_retryable`](Error::is_retryable).
     ///
     /// Its `Display` says what happened to the request too (`timed out (api.iamport.kr)`, the
     /// gateway's status), so a one-line log has the cause; [`source`](std::error::Error::source)
     /// gives the same error typed.
     #[error(
-        "outcome unknown: {} may or may not have been carried out ({source}); query the payment before retrying",
-        attempted.operation
+        "outcome unknown: {} may or may not have been carried out ({source}); {}",
+        attempted.operation,
+        attempted.next_step()
     )]
     OutcomeUnknown {
         /// What the request asked for, as far as it named it.
@@ -228,6 +231,33 @@ impl Attempted {
             customer_uid: None,
             amount,
             started_at,
+        }
+    }
+}
+
+impl Attempted {
+    /// What to do before trying the change again, for this operation: look up what it would
+    /// have changed (the payment, the billing key, the schedules, the receipt).
+    pub fn next_step(&self) -> &'static str {
+        match self.operation {
+            "cancel_payment" => {
+                "look the payment up (Client::cancellation_outcome) before cancelling again"
+            }
+            "charge_billing_key" | "charge_onetime" | "retry_schedule" => {
+                "look the payment up (Client::charge_outcome) before charging again"
+            }
+            "issue_billing_key" | "delete_billing_key" => {
+                "look the billing key up before trying again"
+            }
+            "schedule_payments"
+            | "unschedule_payments"
+            | "update_schedule"
+            | "reschedule_schedule" => "look the schedules up before trying again",
+            "prepare_payment" | "update_prepared_payment" => {
+                "look the prepared amount up before trying again"
+            }
+            op if op.contains("receipt") => "look the receipt up before trying again",
+            _ => "look up what it changes before trying again",
         }
     }
 }

@@ -97,7 +97,9 @@ async fn an_unknown_outcome_says_what_happened_to_the_request() {
     );
     assert!(line.contains("timed out (127.0.0.1)"), "{line}");
     assert!(
-        line.ends_with("query the payment before retrying"),
+        line.ends_with(
+            "look the payment up (Client::cancellation_outcome) before cancelling again"
+        ),
         "{line}"
     );
     assert!(!line.contains("imp_secret_path_2"), "{line}");

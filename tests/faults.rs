@@ -302,7 +302,7 @@ async fn a_cancel_whose_answer_is_lost_is_not_sent_again_without_checksum() {
     assert!(!err.is_retryable());
     assert!(
         err.to_string()
-            .contains("query the payment before retrying")
+            .contains("look the payment up (Client::cancellation_outcome)")
     );
     assert_eq!(hits.load(Ordering::SeqCst), 1, "sent once");
 

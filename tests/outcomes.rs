@@ -414,6 +414,18 @@ async fn a_lost_change_names_the_ids_it_was_sent_with() {
         charged.attempted().unwrap().amount,
         Some(Amount::from(9900))
     );
+    // Each says what to look up before trying again: a billing key has no payment to query.
+    for err in [&issued, &deleted] {
+        assert!(
+            err.to_string()
+                .ends_with("look the billing key up before trying again"),
+            "{err}"
+        );
+    }
+    assert!(
+        charged.to_string().contains("Client::charge_outcome"),
+        "{charged}"
+    );
     // Several order ids: all of them, and no single one.
     let at2 = UnixTime::from_secs(at.as_secs() + 86_400);
     let entries = vec![
