@@ -106,6 +106,75 @@ impl Amount {
     pub fn checked_sub(self, other: impl Into<Amount>) -> Option<Amount> {
         self.0.checked_sub(other.into().0).map(Amount)
     }
+
+    /// `self × part ÷ whole`, rounded to `decimals` places (`0` for KRW, which has no minor
+    /// unit; `2` for USD cents): the share of a charge for part of a period, e.g. the refund
+    /// for the unused days of a month. `None` when `whole` is zero, `part` is more than
+    /// `whole`, or the product does not fit.
+    ///
+    /// ```
+    /// use iamport::{Amount, Rounding};
+    /// // 12 unused days of a 30-day month of 9,900 won; never refund more than the share.
+    /// let refund = Amount::from(9900).prorate(12, 30, 0, Rounding::Down).unwrap();
+    /// assert_eq!(refund, 3960);
+    /// // 10 of 31 days of 10,000 won: 3,225.806… won.
+    /// assert_eq!(Amount::from(10000).prorate(10, 31, 0, Rounding::Down).unwrap(), 3225);
+    /// assert_eq!(Amount::from(10000).prorate(10, 31, 0, Rounding::HalfEven).unwrap(), 3226);
+    /// // 10.99 USD for 1 of 3 days, in cents.
+    /// let usd: Amount = "10.99".parse().unwrap();
+    /// assert_eq!(usd.prorate(1, 3, 2, Rounding::Down).unwrap().to_string(), "3.66");
+    /// assert_eq!(Amount::from(9900).prorate(31, 30, 0, Rounding::Down), None);
+    /// ```
+    pub fn prorate(
+        self,
+        part: u64,
+        whole: u64,
+        decimals: u32,
+        rounding: Rounding,
+    ) -> Option<Amount> {
+        if whole == 0 || part > whole {
+            return None;
+        }
+        let share = self
+            .0
+            .checked_mul(Decimal::from(part))?
+            .checked_div(Decimal::from(whole))?;
+        Some(Amount(share).round(decimals, rounding))
+    }
+
+    /// The amount rounded to `decimals` places (at most 28) the way `rounding` says.
+    ///
+    /// ```
+    /// use iamport::{Amount, Rounding};
+    /// let a: Amount = "1234.5".parse().unwrap();
+    /// assert_eq!(a.round(0, Rounding::Down), 1234);
+    /// assert_eq!(a.round(0, Rounding::HalfUp), 1235);
+    /// assert_eq!(a.round(0, Rounding::HalfEven), 1234);
+    /// ```
+    pub fn round(self, decimals: u32, rounding: Rounding) -> Amount {
+        use rust_decimal::RoundingStrategy as S;
+        let strategy = match rounding {
+            Rounding::Down => S::ToZero,
+            Rounding::Up => S::AwayFromZero,
+            Rounding::HalfUp => S::MidpointAwayFromZero,
+            Rounding::HalfEven => S::MidpointNearestEven,
+        };
+        Amount(self.0.round_dp_with_strategy(decimals.min(28), strategy))
+    }
+}
+
+/// How [`Amount::round`] and [`Amount::prorate`] round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Rounding {
+    /// Toward zero: a prorated refund never exceeds the exact share.
+    Down,
+    /// Away from zero.
+    Up,
+    /// To the nearest; a half away from zero (`0.5` → `1`).
+    HalfUp,
+    /// To the nearest; a half to the even neighbour (`0.5` → `0`, `1.5` → `2`).
+    HalfEven,
 }
 
 // Exact comparisons with whole numbers, both ways round (documented on `Amount`).

@@ -34,7 +34,7 @@ pub mod testing;
 pub mod verify;
 pub mod webhook;
 
-pub use amount::{Amount, ParseAmountError, UnixTime, UnixTimeRangeError};
+pub use amount::{Amount, ParseAmountError, Rounding, UnixTime, UnixTimeRangeError};
 pub use api::{
     BillingKeyBatch, BillingKeyPayments, CancelPayment, DeleteBillingKey, FindAllPayments,
     FindPayment, KeySchedules, MissingId, PaymentBatch, PaymentsByStatus, PaymentsRequest, Prepare,

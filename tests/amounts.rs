@@ -146,3 +146,38 @@ fn the_cancellable_amount_of_absurd_figures_is_none_not_a_panic() {
         assert_eq!(p.cancellable_amount(), None, "{amount} - {cancelled}");
     }
 }
+
+/// Prorating never panics and never gives more than the whole: shares of a period are
+/// rounded as asked, and impossible or overflowing shares are `None`.
+#[test]
+fn prorated_shares_are_rounded_as_asked_and_never_panic() {
+    use iamport::Rounding;
+    let month = Amount::from(9900);
+    assert_eq!(month.prorate(0, 30, 0, Rounding::Up), Some(Amount::from(0)));
+    assert_eq!(month.prorate(30, 30, 0, Rounding::Down), Some(month));
+    assert_eq!(month.prorate(1, 0, 0, Rounding::Down), None);
+    assert_eq!(month.prorate(31, 30, 0, Rounding::Down), None);
+    assert_eq!(Amount::new(Decimal::MAX).prorate(2, 3, 0, Rounding::Down), None);
+    // 1 of 3 days of 10,000 won: 3,333.33…
+    for (rounding, expected) in [
+        (Rounding::Down, 3333),
+        (Rounding::Up, 3334),
+        (Rounding::HalfUp, 3333),
+        (Rounding::HalfEven, 3333),
+    ] {
+        assert_eq!(
+            Amount::from(10000).prorate(1, 3, 0, rounding),
+            Some(Amount::from(expected)),
+            "{rounding:?}"
+        );
+    }
+    // Down never refunds more than the exact share, whatever the period.
+    for whole in 1..=31u64 {
+        for part in 0..=whole {
+            let share = month.prorate(part, whole, 0, Rounding::Down).unwrap();
+            let exact = Decimal::from(9900) * Decimal::from(part) / Decimal::from(whole);
+            assert!(share.as_decimal() <= exact, "{part}/{whole}");
+            assert!(share.is_integer(), "{part}/{whole}");
+        }
+    }
+}
