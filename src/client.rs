@@ -722,7 +722,15 @@ impl generated::Client {
     ) -> Either<impl Future<Output = reqwest::Result<reqwest::Response>> + use<>, Canned> {
         #[cfg(feature = "testing")]
         if let Some(responder) = &self.inner.0.responder {
-            let canned = reqwest::Response::from((responder.0)(&request));
+            // Answered from the URL asked, as a server would be.
+            let (parts, body) = (responder.0)(&request).into_parts();
+            let mut rebuilt = http::Response::builder()
+                .status(parts.status)
+                .url(request.url().clone())
+                .body(body)
+                .unwrap_or_else(|e| unreachable!("a builder given typed parts cannot fail: {e}"));
+            *rebuilt.headers_mut() = parts.headers;
+            let canned = reqwest::Response::from(rebuilt);
             return Either::Right(Box::pin(std::future::ready(Ok(canned))));
         }
         Either::Left(self.client.execute(request))
@@ -781,15 +789,18 @@ impl generated::Client {
             }
             Err(Failure::Redirected { status }) => {
                 // Where the redirect led, the change may have been carried out.
+                // Status 0: no answer came from where the change was sent, so whatever the
+                // redirect's target said (even 401 or 429) is not a refusal of it.
                 with_call(|c| {
                     c.status.set(Some(status));
                     c.may_have_arrived.set(true);
                     c.error.set(Some(Box::new(Error::Http {
-                        status,
-                        excerpt: "answered from another URL: a redirect was followed (a client \
-                                  given through http_client follows redirects unless built \
-                                  with redirect::Policy::none())"
-                            .to_owned(),
+                        status: 0,
+                        excerpt: format!(
+                            "answered ({status}) from another URL: a redirect was followed (a \
+                             client given through http_client follows redirects unless built \
+                             with redirect::Policy::none())"
+                        ),
                     })));
                 });
                 Ok(Received::empty(status))

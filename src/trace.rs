@@ -38,10 +38,7 @@ pub(crate) fn call_span() -> Span {
 
 /// Names the current call's span by the operation it sends.
 pub(crate) fn name(operation: &'static str) {
-    let span = Span::current();
-    if span.is_disabled() {
-        return;
-    }
+    let Some(span) = own_span() else { return };
     span.record("otel.name", operation);
     if let Some((method, template)) = route(operation) {
         span.record("http.request.method", method);
@@ -52,10 +49,7 @@ pub(crate) fn name(operation: &'static str) {
 /// Records how the current call ended: the last response's status, the API's code, how many
 /// times the request was sent again, and the kind of error.
 pub(crate) fn ended(result: &Result<(), Error>, status: Option<u16>, resends: u32) {
-    let span = Span::current();
-    if span.is_disabled() {
-        return;
-    }
+    let Some(span) = own_span() else { return };
     if let Some(status) = status {
         span.record("http.response.status_code", status);
     }
@@ -75,6 +69,16 @@ pub(crate) fn ended(result: &Result<(), Error>, status: Option<u16>, resends: u3
             span.record("error.type", kind(e));
         }
     }
+}
+
+/// The current span when it is a call's own: with `iamport.operation` filtered out, the
+/// current span is the caller's, whose fields are not ours to write.
+fn own_span() -> Option<Span> {
+    let span = Span::current();
+    let ours = span
+        .metadata()
+        .is_some_and(|m| m.name() == "iamport.operation");
+    ours.then_some(span)
 }
 
 /// A short, stable name for the kind of an error (`error.type`).

@@ -157,7 +157,10 @@ fn prorated_shares_are_rounded_as_asked_and_never_panic() {
     assert_eq!(month.prorate(30, 30, 0, Rounding::Down), Some(month));
     assert_eq!(month.prorate(1, 0, 0, Rounding::Down), None);
     assert_eq!(month.prorate(31, 30, 0, Rounding::Down), None);
-    assert_eq!(Amount::new(Decimal::MAX).prorate(2, 3, 0, Rounding::Down), None);
+    assert_eq!(
+        Amount::new(Decimal::MAX).prorate(2, 3, 0, Rounding::Down),
+        None
+    );
     // 1 of 3 days of 10,000 won: 3,333.33…
     for (rounding, expected) in [
         (Rounding::Down, 3333),

@@ -223,18 +223,23 @@ impl Client {
 /// failed) may yet complete: its outcome is unknown, not declined.
 pub(crate) fn paid(operation: &'static str, result: Result<Payment>) -> Result<Payment> {
     match result {
-        Ok(p) if p.status == PaymentStatus::Ready => Err(Error::OutcomeUnknown {
-            attempted: Box::new(crate::Attempted {
-                operation,
-                imp_uid: Some(p.imp_uid.clone()),
-                merchant_uid: Some(p.merchant_uid.clone()),
-                merchant_uids: vec![p.merchant_uid.clone()],
-                customer_uid: p.customer_uid.clone(),
-                amount: Some(p.amount),
-                started_at: crate::UnixTime::now(),
-            }),
-            source: Box::new(Error::Pending(Box::new(p))),
-        }),
+        Ok(p)
+            if !p.is_paid()
+                && !matches!(p.status, PaymentStatus::Failed | PaymentStatus::Cancelled) =>
+        {
+            Err(Error::OutcomeUnknown {
+                attempted: Box::new(crate::Attempted {
+                    operation,
+                    imp_uid: Some(p.imp_uid.clone()),
+                    merchant_uid: Some(p.merchant_uid.clone()),
+                    merchant_uids: vec![p.merchant_uid.clone()],
+                    customer_uid: p.customer_uid.clone(),
+                    amount: Some(p.amount),
+                    started_at: crate::UnixTime::now(),
+                }),
+                source: Box::new(Error::Pending(Box::new(p))),
+            })
+        }
         Ok(p) if !p.is_paid() => Err(Error::Declined(Box::new(p))),
         other => other,
     }

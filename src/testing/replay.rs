@@ -249,10 +249,18 @@ fn set<B, T>(b: B, value: Option<T>, setter: impl FnOnce(B, T) -> B) -> B {
     }
 }
 
-/// A declined charge as the payment the server answered with.
+/// A declined (or not yet settled) charge as the payment the server answered with.
 fn declined(r: Result<crate::Payment>) -> Result<crate::Payment> {
     match r {
         Err(Error::Declined(p)) => Ok(*p),
+        // Answered with a payment neither paid nor failed (`ready`, or a status this crate
+        // does not know): the payment as answered.
+        Err(Error::OutcomeUnknown { source, .. }) if matches!(*source, Error::Pending(_)) => {
+            match *source {
+                Error::Pending(p) => Ok(*p),
+                other => Err(other),
+            }
+        }
         other => other,
     }
 }
