@@ -138,6 +138,25 @@ fn decode_segment(seg: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// `poll_for` and `interval` of a polling lookup's builder, with `$why` in `poll_for`'s doc.
+macro_rules! polling_setters {
+    ($why:literal) => {
+        /// How long to keep looking (default 30 s); zero looks once.
+        #[doc = $why]
+        /// Make it longer than the request timeout.
+        pub fn poll_for(mut self, duration: Duration) -> Self {
+            self.poll_for = duration;
+            self
+        }
+
+        /// The wait between lookups (default 2 s).
+        pub fn interval(mut self, interval: Duration) -> Self {
+            self.interval = interval;
+            self
+        }
+    };
+}
+
 /// One lookup of a poll: the answer looked for, or what was seen instead.
 pub(crate) enum Look<D, A> {
     Done(D),
@@ -247,18 +266,7 @@ impl CancellationOutcome<'_> {
         self
     }
 
-    /// How long to keep looking (default 30 s); zero looks once. A cancel still being carried
-    /// out behind a gateway shows up late, so make this longer than the request timeout.
-    pub fn poll_for(mut self, duration: Duration) -> Self {
-        self.poll_for = duration;
-        self
-    }
-
-    /// The wait between lookups (default 2 s).
-    pub fn interval(mut self, interval: Duration) -> Self {
-        self.interval = interval;
-        self
-    }
+    polling_setters!("A cancel still being carried out behind a gateway shows up late.");
 
     /// Looks the payment up until the cancellation shows or the polling time is over.
     ///
@@ -378,18 +386,7 @@ impl Client {
 }
 
 impl ChargeOutcomeLookup<'_> {
-    /// How long to keep looking while there is no payment or it is `ready` (default 30 s);
-    /// zero looks once. Make it longer than the request timeout.
-    pub fn poll_for(mut self, duration: Duration) -> Self {
-        self.poll_for = duration;
-        self
-    }
-
-    /// The wait between lookups (default 2 s).
-    pub fn interval(mut self, interval: Duration) -> Self {
-        self.interval = interval;
-        self
-    }
+    polling_setters!("It looks again while there is no payment or it is `ready`.");
 
     /// Looks the payment up until it is paid, failed or cancelled, or the polling time is
     /// over.
