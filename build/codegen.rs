@@ -6,7 +6,8 @@
 //!
 //! | in the spec | in Rust |
 //! |---|---|
-//! | `$ref: Amount`, `$ref: UnixTime`, an open enum component | the hand-written type of that name |
+//! | `$ref: Amount`, `$ref: UnixTime` | the hand-written type of that name |
+//! | a string component with `enum` (closed) or `x-extensible-enum` (open) | a public enum of that name made by the crate's `open_enum!`: variants named by `x-enum-varnames`, documented by `x-enum-descriptions`, and `Unknown(String)` for any other value |
 //! | `$ref: EventTime` (`0` means "has not happened") | `Option<UnixTime>`, `0` and `null` ⇄ `None` |
 //! | an optional or nullable array in a response | `Vec<T>`; absent and `null` decode as empty |
 //! | an optional array in a request | `Option<Vec<T>>`: absent and empty stay apart (the server gives absence a meaning, e.g. "all") |
@@ -39,25 +40,6 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 use syn::{Attribute, Field, Fields, Ident, Item, ItemStruct, Type, parse_quote};
 
-/// Spec component -> hand-written open enum of the same name. They keep unknown values, and
-/// implement `Display` and `FromStr` for use in paths and queries.
-pub const ENUMS: &[&str] = &[
-    "PaymentStatus",
-    "PaymentStatusFilter",
-    "Sorting",
-    "PayMethod",
-    "Channel",
-    "Currency",
-    "ReceiptType",
-    "IdentifierType",
-    "ProductType",
-    "CancelRequester",
-    "ExternalPayMethod",
-    "ScheduleStatus",
-    "ScheduleSorting",
-    "CashReceiptType",
-];
-
 /// Spec component -> hand-written scalar. `EventTime` is a marker the post-pass below turns
 /// into `Option<UnixTime>` with the zero-as-none serde helpers.
 pub const SCALARS: &[(&str, &str)] = &[
@@ -80,6 +62,22 @@ pub struct Model {
     /// Each operation's `operationId`, HTTP method (upper case) and path template
     /// (`/payments/{imp_uid}/balance`).
     pub operations: Vec<(String, String, String)>,
+    /// String components with known values: generated as the crate's open enums.
+    pub enums: Vec<EnumDef>,
+}
+
+/// A string component with known values (`enum`, or `x-extensible-enum` for the server's own),
+/// their variant names (`x-enum-varnames`) and docs (`x-enum-descriptions`).
+#[derive(Debug, Default)]
+pub struct EnumDef {
+    /// The component's name, which is the Rust enum's.
+    pub name: String,
+    /// The component's description.
+    pub doc: String,
+    /// Whether the server owns it (`x-extensible-enum`): it may send values not listed.
+    pub open: bool,
+    /// Each known value: (variant name, value on the wire, description).
+    pub variants: Vec<(String, String, String)>,
 }
 
 /// One object component.
@@ -228,6 +226,150 @@ fn collect_refs(value: &Value, out: &mut Vec<String>) {
     }
 }
 
+/// Reads every string component with known values: closed (`enum`, a request's choice) or
+/// open (`x-extensible-enum`, the server's own, which may gain values). `x-enum-varnames`
+/// names the variants (`-paid` cannot name itself); without it a value's name is its words in
+/// upper camel case. `x-enum-descriptions` documents them. Lists of other lengths, a name that
+/// is not an identifier or is given twice, and a value that is not a string are errors.
+fn enum_defs(spec: &Value) -> Result<Vec<EnumDef>, String> {
+    let schemas = spec
+        .pointer("/components/schemas")
+        .and_then(Value::as_object);
+    let mut out = Vec::new();
+    for (name, schema) in schemas.into_iter().flatten() {
+        let (values, open) = match (schema.get("enum"), schema.get("x-extensible-enum")) {
+            (Some(_), Some(_)) => {
+                return Err(format!(
+                    "{name}: both `enum` and `x-extensible-enum`; a component is either closed or open"
+                ));
+            }
+            (Some(v), None) => (v, false),
+            (None, Some(v)) => (v, true),
+            (None, None) => continue,
+        };
+        if schema.get("type").and_then(Value::as_str) != Some("string") {
+            return Err(format!("{name}: an enum component must be `type: string`"));
+        }
+        let values: Vec<String> = values
+            .as_array()
+            .ok_or_else(|| format!("{name}: the known values must be a list"))?
+            .iter()
+            .map(|v| {
+                v.as_str()
+                    .map(str::to_owned)
+                    .ok_or_else(|| format!("{name}: the value {v} is not a string"))
+            })
+            .collect::<Result<_, _>>()?;
+        if values.is_empty() {
+            return Err(format!("{name}: an enum lists no values"));
+        }
+        let strings = |key: &str| -> Result<Option<Vec<String>>, String> {
+            let Some(list) = schema.get(key) else {
+                return Ok(None);
+            };
+            let list: Vec<String> = list
+                .as_array()
+                .ok_or_else(|| format!("{name}: `{key}` must be a list"))?
+                .iter()
+                .map(|v| v.as_str().map(str::to_owned))
+                .collect::<Option<_>>()
+                .ok_or_else(|| format!("{name}: `{key}` must list strings"))?;
+            if list.len() != values.len() {
+                return Err(format!(
+                    "{name}: `{key}` has {} entries for {} values",
+                    list.len(),
+                    values.len()
+                ));
+            }
+            Ok(Some(list))
+        };
+        let names = strings("x-enum-varnames")?
+            .unwrap_or_else(|| values.iter().map(|v| upper_camel(v)).collect());
+        let docs = strings("x-enum-descriptions")?
+            .unwrap_or_else(|| values.iter().map(|v| format!("`{v}`.")).collect());
+        let mut seen = BTreeSet::new();
+        for n in &names {
+            let ident = syn::parse_str::<Ident>(n).ok();
+            if ident.is_none() || n == "Unknown" || !n.starts_with(|c: char| c.is_ascii_uppercase())
+            {
+                return Err(format!(
+                    "{name}: `{n}` cannot name a variant (an upper-case identifier other than Unknown)"
+                ));
+            }
+            if !seen.insert(n) {
+                return Err(format!("{name}: the variant name `{n}` is given twice"));
+            }
+        }
+        let doc = schema
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .trim_end()
+            .to_owned();
+        out.push(EnumDef {
+            name: name.clone(),
+            doc,
+            open,
+            variants: names
+                .into_iter()
+                .zip(values)
+                .zip(docs)
+                .map(|((n, v), d)| (n, v, d))
+                .collect(),
+        });
+    }
+    Ok(out)
+}
+
+/// `paid` -> `Paid`, `-started` -> `Started`, `html5_inicis` -> `Html5Inicis`, `KRW` -> `Krw`.
+fn upper_camel(value: &str) -> String {
+    value
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let lower = w.to_ascii_lowercase();
+            let mut chars = lower.chars();
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// The open enums of the spec, each an invocation of the crate's `open_enum!`: the values,
+/// names and docs are the spec's, the behaviour the macro's.
+fn enum_items(enums: &[EnumDef]) -> Vec<TokenStream> {
+    enums
+        .iter()
+        .map(|e| {
+            let name = format_ident!("{}", e.name);
+            let mut doc: Vec<String> = e.doc.lines().map(|l| format!(" {l}")).collect();
+            if e.open {
+                doc.extend([
+                    String::new(),
+                    " The server may send values that are not listed here; they are kept in \
+                     `Unknown`."
+                        .to_owned(),
+                ]);
+            }
+            let variants = e.variants.iter().map(|(n, wire, d)| {
+                let n = format_ident!("{n}");
+                let d = format!(" {d}");
+                quote!(#[doc = #d] #n = #wire,)
+            });
+            quote! {
+                crate::enums::open_enum! {
+                    #(#[doc = #doc])*
+                    #name {
+                        #(#variants)*
+                    }
+                }
+            }
+        })
+        .collect()
+}
+
 /// Drops the string limits that would make typify wrap a string in a checked newtype: the
 /// facade checks ids itself before sending, and a response must never fail to decode because
 /// the server sent a longer id than it documents.
@@ -254,6 +396,7 @@ pub fn generate(spec_text: &str) -> Result<String, String> {
     let mut raw: Value = serde_norway::from_str(spec_text)
         .map_err(|e| format!("not a valid OpenAPI 3.0 document: {e}"))?;
     let mut model = Model::read(&raw);
+    model.enums = enum_defs(&raw)?;
     strip_string_limits(&mut raw);
     let spec: openapiv3::OpenAPI = serde_json::from_value(raw)
         .map_err(|e| format!("not a valid OpenAPI 3.0 document: {e}"))?;
@@ -272,7 +415,7 @@ pub fn generate(spec_text: &str) -> Result<String, String> {
                 .parse()
                 .map_err(|e| format!("inner type: {e}"))?,
         );
-    for name in ENUMS {
+    for name in model.enums.iter().map(|e| &e.name) {
         settings.with_replacement(
             name,
             format!("crate::{name}"),
@@ -796,6 +939,15 @@ fn post_pass(file: &mut syn::File, model: &Model) -> Result<(), String> {
     file.items.push(parse_quote! {
         /// The property names the spec marks as personal or secret, sorted.
         pub(crate) const PERSONAL_KEYS: &[&str] = &[#(#personal),*];
+    });
+
+    // The spec's enums, public through `crate::enums`.
+    let enums = enum_items(&model.enums);
+    file.items.push(parse_quote! {
+        /// The enums of the spec: the values each may take.
+        pub mod enums {
+            #(#enums)*
+        }
     });
 
     // Each operation's method and path template: what a lost change was sent for is read

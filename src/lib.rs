@@ -44,11 +44,7 @@ pub use auth::Secret;
 #[cfg(feature = "rustls-ring")]
 pub use client::install_crypto_provider;
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES};
-pub use enums::{
-    CancelRequester, CashReceiptType, Channel, Currency, ExternalPayMethod, IdentifierType,
-    PayMethod, PaymentStatus, PaymentStatusFilter, ProductType, ReceiptType, ScheduleSorting,
-    ScheduleStatus, Sorting,
-};
+pub use enums::*;
 pub use error::{Attempted, Error, Result};
 pub use refusal::Refusal;
 pub use retry::RetryPolicy;

@@ -12,7 +12,7 @@ const USAGE: &str = "usage: cargo xtask <task>
 tasks:
   validate             check spec/iamport.yaml: its own rules, every recording in
                        spec/recordings/ against its schemas and through the client,
-                       enum drift against the Rust enums, and coverage
+                       the public types, and coverage
   codegen [--out DIR]  write the generated client, formatted, to DIR/codegen.rs
                        (default target/codegen)
   interop [--spec F]   validate the spec with openapi-spec-validator, generate a Python

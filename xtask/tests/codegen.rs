@@ -49,25 +49,122 @@ fn public_list(code: &str) -> String {
     code[start..].to_owned()
 }
 
+/// The tokens of the `open_enum!` invocation that generates enum `name`, whitespace-normalised.
+fn enum_tokens(code: &str, name: &str) -> Option<String> {
+    let file = syn::parse_file(code).unwrap();
+    let module = file.items.iter().find_map(|i| match i {
+        syn::Item::Mod(m) if m.ident == "enums" => m.content.as_ref(),
+        _ => None,
+    })?;
+    module.1.iter().find_map(|i| match i {
+        syn::Item::Macro(m) => {
+            let tokens = m.mac.tokens.to_string();
+            let ident = tokens.split(" {").next()?.rsplit(' ').next()?.to_owned();
+            (ident == name).then_some(tokens)
+        }
+        _ => None,
+    })
+}
+
 #[test]
 fn the_spec_generates_a_formatted_client_with_every_operation() {
-    let code = xtask::codegen::generate(&spec_text()).unwrap();
-    for op in [
-        "get_token",
-        "get_payment",
-        "cancel_payment",
-        "revoke_external_receipt",
-    ] {
-        assert!(
-            code.contains(&format!("pub async fn {op}<'a>(")),
-            "{op} missing"
-        );
+    let text = spec_text();
+    let code = xtask::codegen::generate(&text).unwrap();
+    let spec: serde_json::Value = serde_norway::from_str(&text).unwrap();
+    let mut count = 0;
+    for item in spec["paths"].as_object().unwrap().values() {
+        for op in item.as_object().unwrap().values() {
+            let id = op["operationId"].as_str().unwrap();
+            assert!(
+                code.contains(&format!("pub async fn {id}<'a>(")),
+                "{id} missing"
+            );
+            count += 1;
+        }
     }
-    // The hand-written scalars and enums are swapped in, never generated.
+    assert_eq!(count, 35);
+    // The hand-written scalars are swapped in, never generated; the enums are generated
+    // through the crate's macro.
     assert!(code.contains("crate::PaymentStatus"));
     assert!(!code.contains("pub enum PaymentStatus"));
+    assert!(enum_tokens(&code, "PaymentStatus").is_some());
     assert!(!code.contains("pub struct Amount"));
     assert!(code.lines().count() > 1000);
+}
+
+#[test]
+fn an_enum_value_added_to_the_spec_is_a_documented_variant_after_regeneration() {
+    let spec = spec_text();
+    let edited = spec
+        .replacen(
+            "x-extensible-enum: [ready, paid, cancelled, failed]\n      x-enum-varnames: [Ready, Paid, Cancelled, Failed]",
+            "x-extensible-enum: [ready, paid, cancelled, failed, partial_cancelled]\n      x-enum-varnames: [Ready, Paid, Cancelled, Failed, PartlyCancelled]",
+            1,
+        )
+        .replacen(
+            "        - \"The payment attempt failed.\"\n",
+            "        - \"The payment attempt failed.\"\n        - \"Cancelled in part.\"\n",
+            1,
+        );
+    assert_ne!(edited, spec, "the PaymentStatus lists were not found");
+    let before = enum_tokens(&xtask::codegen::generate(&spec).unwrap(), "PaymentStatus").unwrap();
+    let after = enum_tokens(&xtask::codegen::generate(&edited).unwrap(), "PaymentStatus").unwrap();
+    let variant = r#"# [doc = " Cancelled in part."] PartlyCancelled = "partial_cancelled" ,"#;
+    assert!(!before.contains("PartlyCancelled"), "{before}");
+    assert!(after.contains(variant), "{after}");
+    // Open: the doc says unlisted values are kept.
+    assert!(after.contains("kept in `Unknown`"), "{after}");
+    // A request-only enum is closed: its doc does not promise unlisted values.
+    let sorting = enum_tokens(&xtask::codegen::generate(&spec).unwrap(), "Sorting").unwrap();
+    assert!(sorting.contains(r#"PaidDesc = "-paid""#), "{sorting}");
+    assert!(!sorting.contains("kept in `Unknown`"), "{sorting}");
+}
+
+#[test]
+fn enum_lists_that_cannot_name_variants_are_refused() {
+    let spec = spec_text();
+    let names = "x-enum-varnames: [Ready, Paid, Cancelled, Failed]";
+    assert!(spec.contains(names));
+    for (bad, reason) in [
+        (
+            "x-enum-varnames: [Ready, Paid, Cancelled]",
+            "PaymentStatus: `x-enum-varnames` has 3 entries for 4 values",
+        ),
+        (
+            "x-enum-varnames: [Ready, Paid, Paid, Failed]",
+            "PaymentStatus: the variant name `Paid` is given twice",
+        ),
+        (
+            "x-enum-varnames: [Ready, paid, Cancelled, Failed]",
+            "PaymentStatus: `paid` cannot name a variant",
+        ),
+        (
+            "x-enum-varnames: [Ready, Unknown, Cancelled, Failed]",
+            "PaymentStatus: `Unknown` cannot name a variant",
+        ),
+    ] {
+        let err = xtask::codegen::generate(&spec.replacen(names, bad, 1)).unwrap_err();
+        assert!(err.contains(reason), "{bad}: {err}");
+    }
+    // Without names, a value's words name it.
+    let unnamed = spec.replacen(&format!("      {names}\n"), "", 1);
+    let tokens = enum_tokens(
+        &xtask::codegen::generate(&unnamed).unwrap(),
+        "PaymentStatus",
+    )
+    .unwrap();
+    assert!(tokens.contains(r#"Cancelled = "cancelled""#), "{tokens}");
+    // A component both open and closed is refused.
+    let both = spec.replacen(
+        "x-extensible-enum: [ready, paid, cancelled, failed]",
+        "x-extensible-enum: [ready, paid, cancelled, failed]\n      enum: [ready]",
+        1,
+    );
+    let err = xtask::codegen::generate(&both).unwrap_err();
+    assert!(
+        err.contains("PaymentStatus: both `enum` and `x-extensible-enum`"),
+        "{err}"
+    );
 }
 
 #[test]

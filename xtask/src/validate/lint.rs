@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::{
     Finding, SPEC_FILE,
-    drift::enum_of,
+    enums::enum_of,
     spec::{Spec, esc, join},
 };
 
@@ -51,11 +51,7 @@ pub(crate) fn lint(spec: &Spec) -> Vec<Finding> {
     let mut add =
         |pointer: String, reason: String| out.push(Finding::new(SPEC_FILE, pointer, reason));
     operations(spec, &mut add);
-    let open_branches: BTreeSet<String> = spec_enums(spec)
-        .filter(|(_, e)| e.open)
-        .map(|(name, e)| format!("/components/schemas/{}{}", esc(name), e.at))
-        .collect();
-    keywords(&spec.raw, "", false, &open_branches, &mut add);
+    keywords(&spec.raw, "", false, &mut add);
     references(spec, &mut add);
     enums_open_or_closed(spec, &mut add);
     security(spec, &mut add);
@@ -145,7 +141,7 @@ fn personal_marks(spec: &Spec, add: &mut impl FnMut(String, String)) {
 }
 
 /// The enum components of the spec, in either form.
-fn spec_enums(spec: &Spec) -> impl Iterator<Item = (&String, super::drift::EnumForm)> {
+fn spec_enums(spec: &Spec) -> impl Iterator<Item = (&String, super::enums::EnumForm)> {
     spec.raw
         .pointer("/components/schemas")
         .and_then(Value::as_object)
@@ -189,7 +185,7 @@ fn enums_open_or_closed(spec: &Spec, add: &mut impl FnMut(String, String)) {
                 pointer,
                 format!(
                     "{name} appears in a response, so the server owns it: write it open, \
-                     `anyOf: [{{type: string, enum: [...]}}, {{type: string}}]`"
+                     `type: string` with `x-extensible-enum`"
                 ),
             ),
             (false, true) => add(
@@ -329,7 +325,8 @@ fn parameters(spec: &Spec, op: &super::spec::Operation<'_>, add: &mut impl FnMut
         let is_string = schema.get("type").and_then(Value::as_str) == Some("string");
         let bounded = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0) >= 1
             && schema.get("maxLength").is_some();
-        if is_string && schema.get("enum").is_none() && !bounded {
+        // An enum's values bound it; the client checks an open enum's unlisted value as an id.
+        if is_string && super::enums::enum_of(schema).is_none() && !bounded {
             add(
                 pointer.clone(),
                 format!("path parameter {name:?} needs minLength (at least 1) and maxLength"),
@@ -414,16 +411,9 @@ fn is_envelope(schema: &Value) -> bool {
     has("code") && has("message") && has("response") && code_required && code_integer
 }
 
-/// Numeric keywords are numbers, and `enum` appears only on named components (or as the
-/// known values of an open enum component, at a pointer in `open_branches`). `names` is true
-/// when the keys of `v` are property names rather than keywords.
-fn keywords(
-    v: &Value,
-    pointer: &str,
-    names: bool,
-    open_branches: &BTreeSet<String>,
-    add: &mut impl FnMut(String, String),
-) {
+/// Numeric keywords are numbers, and `enum` and `x-extensible-enum` appear only on named
+/// components. `names` is true when the keys of `v` are property names rather than keywords.
+fn keywords(v: &Value, pointer: &str, names: bool, add: &mut impl FnMut(String, String)) {
     match v {
         Value::Object(map) => {
             if !names {
@@ -448,13 +438,14 @@ fn keywords(
                     .get("enum")
                     .and_then(Value::as_array)
                     .is_some_and(|e| e.iter().all(Value::is_null));
-                let named =
-                    is_named_schema(pointer) || open_branches.contains(&join(pointer, &["enum"]));
-                if map.contains_key("enum") && !null_branch && !named {
-                    add(
-                        join(pointer, &["enum"]),
-                        "an enum must be a named component under /components/schemas, referenced with $ref".into(),
-                    );
+                for key in ["enum", "x-extensible-enum"] {
+                    let stray = key != "enum" || !null_branch;
+                    if map.contains_key(key) && stray && !is_named_schema(pointer) {
+                        add(
+                            join(pointer, &[key]),
+                            "an enum must be a named component under /components/schemas, referenced with $ref".into(),
+                        );
+                    }
                 }
             }
             for (k, x) in map {
@@ -462,29 +453,23 @@ fn keywords(
                     continue;
                 }
                 let child_names = !names && NAME_MAPS.contains(&k.as_str()) && x.is_object();
-                keywords(x, &join(pointer, &[k]), child_names, open_branches, add);
+                keywords(x, &join(pointer, &[k]), child_names, add);
             }
         }
         Value::Array(items) => {
             for (i, x) in items.iter().enumerate() {
-                keywords(x, &format!("{pointer}/{i}"), false, open_branches, add);
+                keywords(x, &format!("{pointer}/{i}"), false, add);
             }
         }
         _ => {}
     }
 }
 
-/// A named component, or a branch of a named component's `anyOf` (the listing branch of an
-/// open enum: `anyOf: [{type: string, enum: [..]}, {type: string}]`).
+/// A named component itself (`/components/schemas/Name`).
 fn is_named_schema(pointer: &str) -> bool {
     pointer
         .strip_prefix("/components/schemas/")
-        .is_some_and(|rest| match rest.split_once('/') {
-            None => true,
-            Some((_, branch)) => branch
-                .strip_prefix("anyOf/")
-                .is_some_and(|n| n.parse::<usize>().is_ok()),
-        })
+        .is_some_and(|rest| !rest.contains('/'))
 }
 
 /// Every `$ref` resolves, and every component is used (reachable from the paths).

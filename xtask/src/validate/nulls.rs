@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::{
     Finding, SPEC_FILE,
-    drift::enum_of,
+    enums::enum_of,
     recordings::route,
     spec::{Spec, esc},
 };

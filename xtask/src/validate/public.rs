@@ -37,13 +37,17 @@ pub(crate) fn public_api_against(spec: &Spec, scalars: &[(&str, Value)]) -> Vec<
         |pointer: String, reason: String| out.push(Finding::new(SPEC_FILE, pointer, reason));
     let model = Model::read(&spec.raw);
     let public = model.public();
-    let replaced = |name: &str| {
-        codegen::ENUMS.contains(&name) || codegen::SCALARS.iter().any(|(n, _)| *n == name)
-    };
     let schemas = spec
         .raw
         .pointer("/components/schemas")
         .and_then(Value::as_object);
+    let replaced = |name: &str| {
+        codegen::SCALARS.iter().any(|(n, _)| *n == name)
+            || schemas
+                .and_then(|s| s.get(name))
+                .and_then(super::enums::enum_of)
+                .is_some()
+    };
     for (name, schema) in schemas.into_iter().flatten() {
         let pointer = format!("/components/schemas/{name}");
         let object = model.objects.contains_key(name);
@@ -51,7 +55,7 @@ pub(crate) fn public_api_against(spec: &Spec, scalars: &[(&str, Value)]) -> Vec<
             add(
                 pointer.clone(),
                 format!(
-                    "{name} is neither an object nor a hand-written scalar or enum: it would be \
+                    "{name} is neither an object, an enum nor a hand-written scalar: it would be \
                      generated as a type that is not reachable from the public API"
                 ),
             );
