@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs (or reuses) the TypeScript tools of `cargo xtask interop` (openapi-typescript and
-# typescript, pinned in scripts/interop/ts/package.json and its lock file) under target/ with
-# `npm ci`, and prints the directory. They are reinstalled whenever either file changes; once
+# typescript, pinned in scripts/interop/ts/package.json and its lock file; tsc also compiles
+# openapi-generator's typescript-fetch client) under target/ with `npm ci`, and prints the
+# directory. They are reinstalled whenever either file changes; once
 # installed, nothing is fetched: the xtask runs them with `node` from that directory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
