@@ -132,7 +132,9 @@ pub enum Error {
         limit: usize,
     },
 
-    /// The request did not complete: connection refused or reset, timeout, TLS failure.
+    /// The request did not complete: connection refused or reset, timeout, TLS failure. Its
+    /// `Display`, `Debug` and source name the host, never the URL's path or query (they carry
+    /// ids).
     #[error("transport error: {}", transport_cause(.0))]
     Transport(#[source] reqwest::Error),
 
@@ -406,6 +408,17 @@ impl Error {
         }
     }
 
+    /// A transport failure, its URL cut to the scheme, host and port: `reqwest::Error`'s
+    /// `Debug` and `Display` show the URL, whose path and query carry ids.
+    pub(crate) fn transport(mut e: reqwest::Error) -> Self {
+        if let Some(url) = e.url_mut() {
+            url.set_path("/");
+            url.set_query(None);
+            url.set_fragment(None);
+        }
+        Error::Transport(e)
+    }
+
     pub(crate) fn config(reason: impl Into<String>) -> Self {
         Error::Config {
             reason: reason.into(),
@@ -455,10 +468,10 @@ impl Error {
     }
 }
 
-/// What went wrong in a transport failure, for `Display`: what was being done, the host, and
-/// the innermost cause ("connection refused", "operation timed out"). Never the path or query,
-/// which carry ids.
-fn transport_cause(e: &reqwest::Error) -> String {
+/// What went wrong in a transport failure, for `Display` and the logs: what was being done,
+/// the host, and the innermost cause ("connection refused", "operation timed out"). Never the
+/// path or query, which carry ids.
+pub(crate) fn transport_cause(e: &reqwest::Error) -> String {
     let what = if e.is_timeout() {
         "timed out"
     } else if e.is_connect() {

@@ -138,6 +138,10 @@ fn decode_segment(seg: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// The shortest wait between two lookups of a poll
+/// ([`CancellationOutcome::interval`], [`ChargeOutcomeLookup::interval`]): 100 ms.
+pub const MIN_POLL_INTERVAL: Duration = Duration::from_millis(100);
+
 /// `poll_for` and `interval` of a polling lookup's builder, with `$why` in `poll_for`'s doc.
 macro_rules! polling_setters {
     ($why:literal) => {
@@ -149,9 +153,11 @@ macro_rules! polling_setters {
             self
         }
 
-        /// The wait between lookups (default 2 s).
+        /// The wait between lookups (default 2 s), at least [`MIN_POLL_INTERVAL`]: a shorter
+        /// one, zero included, is raised to it, so polling never floods the API with
+        /// lookups.
         pub fn interval(mut self, interval: Duration) -> Self {
-            self.interval = interval;
+            self.interval = interval.max(MIN_POLL_INTERVAL);
             self
         }
     };

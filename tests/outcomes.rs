@@ -473,3 +473,48 @@ async fn a_change_answered_after_a_followed_redirect_is_outcome_unknown() {
     let p = client.payment(ID).await;
     assert!(p.is_ok(), "{p:?}");
 }
+
+/// A zero wait between lookups is raised to 100 ms: the polling helpers never flood the API.
+/// Within 250 ms, that is three lookups at most (at 0, 100 and 200 ms), not one per round trip
+/// (about a millisecond against this server).
+#[tokio::test]
+async fn a_zero_polling_interval_does_not_flood_the_api_with_lookups() {
+    use iamport::{
+        reconcile::ChargeOutcome,
+        testing::{MockIamport, payment},
+    };
+
+    let mock = MockIamport::start().await;
+    let client = mock.client();
+    let window = Duration::from_millis(250);
+
+    // A cancel that did not go through: looked up until the window is over.
+    let looked_up = mock.payment(&payment(ID, "order-1", 1000));
+    let attempted = Attempted::cancel_by_imp_uid(ID, Some(Amount::from(1000)), UnixTime::now());
+    let outcome = client
+        .cancellation_outcome(&attempted)
+        .interval(Duration::ZERO)
+        .poll_for(window)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcome, CancelOutcome::NotRecorded { .. }),
+        "{outcome:?}"
+    );
+    let lookups = looked_up.calls();
+    assert!((1..=3).contains(&lookups), "{lookups} lookups");
+
+    // A charge that never arrived: the same.
+    let missing = mock.not_found("GET", "/payments/find/order-2");
+    let outcome = client
+        .charge_outcome("order-2")
+        .interval(Duration::ZERO)
+        .poll_for(window)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(outcome, ChargeOutcome::NotFound);
+    let lookups = missing.calls();
+    assert!((1..=3).contains(&lookups), "{lookups} lookups");
+}

@@ -228,3 +228,53 @@ fn refund_accounts_custom_data_and_ips_are_not_in_debug_output() {
         assert!(!shown.contains(personal), "{personal} in {shown}");
     }
 }
+
+/// A gateway page of megabytes echoing `Authorization`, and a refusal whose message is
+/// megabytes of it: both errors come back at once, neither shows the token, and the quoted
+/// page is short.
+#[tokio::test]
+async fn megabytes_echoing_the_token_are_scrubbed_and_the_quote_is_short() {
+    let server = MockServer::start_async().await;
+    let token = token_mock(&server);
+    let authorization = format!("Bearer {TOKEN}");
+    let page = format!("<html>Bearer {TOKEN} {}</html>", "Bearer ".repeat(700_000));
+    let gateway = server.mock(|when, then| {
+        when.method("GET")
+            .path("/payments/imp_1")
+            .header("Authorization", &authorization);
+        then.status(502).body(&page);
+    });
+    let message = format!("{}{TOKEN} Bearer {TOKEN}", "BearerBearer".repeat(350_000));
+    let envelope = serde_json::json!({"code": -1, "message": message, "response": null});
+    let refusal = server.mock(|when, then| {
+        when.method("GET")
+            .path("/payments/imp_2")
+            .header("Authorization", &authorization);
+        then.status(400)
+            .body(serde_json::to_vec(&envelope).unwrap());
+    });
+    let client = client_without_retries(&server);
+
+    let err = client.payment("imp_1").await.unwrap_err();
+    let iamport::Error::Http {
+        status: 502,
+        excerpt,
+    } = &err
+    else {
+        panic!("{err:?}")
+    };
+    assert!(excerpt.starts_with("<html>Bearer [masked]"), "{excerpt}");
+    assert!(excerpt.chars().count() <= 201, "{excerpt}");
+    assert!(!format!("{err} {err:?}").contains(TOKEN));
+
+    let err = client.payment("imp_2").await.unwrap_err();
+    assert_eq!(err.api_code(), Some(-1), "{err:?}");
+    let message = err.api_message().unwrap();
+    assert!(!message.contains(TOKEN));
+    assert!(message.ends_with("[masked] Bearer [masked]"));
+    assert!(message.len() > 4_000_000, "kept whole");
+
+    token.assert_calls(1);
+    gateway.assert_calls(1);
+    refusal.assert_calls(1);
+}

@@ -239,3 +239,90 @@ async fn a_token_echoed_by_the_server_is_scrubbed_from_every_error() {
         errors[0]
     );
 }
+
+/// The id in the path of the lookups below.
+const PATH_ID: &str = "imp_secretid123";
+
+/// A server that hands out tokens and drops the connection of every other request unanswered.
+async fn dropping_server() -> scripted::Scripted {
+    scripted::Scripted::start(|seen, _| match seen.path.as_str() {
+        "/users/getToken" => scripted::token("tok", 1_700_000_000, 1_700_001_800),
+        _ => scripted::Act::Close,
+    })
+    .await
+}
+
+/// A client of `base` that tries twice, at once.
+fn retrying_client(base: &str) -> Client {
+    Client::builder()
+        .credentials("key", "secret")
+        .base_url(base)
+        .retry(
+            RetryPolicy::default()
+                .max_attempts(2)
+                .initial_backoff(std::time::Duration::ZERO),
+        )
+        .build()
+        .unwrap()
+}
+
+/// A lookup whose connection drops is retried; the `retrying` event says what happened and to
+/// which host, never the URL, whose path carries the id.
+#[test]
+fn the_retrying_event_of_a_transport_failure_never_shows_the_url() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    // See `no_secret_or_token_in_urls_errors_debug_or_tracing`.
+    let _second = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let hits = runtime.block_on(async {
+        let server = dropping_server().await;
+        let e = retrying_client(&server.base)
+            .payment(PATH_ID)
+            .await
+            .unwrap_err();
+        assert!(e.is_transport(), "{e:?}");
+        server.hits(&format!("/payments/{PATH_ID}"))
+    });
+    assert_eq!(hits, 2);
+    let logs = captured.text();
+    let retrying: Vec<&str> = logs.lines().filter(|l| l.contains("retrying")).collect();
+    assert_eq!(retrying.len(), 1, "{logs}");
+    assert!(
+        retrying[0].contains("the request failed (127.0.0.1)"),
+        "{logs}"
+    );
+    assert!(!logs.contains(PATH_ID), "{logs}");
+}
+
+/// The error of a transport failure names the host in its `Display`, `Debug` and sources, never
+/// the URL's path.
+#[tokio::test]
+async fn a_transport_error_never_shows_the_url_path() {
+    let server = dropping_server().await;
+    let e = retrying_client(&server.base)
+        .payment(PATH_ID)
+        .await
+        .unwrap_err();
+    assert!(e.is_transport(), "{e:?}");
+    let mut shown = vec![e.to_string(), format!("{e:?}"), format!("{e:#?}")];
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        shown.push(s.to_string());
+        shown.push(format!("{s:?}"));
+        source = s.source();
+    }
+    for text in &shown {
+        assert!(!text.contains(PATH_ID), "{text}");
+    }
+    assert!(shown[1].contains("127.0.0.1"), "{}", shown[1]);
+}
