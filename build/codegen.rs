@@ -64,6 +64,33 @@ pub struct Model {
     pub operations: Vec<(String, String, String)>,
     /// String components with known values: generated as the crate's open enums.
     pub enums: Vec<EnumDef>,
+    /// Each request component's properties that carry limits, with their checks.
+    pub body_checks: BTreeMap<String, Vec<(String, Vec<Check>)>>,
+    /// Each operation's parameters that carry limits: (operationId, [(name, checks)]).
+    pub param_checks: BTreeMap<String, Vec<(String, Vec<Check>)>>,
+}
+
+/// One check of a value, read from the spec's limits; run before a request is sent.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Check {
+    /// An id (a path parameter, or a `*_uid` property or query value): not blank, at most
+    /// this many characters, never a path step (`.`, `..`), a backslash or a control
+    /// character.
+    Id(usize),
+    /// A value of an enum placed in a path: checked like an id, and without `/`.
+    PathValue,
+    /// A text's length in characters: at least, at most.
+    Length(usize, Option<usize>),
+    /// A text matches this regular expression.
+    Pattern(String),
+    /// A list's length: at least, at most.
+    Items(usize, Option<usize>),
+    /// Every item of a list.
+    Each(Vec<Check>),
+    /// A number's range, both ends included.
+    Range(Option<i64>, Option<i64>),
+    /// An object with checks of its own (a request component's `Check` impl).
+    Nested,
 }
 
 /// A string component with known values (`enum`, or `x-extensible-enum` for the server's own),
@@ -370,6 +397,219 @@ fn enum_items(enums: &[EnumDef]) -> Vec<TokenStream> {
         .collect()
 }
 
+/// The checks a schema's limits call for: `minLength`, `maxLength` and `pattern` on strings,
+/// `minItems`, `maxItems` and the items' own on arrays, `minimum` and `maximum` on integers,
+/// and a request component's own checks (`$ref`, alone or as the one `allOf`). `id` says the
+/// value is an id (a path parameter, or named `*_uid`): its limits are an id's rules.
+fn checks_of(spec: &Value, schema: &Value, id: bool, with_checks: &BTreeSet<String>) -> Vec<Check> {
+    let target = schema
+        .get("$ref")
+        .or_else(|| schema.pointer("/allOf/0/$ref"))
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/components/schemas/"));
+    if let Some(name) = target {
+        let resolved = spec.pointer(&format!("/components/schemas/{name}"));
+        if resolved.is_some_and(|s| s.get("enum").is_some() || s.get("x-extensible-enum").is_some())
+        {
+            return Vec::new();
+        }
+        if with_checks.contains(name) {
+            return vec![Check::Nested];
+        }
+        return resolved.map_or_else(Vec::new, |s| checks_of(spec, s, id, with_checks));
+    }
+    let int = |k: &str| schema.get(k).and_then(Value::as_i64);
+    let count = |k: &str| {
+        schema
+            .get(k)
+            .and_then(Value::as_u64)
+            .and_then(|n| usize::try_from(n).ok())
+    };
+    let mut out = Vec::new();
+    match schema.get("type").and_then(Value::as_str) {
+        Some("string") => {
+            let (min, max) = (count("minLength").unwrap_or(0), count("maxLength"));
+            match (id, max) {
+                (true, Some(max)) => out.push(Check::Id(max)),
+                _ if min > 0 || max.is_some() => out.push(Check::Length(min, max)),
+                _ => {}
+            }
+            if let Some(p) = schema.get("pattern").and_then(Value::as_str) {
+                out.push(Check::Pattern(p.to_owned()));
+            }
+        }
+        Some("array") => {
+            let (min, max) = (count("minItems").unwrap_or(0), count("maxItems"));
+            if min > 0 || max.is_some() {
+                out.push(Check::Items(min, max));
+            }
+            if let Some(items) = schema.get("items") {
+                let each = checks_of(spec, items, id, with_checks);
+                if !each.is_empty() {
+                    out.push(Check::Each(each));
+                }
+            }
+        }
+        Some("integer") => {
+            let (min, max) = (int("minimum"), int("maximum"));
+            // `minimum: 0` on an unsigned value says nothing the type does not.
+            if min.is_some_and(|m| m > 0) || max.is_some() {
+                out.push(Check::Range(min, max));
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// A schema or parameter by `$ref`, resolved once.
+fn resolve<'a>(spec: &'a Value, v: &'a Value) -> &'a Value {
+    v.get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix('#'))
+        .and_then(|p| spec.pointer(p))
+        .unwrap_or(v)
+}
+
+/// Whether a property or parameter name says it holds an id (`imp_uid`, `merchant_uid[]`).
+fn is_id_name(name: &str) -> bool {
+    name.trim_end_matches("[]").ends_with("_uid")
+}
+
+/// The checks of every request component and every operation's parameters.
+fn read_checks(spec: &Value, model: &mut Model) -> Result<(), String> {
+    // A component has checks when a property of its has some, a nested component's included:
+    // computed again until no component gains checks.
+    let mut with_checks = BTreeSet::new();
+    loop {
+        let mut found = BTreeMap::new();
+        for name in &model.requests {
+            let props = spec
+                .pointer(&format!("/components/schemas/{name}/properties"))
+                .and_then(Value::as_object);
+            let list: Vec<(String, Vec<Check>)> = props
+                .into_iter()
+                .flatten()
+                .map(|(p, s)| (p.clone(), checks_of(spec, s, is_id_name(p), &with_checks)))
+                .filter(|(_, c)| !c.is_empty())
+                .collect();
+            if !list.is_empty() {
+                found.insert(name.clone(), list);
+            }
+        }
+        let names: BTreeSet<String> = found.keys().cloned().collect();
+        model.body_checks = found;
+        if names == with_checks {
+            break;
+        }
+        with_checks = names;
+    }
+    let paths = spec.get("paths").and_then(Value::as_object);
+    for item in paths.into_iter().flat_map(|p| p.values()) {
+        for op in item.as_object().into_iter().flat_map(|o| o.values()) {
+            let Some(id) = op.get("operationId").and_then(Value::as_str) else {
+                continue;
+            };
+            let mut list = Vec::new();
+            for param in op
+                .get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let param = resolve(spec, param);
+                let (Some(name), Some(schema)) = (
+                    param.get("name").and_then(Value::as_str),
+                    param.get("schema"),
+                ) else {
+                    continue;
+                };
+                let in_path = param.get("in").and_then(Value::as_str) == Some("path");
+                let resolved = resolve(spec, schema);
+                let is_enum =
+                    resolved.get("enum").is_some() || resolved.get("x-extensible-enum").is_some();
+                let checks = if in_path && is_enum {
+                    vec![Check::PathValue]
+                } else {
+                    checks_of(spec, schema, in_path || is_id_name(name), &with_checks)
+                };
+                if !checks.is_empty() {
+                    list.push((name.to_owned(), checks));
+                }
+            }
+            if !list.is_empty() {
+                model.param_checks.insert(id.to_owned(), list);
+            }
+        }
+    }
+    for checks in model
+        .body_checks
+        .values()
+        .chain(model.param_checks.values())
+    {
+        for (name, c) in checks {
+            patterns_compile(name, c)?;
+        }
+    }
+    Ok(())
+}
+
+/// Every pattern among `checks` is a regular expression the crate can run.
+fn patterns_compile(name: &str, checks: &[Check]) -> Result<(), String> {
+    for c in checks {
+        match c {
+            Check::Pattern(p) => {
+                regex_lite::Regex::new(p)
+                    .map_err(|e| format!("{name}: the pattern {p:?} does not compile: {e}"))?;
+            }
+            Check::Each(inner) => patterns_compile(name, inner)?,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The statements that run `checks` on the expression `value` (a reference), reporting
+/// `field` as the input at fault.
+fn check_stmts(field: &str, value: &TokenStream, checks: &[Check]) -> TokenStream {
+    let stmts = checks.iter().map(|c| match c {
+        Check::Id(max) => {
+            quote!(crate::validate::id(#field, crate::validate::Text::text(#value), #max)?;)
+        }
+        Check::PathValue => {
+            quote!(crate::validate::path_value(#field, crate::validate::Text::text(#value))?;)
+        }
+        Check::Length(min, max) => {
+            let max = opt(max.map(|m| quote!(#m)));
+            quote!(crate::validate::length(#field, crate::validate::Text::text(#value), #min, #max)?;)
+        }
+        Check::Pattern(p) => quote! {{
+            static PATTERN: ::std::sync::LazyLock<Option<::regex_lite::Regex>> =
+                ::std::sync::LazyLock::new(|| ::regex_lite::Regex::new(#p).ok());
+            crate::validate::pattern(#field, crate::validate::Text::text(#value), PATTERN.as_ref(), #p)?;
+        }},
+        Check::Items(min, max) => {
+            let max = opt(max.map(|m| quote!(#m)));
+            quote!(crate::validate::items(#field, #value.len(), #min, #max)?;)
+        }
+        Check::Each(inner) => {
+            let each = check_stmts(field, &quote!(item), inner);
+            quote!(for item in #value.iter() { #each })
+        }
+        Check::Range(min, max) => {
+            let min = opt(min.map(|m| quote!(#m)));
+            let max = opt(max.map(|m| quote!(#m)));
+            quote!(crate::validate::range(#field, crate::validate::Number::number(#value), #min, #max)?;)
+        }
+        Check::Nested => quote!(crate::validate::Check::check(#value)?;),
+    });
+    quote!(#(#stmts)*)
+}
+
+fn opt(v: Option<TokenStream>) -> TokenStream {
+    v.map_or_else(|| quote!(None), |v| quote!(Some(#v)))
+}
+
 /// Drops the string limits that would make typify wrap a string in a checked newtype: the
 /// facade checks ids itself before sending, and a response must never fail to decode because
 /// the server sent a longer id than it documents.
@@ -397,6 +637,7 @@ pub fn generate(spec_text: &str) -> Result<String, String> {
         .map_err(|e| format!("not a valid OpenAPI 3.0 document: {e}"))?;
     let mut model = Model::read(&raw);
     model.enums = enum_defs(&raw)?;
+    read_checks(&raw, &mut model)?;
     strip_string_limits(&mut raw);
     let spec: openapiv3::OpenAPI = serde_json::from_value(raw)
         .map_err(|e| format!("not a valid OpenAPI 3.0 document: {e}"))?;
@@ -444,12 +685,133 @@ pub fn generate(spec_text: &str) -> Result<String, String> {
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("the generated code does not parse: {e}"))?;
     post_pass(&mut file, &model)?;
+    insert_checks(&mut file, &model)?;
     drop_api_version_header(&mut file)?;
     decode_read_bodies(&mut file)?;
     encode_paths_in_place(&mut file)?;
     skip_absent_query_parameters(&mut file)?;
     requests_from_parsed_base(&mut file)?;
     Ok(prettyplease::unparse(&file))
+}
+
+/// Runs each operation's checks first: the statements that [`check_stmts`] makes of its
+/// parameters' limits and, when its body is a request component with checks, the body's
+/// `Check` impl, inside `crate::validate::before_sending`, which hands a failure to the call
+/// as its error before any request is built. A parameter with checks that the generated
+/// method does not take is an error.
+fn insert_checks(file: &mut syn::File, model: &Model) -> Result<(), String> {
+    use syn::{FnArg, ImplItem, Pat};
+    let mut done = BTreeSet::new();
+    for item in &mut file.items {
+        let Item::Impl(imp) = item else { continue };
+        for member in &mut imp.items {
+            let ImplItem::Fn(f) = member else { continue };
+            let op = f.sig.ident.to_string();
+            if !model.operations.iter().any(|(id, _, _)| *id == op) {
+                continue;
+            }
+            let args: Vec<(String, Type)> = f
+                .sig
+                .inputs
+                .iter()
+                .filter_map(|a| match a {
+                    FnArg::Typed(t) => match &*t.pat {
+                        Pat::Ident(i) => Some((i.ident.to_string(), (*t.ty).clone())),
+                        _ => None,
+                    },
+                    FnArg::Receiver(_) => None,
+                })
+                .collect();
+            let mut stmts = Vec::new();
+            for (name, checks) in model.param_checks.get(&op).into_iter().flatten() {
+                let arg: String = name
+                    .trim_end_matches("[]")
+                    .chars()
+                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                    .collect();
+                let Some((_, ty)) = args.iter().find(|(a, _)| *a == arg) else {
+                    return Err(format!(
+                        "`{op}` takes no argument `{arg}` for its parameter {name:?}; the check post-pass needs updating"
+                    ));
+                };
+                let ident = format_ident!("{arg}");
+                let field = name.trim_end_matches("[]");
+                let body = check_stmts(field, &quote!(value), checks);
+                stmts.push(if inner(ty, "Option").is_some() {
+                    quote!(if let Some(value) = #ident.as_ref() { #body })
+                } else {
+                    quote!({ let value = &#ident; #body })
+                });
+            }
+            if let Some((_, ty)) = args.iter().find(|(a, _)| a == "body") {
+                let named = match ty {
+                    Type::Reference(r) => match &*r.elem {
+                        Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                if named.is_some_and(|n| model.body_checks.contains_key(&n)) {
+                    stmts.push(quote!(crate::validate::Check::check(body)?;));
+                }
+            }
+            if stmts.is_empty() {
+                continue;
+            }
+            let check: syn::Stmt = parse_quote! {
+                crate::validate::before_sending(|| -> crate::Result<()> {
+                    #(#stmts)*
+                    Ok(())
+                })?;
+            };
+            f.block.stmts.insert(0, check);
+            done.insert(op);
+        }
+    }
+    for op in model.param_checks.keys() {
+        if !done.contains(op) {
+            return Err(format!(
+                "no generated method `{op}` to check the parameters of"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Each request component with checks implements `crate::validate::Check`: every property
+/// with limits is checked, an absent optional one is not.
+fn check_impl(s: &ItemStruct, checks: &[(String, Vec<Check>)]) -> Result<Item, String> {
+    let name = &s.ident;
+    let mut stmts = Vec::new();
+    // In the order of the fields, which is the spec's.
+    let position = |prop: &String| s.fields.iter().position(|f| wire_name(f) == *prop);
+    let mut checks: Vec<&(String, Vec<Check>)> = checks.iter().collect();
+    checks.sort_by_key(|(prop, _)| position(prop));
+    for (prop, list) in checks {
+        let field = s
+            .fields
+            .iter()
+            .find(|f| wire_name(f) == *prop)
+            .ok_or_else(|| format!("{name} has no field for the property {prop:?}"))?;
+        let ident = field
+            .ident
+            .as_ref()
+            .ok_or("a tuple struct among the types")?;
+        let body = check_stmts(prop, &quote!(value), list);
+        stmts.push(if inner(&field.ty, "Option").is_some() {
+            quote!(if let Some(value) = self.#ident.as_ref() { #body })
+        } else {
+            quote!({ let value = &self.#ident; #body })
+        });
+    }
+    Ok(parse_quote! {
+        impl crate::validate::Check for #name {
+            fn check(&self) -> crate::Result<()> {
+                #(#stmts)*
+                Ok(())
+            }
+        }
+    })
 }
 
 /// progenitor sends the document's `info.version` in an `api-version` header with every request;
@@ -909,6 +1271,9 @@ fn post_pass(file: &mut syn::File, model: &Model) -> Result<(), String> {
         }
         if model.requests.contains(&name) {
             extra.push(constructors(s, component));
+        }
+        if let Some(checks) = model.body_checks.get(&name) {
+            extra.push(check_impl(s, checks)?);
         }
     }
     items.extend(extra);

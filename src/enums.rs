@@ -40,6 +40,12 @@ macro_rules! open_enum {
             }
         }
 
+        impl crate::validate::Text for $name {
+            fn text(&self) -> &str {
+                self.as_str()
+            }
+        }
+
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())

@@ -1,6 +1,181 @@
 //! Checks on arguments, made before anything is sent.
+//!
+//! Most come from the spec: `build/codegen.rs` reads each operation's limits (`maxLength`,
+//! `pattern`, `maxItems`, `minimum`, ...) and makes every generated operation run them first,
+//! through [`before_sending`], and each request body component implement [`Check`]. The
+//! facade adds only what the spec cannot say (an amount above zero, a time in the future, a
+//! window's span).
 
 use crate::{Error, Result};
+
+/// A request component's checks, generated from the spec's limits on its properties.
+pub(crate) trait Check {
+    /// The first limit the value breaks, as [`Error::InvalidInput`].
+    fn check(&self) -> Result<()>;
+}
+
+/// A value checked as text: a string, a secret, an enum's value.
+pub(crate) trait Text {
+    fn text(&self) -> &str;
+}
+
+impl Text for str {
+    fn text(&self) -> &str {
+        self
+    }
+}
+
+impl Text for String {
+    fn text(&self) -> &str {
+        self
+    }
+}
+
+impl Text for crate::Secret {
+    fn text(&self) -> &str {
+        self.expose()
+    }
+}
+
+impl<T: Text + ?Sized> Text for &T {
+    fn text(&self) -> &str {
+        (**self).text()
+    }
+}
+
+/// A value checked as a whole number.
+pub(crate) trait Number {
+    fn number(&self) -> i128;
+}
+
+macro_rules! numbers {
+    ($($t:ty),+) => {$(
+        impl Number for $t {
+            fn number(&self) -> i128 {
+                i128::from(*self)
+            }
+        }
+    )+};
+}
+numbers!(i32, i64, u32, u64);
+
+impl Number for std::num::NonZeroU64 {
+    fn number(&self) -> i128 {
+        i128::from(self.get())
+    }
+}
+
+impl Number for std::num::NonZeroU32 {
+    fn number(&self) -> i128 {
+        i128::from(self.get())
+    }
+}
+
+impl<T: Number + ?Sized> Number for &T {
+    fn number(&self) -> i128 {
+        (**self).number()
+    }
+}
+
+#[allow(clippy::result_large_err)] // progenitor's error type, as the generated method returns it
+/// Runs a generated operation's checks before it builds its request: a failure becomes the
+/// call's error ([`Error::InvalidInput`]) and nothing is sent, not even a token exchange.
+pub(crate) fn before_sending<E>(
+    checks: impl FnOnce() -> Result<()>,
+) -> std::result::Result<(), progenitor_client::Error<E>> {
+    checks().map_err(|e| {
+        let reason = e.to_string();
+        crate::envelope::with_call(|c| c.error.set(Some(Box::new(e))));
+        progenitor_client::Error::InvalidRequest(reason)
+    })
+}
+
+/// A text of `min` to `max` characters.
+pub(crate) fn length(
+    field: &'static str,
+    value: &str,
+    min: usize,
+    max: Option<usize>,
+) -> Result<()> {
+    let n = value.chars().count();
+    if n < min {
+        return Err(Error::invalid(
+            field,
+            if min == 1 {
+                "must not be empty".to_owned()
+            } else {
+                format!("shorter than {min} characters")
+            },
+        ));
+    }
+    if let Some(max) = max
+        && n > max
+    {
+        return Err(Error::invalid(
+            field,
+            format!("longer than {max} characters"),
+        ));
+    }
+    Ok(())
+}
+
+/// A text in the form the spec's `pattern` gives. The reason names the form, never the value
+/// (card data goes through here).
+pub(crate) fn pattern(
+    field: &'static str,
+    value: &str,
+    re: Option<&regex_lite::Regex>,
+    form: &'static str,
+) -> Result<()> {
+    match re {
+        Some(re) if !re.is_match(value) => Err(Error::invalid(
+            field,
+            format!("must match the pattern {form}"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// A list of `min` to `max` items.
+pub(crate) fn items(field: &'static str, len: usize, min: usize, max: Option<usize>) -> Result<()> {
+    if len < min {
+        return Err(Error::invalid(
+            field,
+            if min == 1 {
+                "must not be empty".to_owned()
+            } else {
+                format!("fewer than {min} items")
+            },
+        ));
+    }
+    if let Some(max) = max
+        && len > max
+    {
+        return Err(Error::invalid(field, format!("more than {max} items")));
+    }
+    Ok(())
+}
+
+/// A whole number from `min` to `max`, both included.
+pub(crate) fn range(
+    field: &'static str,
+    value: i128,
+    min: Option<i64>,
+    max: Option<i64>,
+) -> Result<()> {
+    let below = min.is_some_and(|m| value < i128::from(m));
+    let above = max.is_some_and(|m| value > i128::from(m));
+    if below || above {
+        let reason = match (min, max) {
+            (Some(a), Some(b)) => format!("must be between {a} and {b}"),
+            (Some(a), None) => format!("must be at least {a}"),
+            (None, Some(b)) => format!("must be at most {b}"),
+            (None, None) => "out of range".to_owned(),
+        };
+        return Err(Error::invalid(field, reason));
+    }
+    Ok(())
+}
 
 /// Longest `imp_uid` the API accepts.
 pub(crate) const IMP_UID_MAX: usize = 32;
