@@ -259,3 +259,42 @@ async fn charges_and_schedules_of_zero_are_refused() {
     rejects(&server, "amount", c.schedule_payments(schedule)).await;
     anything.assert_calls(0);
 }
+
+/// Limits that only the spec states (no facade code checks them) are run before sending:
+/// a body property's `maxLength`, a nested component's, and an empty `minLength: 1` text.
+#[tokio::test]
+async fn the_specs_own_limits_are_checked_before_sending() {
+    use iamport::types::{ChargeBillingKeyRequest, ScheduleEntry, ScheduleRequest};
+    let server = MockServer::start_async().await;
+    let anything = any_request(&server);
+    let c = client(&server);
+    let charge = ChargeBillingKeyRequest::new("member-1", "order-1", 1000, "Monthly plan")
+        .buyer_name("가".repeat(17));
+    let err = c.charge_billing_key(charge).await.expect_err("buyer_name");
+    assert!(
+        matches!(&err, iamport::Error::InvalidInput { field: "buyer_name", reason } if reason == "longer than 16 characters"),
+        "{err:?}"
+    );
+    // Sixteen characters (48 bytes) fit: the limit counts characters.
+    let at = iamport::UnixTime::from_secs(iamport::testing::RECORDED_AT.as_secs() + 86_400);
+    let entry = ScheduleEntry::new("sub-1", at, 1000).buyer_postcode("123456789");
+    let schedule = ScheduleRequest::new("member-1", vec![entry]);
+    rejects(&server, "buyer_postcode", c.schedule_payments(schedule)).await;
+    let charge =
+        ChargeBillingKeyRequest::new("member-1", "order-2", 1000, "Monthly plan").channel_key("");
+    rejects(&server, "channel_key", c.charge_billing_key(charge)).await;
+    anything.assert_calls(0);
+    // Within the limits, the same charge is sent.
+    let charge = ChargeBillingKeyRequest::new("member-1", "order-3", 1000, "Monthly plan")
+        .buyer_name("가".repeat(16));
+    assert!(
+        !c.charge_billing_key(charge)
+            .await
+            .unwrap_err()
+            .is_invalid_input()
+    );
+    assert!(
+        anything.calls() > 0,
+        "the charge within the limits was not sent"
+    );
+}
