@@ -97,26 +97,34 @@ pub(crate) fn length(
     min: usize,
     max: Option<usize>,
 ) -> Result<()> {
-    let n = value.chars().count();
+    sized(
+        field,
+        value.chars().count(),
+        (min, max),
+        ("shorter", "longer", "characters"),
+    )
+}
+
+/// A count of `min` to `max` things (characters, items); `words` says, for the reason, what
+/// is too few, too many, and of what.
+fn sized(
+    field: &'static str,
+    n: usize,
+    (min, max): (usize, Option<usize>),
+    (few, many, unit): (&str, &str, &str),
+) -> Result<()> {
     if n < min {
-        return Err(Error::invalid(
-            field,
-            if min == 1 {
-                "must not be empty".to_owned()
-            } else {
-                format!("shorter than {min} characters")
-            },
-        ));
+        let reason = if min == 1 {
+            "must not be empty".to_owned()
+        } else {
+            format!("{few} than {min} {unit}")
+        };
+        return Err(Error::invalid(field, reason));
     }
-    if let Some(max) = max
-        && n > max
-    {
-        return Err(Error::invalid(
-            field,
-            format!("longer than {max} characters"),
-        ));
+    match max {
+        Some(max) if n > max => Err(Error::invalid(field, format!("{many} than {max} {unit}"))),
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 /// A text in the form the spec's `pattern` gives. The reason names the form, never the value
@@ -138,22 +146,7 @@ pub(crate) fn pattern(
 
 /// A list of `min` to `max` items.
 pub(crate) fn items(field: &'static str, len: usize, min: usize, max: Option<usize>) -> Result<()> {
-    if len < min {
-        return Err(Error::invalid(
-            field,
-            if min == 1 {
-                "must not be empty".to_owned()
-            } else {
-                format!("fewer than {min} items")
-            },
-        ));
-    }
-    if let Some(max) = max
-        && len > max
-    {
-        return Err(Error::invalid(field, format!("more than {max} items")));
-    }
-    Ok(())
+    sized(field, len, (min, max), ("fewer", "more", "items"))
 }
 
 /// A whole number from `min` to `max`, both included.
