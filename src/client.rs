@@ -552,6 +552,11 @@ impl ClientHooks<Shared> for generated::Client {
         if info.operation_id == TOKEN_OPERATION {
             return Ok(());
         }
+        // A call the testing kit captures is never sent: it needs no token.
+        #[cfg(feature = "testing")]
+        if crate::testing::capture::active() {
+            return Ok(());
+        }
         // The usual case, a cached token, without the boxed future of an exchange.
         if let Some(header) = self.inner.0.tokens.cached() {
             request.headers_mut().insert(AUTHORIZATION, header);
@@ -694,10 +699,19 @@ impl generated::Client {
             .0
             .report_unmatched
             .then(|| crate::testing::described(&request));
+        // A request the testing kit captures is kept there, and never sent.
+        #[cfg(feature = "testing")]
+        if crate::testing::capture::record(&request) {
+            let captured = Failure::Unmatched(format!(
+                "{} (captured)",
+                crate::testing::described(&request)
+            ));
+            return Either::Right(std::future::ready(Err(captured)));
+        }
         // Only a change's URL is kept: where it was answered from matters for it alone.
         let sent_to = (call.kind == Kind::Change).then(|| request.url().clone());
         let sending = self.send(request);
-        async move {
+        Either::<_, std::future::Ready<std::result::Result<Received, Failure>>>::Left(async move {
             let mut response = sending.await.map_err(Failure::Transport)?;
             if sent_to.is_some_and(|sent| *response.url() != sent) {
                 return Err(Failure::Redirected {
@@ -712,7 +726,7 @@ impl generated::Client {
                 return Err(Failure::Unmatched(asked));
             }
             Ok(Received { response, body })
-        }
+        })
     }
 
     /// The request on its way: over the network, or to the in-memory responder of tests.

@@ -7,8 +7,8 @@ use iamport::{
     Amount, Currency, Error, MissingId, PaymentStatus, PaymentStatusFilter, RetryPolicy, Sorting,
     UnixTime,
     testing::{
-        MockIamport, after_cancel, external_receipt, failed_payment, payment, payment_balance,
-        payment_page, prepared_payment, receipt, vbank_ready,
+        MockIamport, Recording, after_cancel, external_receipt, failed_payment, payment,
+        payment_balance, payment_page, prepared_payment, receipt, vbank_ready,
     },
     types::{ExternalReceiptRequest, Payment, ReceiptRequest},
 };
@@ -658,4 +658,117 @@ async fn a_recording_stub_refuses_a_request_with_an_extra_query_parameter() {
         .unwrap();
     assert_eq!(exact.status(), 200);
     stub.assert_calls(1);
+}
+
+/// The request of a recording, sent as it was recorded, with the mock's token.
+async fn send_recorded(http: &reqwest::Client, mock: &MockIamport, rec: &Recording) -> u16 {
+    let req = &rec.request;
+    let url = format!("{}{}", mock.base_url(), req.path);
+    let method = reqwest::Method::from_bytes(req.method.as_bytes()).unwrap();
+    let mut request = http
+        .request(method, url)
+        .query(&req.query)
+        .bearer_auth(MockIamport::TOKEN);
+    if let Some(body) = &req.body {
+        request = request.json(body);
+    }
+    request.send().await.unwrap().status().as_u16()
+}
+
+#[tokio::test]
+async fn a_stub_taken_from_a_call_is_the_request_the_server_recorded_for_it() {
+    let mock = MockIamport::start().await;
+    // At the time of the recordings, as their replay runs.
+    let client = mock
+        .client_builder()
+        .fixed_now(iamport::testing::RECORDED_AT)
+        .build()
+        .unwrap();
+    let http = reqwest::Client::new();
+    let mut stubbed = std::collections::BTreeSet::new();
+    let mut refused = Vec::new();
+    for rec in Recording::load_dir("spec/recordings").unwrap() {
+        if rec.operation == "get_token" {
+            continue;
+        }
+        // The same call the replay of the recording makes, through the client's own method.
+        let taken = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            mock.when(iamport::testing::call(&client, &rec))
+        }));
+        let Ok(stub) = taken else {
+            refused.push(rec.name.clone());
+            continue;
+        };
+        let mut stub = stub.recorded(&rec);
+        let status = send_recorded(&http, &mock, &rec).await;
+        assert_eq!(status, rec.response.status, "{}", rec.name);
+        assert_eq!(stub.calls(), 1, "{}", rec.name);
+        stub.delete();
+        stubbed.insert(rec.operation.clone());
+    }
+    assert!(refused.is_empty(), "{refused:?}");
+    assert_eq!(stubbed.len(), 34, "{stubbed:?}");
+}
+
+#[tokio::test]
+async fn taking_a_stub_from_a_call_sends_nothing_and_takes_no_token() {
+    let mock = MockIamport::start().await;
+    let client = mock.client();
+    let mut anything = mock.server().mock(|_, then| {
+        then.status(500);
+    });
+    let p = payment("imp_100000000001", "order-1", 15000);
+    let refund = mock
+        .when(
+            client
+                .cancel_payment()
+                .imp_uid("imp_100000000001")
+                .amount(5000)
+                .checksum(15000)
+                .send(),
+        )
+        .ok(&after_cancel(&p, 5000, "size"));
+    assert_eq!(mock.token_mock().calls(), 0);
+    assert_eq!(anything.calls(), 0);
+    assert_eq!(refund.calls(), 0);
+    anything.delete();
+
+    // Other refunds of the payment match nothing; the one stubbed is answered.
+    for other in [
+        client
+            .cancel_payment()
+            .imp_uid("imp_100000000001")
+            .amount(6000)
+            .checksum(15000),
+        client
+            .cancel_payment()
+            .imp_uid("imp_100000000001")
+            .amount(5000),
+        client
+            .cancel_payment()
+            .imp_uid("imp_100000000002")
+            .amount(5000)
+            .checksum(15000),
+    ] {
+        let err = other.send().await.unwrap_err();
+        assert!(!err.is_outcome_unknown(), "{err}");
+    }
+    let after = client
+        .cancel_payment()
+        .imp_uid("imp_100000000001")
+        .amount(5000)
+        .checksum(15000)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(after.cancel_amount, Amount::from(5000));
+    refund.assert_calls(1);
+}
+
+#[tokio::test]
+#[should_panic(expected = "MockIamport::when: the call would not be sent")]
+async fn a_stub_of_a_call_the_client_refuses_cannot_be_taken() {
+    let mock = MockIamport::start().await;
+    let client = mock.client();
+    let _ = mock.when(client.payment(&"x".repeat(33)));
 }

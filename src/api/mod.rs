@@ -27,8 +27,6 @@ pub use cancel::CancelPayment;
 pub use listings::{FindAllPayments, FindPayment, PaymentsByStatus};
 pub use payments::{MissingId, PaymentBatch, PaymentsRequest};
 pub use prepare::Prepare;
-#[cfg(feature = "testing")]
-pub(crate) use schedules::KeyPath;
 pub use schedules::{KeySchedules, Schedules};
 
 use std::future::Future;

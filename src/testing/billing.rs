@@ -4,15 +4,15 @@ use httpmock::Mock;
 
 use super::{
     MockIamport,
-    expect::Expect,
     fixtures::{recorded_payment, template},
+    stub::sent,
 };
 use crate::{
     Amount, BillingKey, DeleteBillingKey, Payment, PaymentStatus, Schedule, ScheduleStatus,
     UnixTime,
     types::{
         BillingKeyRequest, ChargeBillingKeyRequest, ChargeOnetimeRequest, ScheduleRequest,
-        ScheduleTimeRequest, UnscheduleRequest,
+        UnscheduleRequest,
     },
 };
 
@@ -48,7 +48,11 @@ use crate::{
 impl MockIamport {
     /// Answers `GET /subscribe/customers/{customer_uid}` (the key's id) with the key.
     pub fn billing_key(&self, key: &BillingKey) -> Mock<'_> {
-        self.ok(&customer("GET", &key.customer_uid), key)
+        let expect = sent(
+            "billing_key",
+            self.capturer().billing_key(&key.customer_uid),
+        );
+        self.ok(&expect, key)
     }
 
     /// Answers the batch lookup `GET /subscribe/customers` with exactly these
@@ -61,8 +65,7 @@ impl MockIamport {
         S: Into<String>,
     {
         let ids: Vec<String> = customer_uids.into_iter().map(Into::into).collect();
-        let expect = Expect::new("GET", "/subscribe/customers".to_owned())
-            .query_each("customer_uid[]", &ids);
+        let expect = sent("billing_keys", self.capturer().billing_keys(ids.clone()));
         let all = ids
             .iter()
             .all(|id| found.iter().any(|k| &k.customer_uid == id));
@@ -73,19 +76,16 @@ impl MockIamport {
     /// Answers `POST /subscribe/customers/{customer_uid}` (the key's id) carrying exactly
     /// `request` (the card data included) with the key.
     pub fn issue_billing_key(&self, request: &BillingKeyRequest, key: &BillingKey) -> Mock<'_> {
-        self.ok(&customer("POST", &key.customer_uid).body(request), key)
+        let call = self
+            .capturer()
+            .issue_billing_key(&key.customer_uid, request.clone());
+        self.ok(&sent("issue_billing_key", call), key)
     }
 
     /// Answers the deletion `call` sends (`DELETE /subscribe/customers/{customer_uid}`, with
     /// its `reason` and requester) with the key as it was.
     pub fn delete_billing_key(&self, call: DeleteBillingKey<'_>, key: &BillingKey) -> Mock<'_> {
-        let expect = customer("DELETE", &call.customer_uid)
-            .query(
-                "extra[requester]",
-                call.requester.as_ref().map(|r| r.as_str()),
-            )
-            .query("reason", call.reason.as_deref());
-        self.ok(&expect, key)
+        self.ok(&sent("delete_billing_key", call.send()), key)
     }
 
     /// Answers `POST /subscribe/payments/again` carrying exactly `request` with the payment
@@ -95,22 +95,22 @@ impl MockIamport {
         request: &ChargeBillingKeyRequest,
         payment: &Payment,
     ) -> Mock<'_> {
-        let expect = Expect::new("POST", "/subscribe/payments/again".to_owned()).body(request);
-        self.ok(&expect, payment)
+        let call = self.capturer().charge_billing_key(request.clone());
+        self.ok(&sent("charge_billing_key", call), payment)
     }
 
     /// Answers `POST /subscribe/payments/onetime` carrying exactly `request` (the card data
     /// included) with the payment.
     pub fn charge_onetime(&self, request: &ChargeOnetimeRequest, payment: &Payment) -> Mock<'_> {
-        let expect = Expect::new("POST", "/subscribe/payments/onetime".to_owned()).body(request);
-        self.ok(&expect, payment)
+        let call = self.capturer().charge_onetime(request.clone());
+        self.ok(&sent("charge_onetime", call), payment)
     }
 
     /// Answers `POST /subscribe/payments/schedule` carrying exactly `request` with the
     /// schedules, as the server answers a request that schedules them.
     pub fn schedule_payments(&self, request: &ScheduleRequest, schedules: &[Schedule]) -> Mock<'_> {
-        let expect = Expect::new("POST", SCHEDULE.to_owned()).body(request);
-        self.ok(&expect, schedules)
+        let call = self.capturer().schedule_payments(request.clone());
+        self.ok(&sent("schedule_payments", call), schedules)
     }
 
     /// Answers `POST /subscribe/payments/unschedule` carrying exactly `request` with the
@@ -130,63 +130,43 @@ impl MockIamport {
                 s
             })
             .collect();
-        let expect = Expect::new("POST", "/subscribe/payments/unschedule".to_owned()).body(request);
-        self.ok(&expect, &revoked)
+        let call = self.capturer().unschedule_payments(request.clone());
+        self.ok(&sent("unschedule_payments", call), &revoked)
     }
 
     /// Answers `GET /subscribe/payments/schedule/{merchant_uid}` (the schedule's order id)
     /// with the schedule.
     pub fn schedule(&self, schedule: &Schedule) -> Mock<'_> {
-        self.ok(&scheduled("GET", schedule, ""), schedule)
+        let expect = sent("schedule", self.capturer().schedule(&schedule.merchant_uid));
+        self.ok(&expect, schedule)
     }
 
     /// Answers the move of a schedule to its `schedule_at`
     /// (`PUT /subscribe/payments/schedule/{merchant_uid}` carrying that time) with the
     /// schedule.
     pub fn move_schedule(&self, schedule: &Schedule) -> Mock<'_> {
-        let body = ScheduleTimeRequest::new(schedule.schedule_at);
-        self.ok(&scheduled("PUT", schedule, "").body(&body), schedule)
+        let call = self
+            .capturer()
+            .move_schedule(&schedule.merchant_uid, schedule.schedule_at);
+        self.ok(&sent("move_schedule", call), schedule)
     }
 
     /// Answers the new run of a schedule at its `schedule_at`
     /// (`POST /subscribe/payments/schedule/{merchant_uid}/reschedule` carrying that time) with
     /// the schedule.
     pub fn reschedule_payment(&self, schedule: &Schedule) -> Mock<'_> {
-        let body = ScheduleTimeRequest::new(schedule.schedule_at);
-        self.ok(
-            &scheduled("POST", schedule, "/reschedule").body(&body),
-            schedule,
-        )
+        let call = self
+            .capturer()
+            .reschedule_payment(&schedule.merchant_uid, schedule.schedule_at);
+        self.ok(&sent("reschedule_payment", call), schedule)
     }
 
     /// Answers `POST /subscribe/payments/schedule/{merchant_uid}/retry` (the payment's order
     /// id) with the payment of the charge.
     pub fn retry_schedule(&self, payment: &Payment) -> Mock<'_> {
-        let expect = Expect::id(
-            "POST",
-            "/subscribe/payments/schedule/",
-            &payment.merchant_uid,
-            "/retry",
-        );
-        self.ok(&expect, payment)
+        let call = self.capturer().retry_schedule(&payment.merchant_uid);
+        self.ok(&sent("retry_schedule", call), payment)
     }
-}
-
-const SCHEDULE: &str = "/subscribe/payments/schedule";
-
-/// A request about the billing key `customer_uid`.
-fn customer(method: &str, customer_uid: &str) -> Expect {
-    Expect::id(method, "/subscribe/customers/", customer_uid, "")
-}
-
-/// A request about one schedule, by its order id.
-fn scheduled(method: &str, schedule: &Schedule, suffix: &str) -> Expect {
-    Expect::id(
-        method,
-        "/subscribe/payments/schedule/",
-        &schedule.merchant_uid,
-        suffix,
-    )
 }
 
 /// A realistic billing key (a test card, masked; holder details set) under this id.

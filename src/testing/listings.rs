@@ -4,10 +4,9 @@ use httpmock::Mock;
 use serde::Serialize;
 use serde_json::json;
 
-use super::{MockIamport, expect::Expect, mock::envelope};
+use super::{MockIamport, expect::Expect, mock::envelope, stub::sent};
 use crate::{
     BillingKeyPayments, FindAllPayments, KeySchedules, PaymentsByStatus, Schedules,
-    api::KeyPath,
     types::{Payment, PaymentPage, Schedule, SchedulePage},
 };
 
@@ -158,16 +157,7 @@ fn page_of(expect: &Expect) -> Option<u32> {
 
 impl sealed::Sealed for PaymentsByStatus<'_> {
     fn expect(&self) -> Expect {
-        let path = format!(
-            "/payments/status/{}",
-            crate::quirks::encode_path(self.status.as_str().to_owned())
-        );
-        Expect::new("GET", path)
-            .query("from", self.from.map(|t| t.as_secs()))
-            .query("limit", self.limit)
-            .query("page", self.page)
-            .query("sorting", self.sorting.as_ref().map(|s| s.as_str()))
-            .query("to", self.to.map(|t| t.as_secs()))
+        sent("page", self.clone().send())
     }
 
     fn limit(&self) -> Option<u32> {
@@ -184,12 +174,7 @@ impl sealed::Sealed for PaymentsByStatus<'_> {
 
 impl sealed::Sealed for FindAllPayments<'_> {
     fn expect(&self) -> Expect {
-        let status = self.status.as_ref().map(|s| s.as_str());
-        let path = super::expect::status_path("/payments/findAll/", &self.merchant_uid, status);
-        Expect::new("GET", path)
-            .query("limit", self.limit)
-            .query("page", self.page)
-            .query("sorting", self.sorting.as_ref().map(|s| s.as_str()))
+        sent("page", self.clone().send())
     }
 
     fn limit(&self) -> Option<u32> {
@@ -199,25 +184,13 @@ impl sealed::Sealed for FindAllPayments<'_> {
 
 impl sealed::Sealed for BillingKeyPayments<'_> {
     fn expect(&self) -> Expect {
-        Expect::id(
-            "GET",
-            "/subscribe/customers/",
-            &self.customer_uid,
-            "/payments",
-        )
-        .query("page", self.page)
+        sent("page", self.clone().send())
     }
 }
 
 impl sealed::Sealed for Schedules<'_> {
     fn expect(&self) -> Expect {
-        Expect::new("GET", "/subscribe/payments/schedule".to_owned())
-            .query("limit", self.limit)
-            .query("page", self.page)
-            .query("schedule_from", Some(self.from.as_secs()))
-            .query("schedule_status", self.status.as_ref().map(|s| s.as_str()))
-            .query("schedule_to", Some(self.to.as_secs()))
-            .query("sorting", self.sorting.as_ref().map(|s| s.as_str()))
+        sent("page", self.clone().send())
     }
 
     fn limit(&self) -> Option<u32> {
@@ -227,14 +200,6 @@ impl sealed::Sealed for Schedules<'_> {
 
 impl sealed::Sealed for KeySchedules<'_> {
     fn expect(&self) -> Expect {
-        let (prefix, suffix) = match self.path {
-            KeyPath::Customers => ("/subscribe/customers/", "/schedules"),
-            KeyPath::Schedules => ("/subscribe/payments/schedule/customers/", ""),
-        };
-        Expect::id("GET", prefix, &self.customer_uid, suffix)
-            .query("from", Some(self.from.as_secs()))
-            .query("page", self.page)
-            .query("schedule-status", self.status.as_ref().map(|s| s.as_str()))
-            .query("to", Some(self.to.as_secs()))
+        sent("page", self.clone().send())
     }
 }

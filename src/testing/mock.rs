@@ -18,6 +18,8 @@ use crate::Client;
 /// [`MockIamport::TOKEN`] for 30 minutes; [`MockIamport::client`] is configured with them.
 /// Every other endpoint answers what the test stubs:
 ///
+/// - a stub of any call, taken from the request the client makes for it
+///   ([`MockIamport::when`]);
 /// - typed stubs, one per operation, each answering only the request the SDK sends for the
 ///   arguments given (method, path, every query parameter, the exact JSON body): lookups by
 ///   id take their answer ([`MockIamport::payment`], [`MockIamport::receipt`], ...);
@@ -65,6 +67,9 @@ use crate::Client;
 pub struct MockIamport {
     server: MockServer,
     token: usize,
+    /// The client whose calls the typed stubs take their requests from (never sent), built
+    /// when a stub first needs it.
+    capturer: std::sync::OnceLock<Client>,
 }
 
 impl fmt::Debug for MockIamport {
@@ -98,7 +103,22 @@ impl MockIamport {
             })
             .await
             .id();
-        MockIamport { server, token }
+        MockIamport {
+            server,
+            token,
+            capturer: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The client whose calls the typed stubs take their requests from (never sent).
+    pub(super) fn capturer(&self) -> &Client {
+        self.capturer.get_or_init(|| {
+            self.client_builder()
+                // Stubs of scheduling calls do not depend on the clock.
+                .fixed_now(crate::UnixTime::from_secs(0))
+                .build()
+                .unwrap_or_else(|e| unreachable!("a loopback client always builds: {e}"))
+        })
     }
 
     /// The underlying `httpmock` server, to add stubs of any shape. When several stubs match

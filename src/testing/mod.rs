@@ -4,11 +4,16 @@
 //!
 //! # A kit that cannot pass wrongly
 //!
-//! - **Stubs match the whole request.** A typed stub of [`MockIamport`] answers only the
-//!   request the SDK sends for the arguments given: method, path, every query parameter and
-//!   the exact JSON body. An operation with options takes the call as the code under test
-//!   builds it (`mock.cancel(client.cancel_payment().imp_uid(..).amount(..).checksum(..), ..)`);
-//!   one with a request body takes that request. A refund of the wrong amount, or without its
+//! - **Stubs match the whole request, as the client itself makes it.**
+//!   [`MockIamport::when`] takes any call of the client, unsent, and stubs exactly the request
+//!   it would send: method, path, every query parameter and the whole JSON body
+//!   (`mock.when(client.payment("imp_1")).ok(&p)`). Every operation can be stubbed this way
+//!   with no kit code of its own, answered with a value, an error or a recording
+//!   ([`RequestStub`]). The typed stubs ([`MockIamport::payment`], [`MockIamport::cancel`],
+//!   ...) take their requests the same way: an operation with options takes the call as the
+//!   code under test builds it
+//!   (`mock.cancel(client.cancel_payment().imp_uid(..).amount(..).checksum(..), ..)`); one
+//!   with a request body takes that request. A refund of the wrong amount, or without its
 //!   checksum, matches nothing and fails. Loose stubs ([`MockIamport::cancel_loose`],
 //!   [`MockIamport::respond`]) say so in their names.
 //! - **A request no stub matches fails, naming it**: a client of the mock
@@ -42,6 +47,7 @@
 
 mod billing;
 mod canned;
+pub(crate) mod capture;
 mod expect;
 mod fixtures;
 mod listings;
@@ -50,6 +56,7 @@ mod payments;
 mod recording;
 mod replay;
 mod state;
+mod stub;
 
 pub use billing::{billing_key, charged_payment, declined_payment, schedule};
 pub use canned::CannedClient;
@@ -66,6 +73,7 @@ pub use mock::{MockIamport, mock_exchange, token_body};
 pub use recording::{RecordedRequest, RecordedResponse, Recording, RecordingError};
 pub use replay::{Mismatch, RECORDED_AT, call, differences, verify};
 pub use state::PaymentState;
+pub use stub::RequestStub;
 
 /// What `httpmock` answers, with 404, to a request that matched no stub.
 const UNMATCHED_BODY: &[u8] = br#"{"message":"Request did not match any route or mock"}"#;

@@ -3,7 +3,7 @@
 use httpmock::Mock;
 use serde_json::json;
 
-use super::{MockIamport, expect::Expect};
+use super::{MockIamport, stub::sent};
 use crate::{
     CancelPayment, FindPayment, PaymentsRequest, Prepare,
     types::{
@@ -25,15 +25,13 @@ const NO_PAYMENT: &str = "존재하지 않는 결제정보입니다.";
 impl MockIamport {
     /// Answers `GET /payments/{imp_uid}` (the payment's id, no query) with the payment.
     pub fn payment(&self, payment: &Payment) -> Mock<'_> {
-        self.ok(
-            &Expect::id("GET", "/payments/", &payment.imp_uid, ""),
-            payment,
-        )
+        let expect = sent("payment", self.capturer().payment(&payment.imp_uid));
+        self.ok(&expect, payment)
     }
 
     /// Answers `GET /payments/{imp_uid}/balance` with the balance.
     pub fn payment_balance(&self, imp_uid: &str, balance: &PaymentBalance) -> Mock<'_> {
-        let expect = Expect::id("GET", "/payments/", imp_uid, "/balance");
+        let expect = sent("payment_balance", self.capturer().payment_balance(imp_uid));
         self.ok(&expect, balance)
     }
 
@@ -55,11 +53,7 @@ impl MockIamport {
     /// # Ok(()) }
     /// ```
     pub fn find_payment(&self, call: FindPayment<'_>, payment: &Payment) -> Mock<'_> {
-        let status = call.status.as_ref().map(|s| s.as_str());
-        let path = super::expect::status_path("/payments/find/", &call.merchant_uid, status);
-        let expect =
-            Expect::new("GET", path).query("sorting", call.sorting.as_ref().map(|s| s.as_str()));
-        self.ok(&expect, payment)
+        self.ok(&sent("find_payment", call.send()), payment)
     }
 
     /// Answers the batch lookup `call` makes (`GET /payments` with its `imp_uid[]` and
@@ -84,9 +78,7 @@ impl MockIamport {
     /// # Ok(()) }
     /// ```
     pub fn payments(&self, call: PaymentsRequest<'_>, found: &[Payment]) -> Mock<'_> {
-        let expect = Expect::new("GET", "/payments".to_owned())
-            .query_each("imp_uid[]", &call.imp_uids)
-            .query_each("merchant_uid[]", &call.merchant_uids);
+        let expect = sent("payments", call.clone().send());
         let all = call
             .imp_uids
             .iter()
@@ -140,11 +132,7 @@ impl MockIamport {
     /// When the call would not be sent (no payment named, an amount over the checksum, ...):
     /// `send` would fail before any request.
     pub fn cancel(&self, call: CancelPayment<'_>, after: &Payment) -> Mock<'_> {
-        let body = call
-            .into_body()
-            .unwrap_or_else(|e| panic!("MockIamport::cancel: the call would not be sent: {e}"));
-        let expect = Expect::new("POST", "/payments/cancel".to_owned()).body(&body);
-        self.ok(&expect, after)
+        self.ok(&sent("cancel", call.send()), after)
     }
 
     /// Answers **any** cancel of the payment's `imp_uid` (`POST /payments/cancel`), whatever
@@ -170,43 +158,41 @@ impl MockIamport {
     /// [`Client::update_prepared_payment`](crate::Client::update_prepared_payment)), its
     /// order id, amount and currency, with `prepared`.
     pub fn prepare(&self, call: Prepare<'_>, prepared: &PreparedPayment) -> Mock<'_> {
-        let method = if call.update { "PUT" } else { "POST" };
-        let expect = Expect::new(method, "/payments/prepare".to_owned()).body(&call.body);
-        self.ok(&expect, prepared)
+        self.ok(&sent("prepare", call.send()), prepared)
     }
 
     /// Answers `GET /payments/prepare/{merchant_uid}` (its order id) with `prepared`.
     pub fn prepared_payment(&self, prepared: &PreparedPayment) -> Mock<'_> {
-        let expect = Expect::id("GET", "/payments/prepare/", &prepared.merchant_uid, "");
-        self.ok(&expect, prepared)
+        let call = self.capturer().prepared_payment(&prepared.merchant_uid);
+        self.ok(&sent("prepared_payment", call), prepared)
     }
 
     /// Answers `GET /receipts/{imp_uid}` (the receipt's payment) with the receipt.
     pub fn receipt(&self, receipt: &Receipt) -> Mock<'_> {
-        self.ok(
-            &Expect::id("GET", "/receipts/", &receipt.imp_uid, ""),
-            receipt,
-        )
+        let expect = sent("receipt", self.capturer().receipt(&receipt.imp_uid));
+        self.ok(&expect, receipt)
     }
 
     /// Answers `POST /receipts/{imp_uid}` (the receipt's payment) carrying exactly `request`
     /// with the receipt.
     pub fn issue_receipt(&self, request: &ReceiptRequest, receipt: &Receipt) -> Mock<'_> {
-        let expect = Expect::id("POST", "/receipts/", &receipt.imp_uid, "").body(request);
-        self.ok(&expect, receipt)
+        let call = self
+            .capturer()
+            .issue_receipt(&receipt.imp_uid, request.clone());
+        self.ok(&sent("issue_receipt", call), receipt)
     }
 
     /// Answers `DELETE /receipts/{imp_uid}` (the receipt's payment) with the receipt as given
     /// (set its `cancelled_at`).
     pub fn revoke_receipt(&self, receipt: &Receipt) -> Mock<'_> {
-        let expect = Expect::id("DELETE", "/receipts/", &receipt.imp_uid, "");
-        self.ok(&expect, receipt)
+        let call = self.capturer().revoke_receipt(&receipt.imp_uid);
+        self.ok(&sent("revoke_receipt", call), receipt)
     }
 
     /// Answers `GET /receipts/external/{merchant_uid}` (the receipt's order) with the receipt.
     pub fn external_receipt(&self, receipt: &ExternalReceipt) -> Mock<'_> {
-        let expect = Expect::id("GET", "/receipts/external/", &receipt.merchant_uid, "");
-        self.ok(&expect, receipt)
+        let call = self.capturer().external_receipt(&receipt.merchant_uid);
+        self.ok(&sent("external_receipt", call), receipt)
     }
 
     /// Answers `POST /receipts/external/{merchant_uid}` (the receipt's order) carrying exactly
@@ -216,15 +202,18 @@ impl MockIamport {
         request: &ExternalReceiptRequest,
         receipt: &ExternalReceipt,
     ) -> Mock<'_> {
-        let expect =
-            Expect::id("POST", "/receipts/external/", &receipt.merchant_uid, "").body(request);
-        self.ok(&expect, receipt)
+        let call = self
+            .capturer()
+            .issue_external_receipt(&receipt.merchant_uid, request.clone());
+        self.ok(&sent("issue_external_receipt", call), receipt)
     }
 
     /// Answers `DELETE /receipts/external/{merchant_uid}` (the receipt's order) with the
     /// receipt as given.
     pub fn revoke_external_receipt(&self, receipt: &ExternalReceipt) -> Mock<'_> {
-        let expect = Expect::id("DELETE", "/receipts/external/", &receipt.merchant_uid, "");
-        self.ok(&expect, receipt)
+        let call = self
+            .capturer()
+            .revoke_external_receipt(&receipt.merchant_uid);
+        self.ok(&sent("revoke_external_receipt", call), receipt)
     }
 }
