@@ -11,7 +11,7 @@ use std::{
     future::Future,
     pin::Pin,
     sync::{
-        Arc, RwLock,
+        RwLock,
         atomic::{AtomicUsize, Ordering},
     },
     time::{Duration, Instant},
@@ -80,7 +80,7 @@ struct State {
     /// Counts finished exchanges, so that a task that waited for one can tell it has ended.
     exchanges: u64,
     /// The error of the last exchange, when it failed; handed to the tasks that waited for it.
-    failure: Option<Arc<Error>>,
+    failure: Option<Error>,
 }
 
 /// Fetches a token; boxed because the fetch runs through the same hooks that ask for tokens.
@@ -204,7 +204,7 @@ impl TokenCache {
             if state.exchanges != seen
                 && let Some(failure) = &state.failure
             {
-                return Err(Error::share(failure));
+                return Err(failure.clone());
             }
         }
         let started = Instant::now();
@@ -255,9 +255,8 @@ impl TokenCache {
                 Err(e)
             }
             Err(e) => {
-                let failure = Arc::new(e);
-                state.failure = Some(failure.clone());
-                Err(Error::share(&failure))
+                state.failure = Some(e.clone());
+                Err(e)
             }
         }
     }

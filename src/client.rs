@@ -339,7 +339,7 @@ impl ClientBuilder {
             Some(t) => Some(
                 HeaderValue::try_from(t.as_str()).map_err(|e| Error::Config {
                     reason: "tier is not a valid header value".into(),
-                    source: Some(Box::new(e)),
+                    source: Some(Arc::new(e)),
                 })?,
             ),
             None => None,
@@ -358,7 +358,7 @@ impl ClientBuilder {
             .build()
             .map_err(|e| Error::Config {
                 reason: "cannot build the HTTP client".into(),
-                source: Some(Box::new(e)),
+                source: Some(Arc::new(e)),
             })?,
         };
         let shared = Shared(Arc::new(SharedInner {
@@ -432,7 +432,7 @@ mod tls {
             .unwrap_or_else(|| Arc::new(rustls::crypto::ring::default_provider()));
         let refused = |e: rustls::Error| crate::Error::Config {
             reason: "cannot set up TLS".into(),
-            source: Some(Box::new(e)),
+            source: Some(Arc::new(e)),
         };
         let mut config = rustls::ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
@@ -487,7 +487,7 @@ pub(crate) fn check_base_url(raw: &str) -> Result<(String, Url)> {
     let shown = redact_userinfo(raw);
     let url = Url::parse(raw.trim()).map_err(|e| Error::Config {
         reason: format!("base URL {shown:?} is not a URL"),
-        source: Some(Box::new(e)),
+        source: Some(Arc::new(e)),
     })?;
     if !url.username().is_empty() || url.password().is_some() || shown != raw {
         return Err(Error::config(format!(

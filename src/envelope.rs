@@ -711,7 +711,7 @@ fn undecoded(e: GenError<types::ErrorEnvelope>, status: Option<u16>, secret: boo
                 _ => Error::Decode {
                     status,
                     excerpt: excerpt(&body, secret),
-                    source: values_withheld(source),
+                    source: std::sync::Arc::new(values_withheld(source)),
                 },
             }
         }

@@ -3,7 +3,10 @@
 /// Everything that can go wrong, split by what the caller should do next.
 ///
 /// Neither the API secret nor an access token ever appears in an error's `Debug` or `Display`.
-#[derive(Debug, thiserror::Error)]
+///
+/// Cheap to clone: the errors of other crates it carries are shared, not copied. The callers
+/// that waited for one failed token exchange each get a clone of its error.
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The API refused the request: a non-zero `code` in the envelope (often with HTTP 200).
@@ -60,7 +63,7 @@ pub enum Error {
         excerpt: String,
         /// What the decoder said.
         #[source]
-        source: serde_json::Error,
+        source: std::sync::Arc<serde_json::Error>,
     },
 
     /// A request that changes something (a cancel, a registration, a receipt, a prepare) may or
@@ -91,11 +94,6 @@ pub enum Error {
         #[source]
         source: Box<Error>,
     },
-
-    /// An error several calls share: the failure of the token exchange they all waited for.
-    /// Its `Display`, source and predicates are those of the shared error.
-    #[error(transparent)]
-    Shared(std::sync::Arc<Error>),
 
     /// No access token could be had within the request timeout
     /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)) while another call's token
@@ -136,7 +134,7 @@ pub enum Error {
     /// `Display`, `Debug` and source name the host, never the URL's path or query (they carry
     /// ids).
     #[error("transport error: {}", transport_cause(.0))]
-    Transport(#[source] reqwest::Error),
+    Transport(#[source] std::sync::Arc<reqwest::Error>),
 
     /// The payment is not what the merchant expected (see [`Client::verify_payment`]); do not
     /// fulfil the order. The mismatch lists each differing field and carries the payment.
@@ -161,7 +159,7 @@ pub enum Error {
         reason: String,
         /// The underlying error, when there is one.
         #[source]
-        source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+        source: Option<std::sync::Arc<dyn std::error::Error + Send + Sync + 'static>>,
     },
 }
 
@@ -268,30 +266,20 @@ impl Attempted {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
-    /// The error itself: for an [`Error::Shared`], the error it shares (at any depth). Every
-    /// predicate answers through it, so a shared error answers as the error it stands for.
-    pub(crate) fn own(&self) -> &Error {
-        let mut e = self;
-        while let Error::Shared(inner) = e {
-            e = inner;
-        }
-        e
-    }
-
     /// Whether the API said the thing asked for does not exist.
     pub fn is_not_found(&self) -> bool {
-        matches!(self.own(), Error::NotFound { .. })
+        matches!(self, Error::NotFound { .. })
     }
 
     /// Whether authentication failed.
     pub fn is_auth(&self) -> bool {
-        matches!(self.own(), Error::Auth { .. })
+        matches!(self, Error::Auth { .. })
     }
 
     /// Whether the same request may succeed later: transport failures, 429 and 5xx (except 501).
     /// Never true for [`Error::OutcomeUnknown`]: that request may have been carried out.
     pub fn is_retryable(&self) -> bool {
-        match self.own() {
+        match self {
             Error::TokenTimeout { .. } => true,
             Error::Transport(e) => !e.is_builder() && !e.is_redirect(),
             Error::Http { status, .. }
@@ -303,7 +291,7 @@ impl Error {
 
     /// Whether the request timed out.
     pub fn is_timeout(&self) -> bool {
-        match self.own() {
+        match self {
             Error::Transport(e) => e.is_timeout(),
             Error::OutcomeUnknown { source, .. } => source.is_timeout(),
             Error::TokenTimeout { .. } => true,
@@ -314,13 +302,13 @@ impl Error {
     /// Whether a request that changes something may or may not have been carried out (see
     /// [`Error::OutcomeUnknown`]): query before retrying.
     pub fn is_outcome_unknown(&self) -> bool {
-        matches!(self.own(), Error::OutcomeUnknown { .. })
+        matches!(self, Error::OutcomeUnknown { .. })
     }
 
     /// What a request whose outcome is unknown asked for: the operation and the ids and
     /// amount the request was sent with. `None` for other errors.
     pub fn attempted(&self) -> Option<&Attempted> {
-        match self.own() {
+        match self {
             Error::OutcomeUnknown { attempted, .. } => Some(attempted),
             _ => None,
         }
@@ -328,7 +316,7 @@ impl Error {
 
     /// The HTTP status, when a response arrived.
     pub fn status(&self) -> Option<u16> {
-        match self.own() {
+        match self {
             Error::Api { status, .. }
             | Error::Auth { status, .. }
             | Error::Http { status, .. }
@@ -343,7 +331,7 @@ impl Error {
 
     /// The envelope's `code`, when the API answered with one.
     pub fn api_code(&self) -> Option<i64> {
-        match self.own() {
+        match self {
             Error::Api { code, .. } | Error::NotFound { code, .. } => Some(*code),
             Error::Auth { code, .. } => *code,
             _ => None,
@@ -352,7 +340,7 @@ impl Error {
 
     /// The envelope's `message`, when the API answered with one.
     pub fn api_message(&self) -> Option<&str> {
-        match self.own() {
+        match self {
             Error::Api { message, .. }
             | Error::NotFound { message, .. }
             | Error::Auth { message, .. } => message.as_deref(),
@@ -362,32 +350,32 @@ impl Error {
 
     /// Whether an argument was rejected before anything was sent ([`Error::InvalidInput`]).
     pub fn is_invalid_input(&self) -> bool {
-        matches!(self.own(), Error::InvalidInput { .. })
+        matches!(self, Error::InvalidInput { .. })
     }
 
     /// Whether the client could not be configured ([`Error::Config`]).
     pub fn is_config(&self) -> bool {
-        matches!(self.own(), Error::Config { .. })
+        matches!(self, Error::Config { .. })
     }
 
     /// Whether the request did not complete (connection, TLS, timeout).
     pub fn is_transport(&self) -> bool {
-        matches!(self.own(), Error::Transport(_))
+        matches!(self, Error::Transport(_))
     }
 
     /// Whether a payment was not what the merchant expected ([`Error::Mismatch`]).
     pub fn is_mismatch(&self) -> bool {
-        matches!(self.own(), Error::Mismatch(_))
+        matches!(self, Error::Mismatch(_))
     }
 
     /// Whether a charge was answered with a payment that is not paid (a declined card).
     pub fn is_declined(&self) -> bool {
-        matches!(self.own(), Error::Declined(_))
+        matches!(self, Error::Declined(_))
     }
 
     /// The payment of a declined charge, with its `status` and `fail_reason`.
     pub fn declined_payment(&self) -> Option<&crate::Payment> {
-        match self.own() {
+        match self {
             Error::Declined(p) => Some(p),
             _ => None,
         }
@@ -395,7 +383,7 @@ impl Error {
 
     /// The mismatch, when a payment was not what the merchant expected.
     pub fn mismatch(&self) -> Option<&crate::PaymentMismatch> {
-        match self.own() {
+        match self {
             Error::Mismatch(m) => Some(m),
             _ => None,
         }
@@ -416,54 +404,13 @@ impl Error {
             url.set_query(None);
             url.set_fragment(None);
         }
-        Error::Transport(e)
+        Error::Transport(std::sync::Arc::new(e))
     }
 
     pub(crate) fn config(reason: impl Into<String>) -> Self {
         Error::Config {
             reason: reason.into(),
             source: None,
-        }
-    }
-
-    /// This error for one of several callers that share it: variants made of plain values are
-    /// copied, the others (which hold a transport or decoder error) are wrapped in
-    /// [`Error::Shared`].
-    pub(crate) fn share(shared: &std::sync::Arc<Error>) -> Self {
-        match &**shared {
-            Error::Api {
-                status,
-                code,
-                message,
-            } => Error::Api {
-                status: *status,
-                code: *code,
-                message: message.clone(),
-            },
-            Error::NotFound { code, message } => Error::NotFound {
-                code: *code,
-                message: message.clone(),
-            },
-            Error::Auth {
-                status,
-                code,
-                message,
-            } => Error::Auth {
-                status: *status,
-                code: *code,
-                message: message.clone(),
-            },
-            Error::Http { status, excerpt } => Error::Http {
-                status: *status,
-                excerpt: excerpt.clone(),
-            },
-            Error::ResponseTooLarge { status, limit } => Error::ResponseTooLarge {
-                status: *status,
-                limit: *limit,
-            },
-            Error::TokenTimeout { waited } => Error::TokenTimeout { waited: *waited },
-            Error::Shared(inner) => Error::Shared(inner.clone()),
-            _ => Error::Shared(shared.clone()),
         }
     }
 }

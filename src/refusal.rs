@@ -184,7 +184,7 @@ impl Error {
     /// }
     /// ```
     pub fn refusal(&self) -> Option<Refusal> {
-        match self.own() {
+        match self {
             Error::Api { status, .. } if *status == 429 || (*status >= 500 && *status != 501) => {
                 None
             }

@@ -83,7 +83,7 @@ fn own_span() -> Option<Span> {
 
 /// A short, stable name for the kind of an error (`error.type`).
 fn kind(e: &Error) -> &'static str {
-    match e.own() {
+    match e {
         Error::Api { .. } => "refused",
         Error::NotFound { .. } => "not_found",
         Error::Auth { .. } => "auth",

@@ -218,11 +218,12 @@ async fn a_non_zero_code_with_200_and_a_404_envelope_are_errors_for_every_operat
     }
 }
 
-/// An error shared by the waiters of one token exchange answers every predicate as the error
-/// itself does.
+/// A clone of an error is the same error: every predicate answers alike, and the errors of
+/// other crates it carries are shared, not copied (the waiters of one failed token exchange
+/// each get a clone).
 #[test]
-fn every_predicate_answers_the_same_for_a_shared_error() {
-    use std::sync::Arc;
+fn a_cloned_error_answers_as_the_error_and_shares_its_sources() {
+    use std::error::Error as _;
     let lost = iamport::Error::OutcomeUnknown {
         attempted: Box::new(iamport::Attempted::cancel_by_imp_uid(
             "imp_1",
@@ -234,6 +235,23 @@ fn every_predicate_answers_the_same_for_a_shared_error() {
             excerpt: "bad gateway".to_owned(),
         }),
     };
+    let decoder = serde_json::from_str::<u8>("300").unwrap_err();
+    let undecodable = iamport::Error::Decode {
+        status: 200,
+        excerpt: "300".to_owned(),
+        source: std::sync::Arc::new(decoder),
+    };
+    let copy = undecodable.clone();
+    let (iamport::Error::Decode { source: a, .. }, iamport::Error::Decode { source: b, .. }) =
+        (&undecodable, &copy)
+    else {
+        unreachable!("a clone has the variant of its original")
+    };
+    assert!(
+        std::sync::Arc::ptr_eq(a, b),
+        "the decoder's error is shared"
+    );
+    assert!(copy.source().is_some());
     let cases = [
         iamport::Error::InvalidInput {
             field: "imp_uid",
@@ -244,6 +262,7 @@ fn every_predicate_answers_the_same_for_a_shared_error() {
             source: None,
         },
         lost,
+        undecodable,
         iamport::Error::Api {
             status: 200,
             code: 1,
@@ -252,11 +271,10 @@ fn every_predicate_answers_the_same_for_a_shared_error() {
     ];
     for error in cases {
         let shown = format!("{error:?}");
-        let shared = iamport::Error::Shared(Arc::new(error));
-        let iamport::Error::Shared(inner) = &shared else {
-            unreachable!()
-        };
-        let e: &iamport::Error = inner;
+        let shared = error.clone();
+        let e = &error;
+        assert_eq!(format!("{shared:?}"), shown);
+        assert_eq!(shared.to_string(), error.to_string());
         assert_eq!(shared.is_invalid_input(), e.is_invalid_input(), "{shown}");
         assert_eq!(shared.is_config(), e.is_config(), "{shown}");
         assert_eq!(
