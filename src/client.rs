@@ -15,7 +15,7 @@ use reqwest::{
 use crate::{
     Error, Result,
     auth::{Secret, TokenCache},
-    envelope::{self, Again, AgainReason, CALL, with_call},
+    call::{self, Again, AgainReason, CALL, with_call},
     generated,
     retry::{self, Kind, RetryPolicy},
 };
@@ -532,7 +532,7 @@ impl generated::Client {
                 .header(move |request| {
                     Box::pin(async move {
                         let retry = &self.inner.0.retry;
-                        envelope::run(true, retry, || self.get_token(&request)).await
+                        call::run(true, retry, || self.get_token(&request)).await
                     })
                 })
                 .await
@@ -576,7 +576,7 @@ impl ClientHooks<Shared> for generated::Client {
 
     /// Sends the request once, reads the response's whole body (see [`Received`]), and says
     /// whether another attempt is due (a retry, or a token refresh) in the call's context,
-    /// where [`envelope::run`] runs the operation again.
+    /// where [`call::run`] runs the operation again.
     ///
     /// Not an `async fn`: the attempt is set going before the future is built, so the future
     /// holds that attempt and nothing twice.
@@ -638,7 +638,7 @@ impl Received {
 /// Hands a response on, with its body.
 ///
 /// The body goes into the call's context, where the generated operation's decoding
-/// ([`envelope::decoded`]) takes it: it is not read a second time, and the response is not
+/// ([`decoded`](crate::envelope::decoded)) takes it: it is not read a second time, and the response is not
 /// rebuilt. Outside a call's context, the response is rebuilt around its body.
 fn deliver(received: Received) -> reqwest::Response {
     let Received { mut response, body } = received;
@@ -928,7 +928,7 @@ mod tests {
 
     #[test]
     fn a_response_handed_on_within_a_call_leaves_its_body_aside_and_is_decoded_from_it() {
-        use crate::envelope::{CALL, CallContext};
+        use crate::call::{CALL, CallContext};
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();

@@ -6,9 +6,11 @@
 
 // The call machinery: how every operation is sent, authenticated, retried and unwrapped.
 mod auth;
+mod call;
 mod client;
 mod envelope;
 mod error;
+mod redact;
 mod refusal;
 mod retry;
 mod trace;

@@ -85,7 +85,7 @@ pub(crate) fn before_sending<E>(
 ) -> std::result::Result<(), progenitor_client::Error<E>> {
     checks().map_err(|e| {
         let reason = e.to_string();
-        crate::envelope::with_call(|c| c.error.set(Some(Box::new(e))));
+        crate::call::with_call(|c| c.error.set(Some(Box::new(e))));
         progenitor_client::Error::InvalidRequest(reason)
     })
 }

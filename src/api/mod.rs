@@ -33,16 +33,12 @@ use std::future::Future;
 
 use progenitor_client::{Error as GenError, ResponseValue};
 
-use crate::{
-    Client, Result,
-    envelope::{self, Envelope},
-    generated::types::ErrorEnvelope,
-};
+use crate::{Client, Result, call, envelope::Envelope, generated::types::ErrorEnvelope};
 
 impl Client {
     /// Runs one generated operation (again, for a retry or a token refresh) and unwraps its
     /// envelope into the payload: the one path every facade method takes. `operation` builds
-    /// the operation's future, once per attempt. See [`envelope::run`] for how its future is
+    /// the operation's future, once per attempt. See [`call::run`] for how its future is
     /// laid out.
     pub(crate) fn call<'a, T, M, F>(
         &'a self,
@@ -53,6 +49,6 @@ impl Client {
         M: Fn() -> F + 'a,
         F: Future<Output = std::result::Result<ResponseValue<T>, GenError<ErrorEnvelope>>> + 'a,
     {
-        envelope::run(false, &self.api.inner.0.retry, operation)
+        call::run(false, &self.api.inner.0.retry, operation)
     }
 }

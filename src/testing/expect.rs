@@ -30,7 +30,7 @@ impl std::fmt::Debug for Expect {
         let body = self
             .body
             .as_ref()
-            .map(|b| crate::envelope::excerpt(b.to_string().as_bytes(), false));
+            .map(|b| crate::redact::excerpt(b.to_string().as_bytes(), false));
         f.debug_struct("Expect")
             .field("method", &self.method)
             .field("path", &self.path)
