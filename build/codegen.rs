@@ -17,6 +17,7 @@
 //! | `nullable: true` in a response | `None` is written back as `null`; an optional one as absent |
 //! | `minLength`, `maxLength`, `pattern` on strings | left to the facade, which checks ids before sending |
 //! | an operation's method and path template | `OPERATIONS`: a lost change's ids are read from its own path parameters; each call's trace span names its route |
+//! | a property named `imp_uid`, `merchant_uid` or `customer_uid` anywhere in an operation's JSON request body (through `$ref`, `allOf`, `anyOf`, `oneOf`, properties and `items`), and `amount` at the body's root | `BODY_IDS`: each one's key path, `*` for every item of a list; a lost change's ids and amount are read from its body by them |
 //!
 //! Every component object is a public struct with `#[non_exhaustive]`, `PartialEq`, its fields
 //! in the spec's order and the spec's descriptions as docs; those reachable from a request body
@@ -62,6 +63,10 @@ pub struct Model {
     /// Each operation's `operationId`, HTTP method (upper case) and path template
     /// (`/payments/{imp_uid}/balance`).
     pub operations: Vec<(String, String, String)>,
+    /// Where each operation with a JSON request body carries the ids of its change:
+    /// (operationId, [(id name, key path)]), `*` in a path for every item of a list. See
+    /// [`body_ids`].
+    pub body_ids: Vec<(String, BodyIds)>,
     /// String components with known values: generated as the crate's open enums.
     pub enums: Vec<EnumDef>,
     /// Each request component's properties that carry limits, with their checks.
@@ -69,6 +74,10 @@ pub struct Model {
     /// Each operation's parameters that carry limits: (operationId, [(name, checks)]).
     pub param_checks: BTreeMap<String, Vec<(String, Vec<Check>)>>,
 }
+
+/// Where one request body carries the ids of its change: (id name, key path), `*` in a path
+/// for every item of a list.
+pub type BodyIds = Vec<(String, Vec<String>)>;
 
 /// One check of a value, read from the spec's limits; run before a request is sent.
 #[derive(Debug, Clone, PartialEq)]
@@ -166,6 +175,12 @@ impl Model {
                 if let Some(id) = op.get("operationId").and_then(Value::as_str) {
                     let method = method.to_ascii_uppercase();
                     model.operations.push((id.to_owned(), method, path.clone()));
+                    let body = op.get("requestBody").map(|b| resolve(spec, b));
+                    if let Some(schema) =
+                        body.and_then(|b| b.pointer("/content/application~1json/schema"))
+                    {
+                        model.body_ids.push((id.to_owned(), body_ids(spec, schema)));
+                    }
                 }
             }
         }
@@ -231,6 +246,89 @@ fn any_null(schema: &Value) -> bool {
                 })
             })
     })
+}
+
+/// The property names whose values, anywhere in a request body, are the ids of the change it
+/// asks for: what [`body_ids`] looks for, with `amount` at the root.
+const BODY_ID_NAMES: &[&str] = &["imp_uid", "merchant_uid", "customer_uid"];
+
+/// Where a request body `schema` carries the ids of its change, as (name, key path): every
+/// property named in [`BODY_ID_NAMES`], at any depth, and `amount` at the root only. The amount
+/// is the one the change moves (charged, cancelled, prepared); the amount of each entry of a
+/// list (a schedule's charges) is one of several and is left out. `$ref`s are followed (a
+/// component once on each path), and so are `allOf`, `anyOf` and `oneOf` branches, properties
+/// and array `items`, whose step in the path is `*`; an id that is a list ends in `*` too, so
+/// each path leads to single values.
+fn body_ids(spec: &Value, schema: &Value) -> BodyIds {
+    let mut out = Vec::new();
+    walk_body(
+        spec,
+        schema,
+        None,
+        &mut Vec::new(),
+        &mut Vec::new(),
+        &mut out,
+    );
+    out
+}
+
+/// One step of [`body_ids`]: `schema` is at `path`, and is the value of the id `id` (or of
+/// its items) when that is given.
+fn walk_body<'a>(
+    spec: &'a Value,
+    schema: &'a Value,
+    id: Option<&str>,
+    path: &mut Vec<String>,
+    within: &mut Vec<&'a str>,
+    out: &mut BodyIds,
+) {
+    if let Some(name) = schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+    {
+        if let Some(target) = spec.pointer(&format!("/components/schemas/{name}"))
+            && !within.contains(&name)
+        {
+            within.push(name);
+            walk_body(spec, target, id, path, within, out);
+            within.pop();
+        }
+        return;
+    }
+    let branches = ["allOf", "anyOf", "oneOf"]
+        .iter()
+        .filter_map(|k| schema.get(*k).and_then(Value::as_array))
+        .flatten()
+        .collect::<Vec<_>>();
+    for branch in &branches {
+        walk_body(spec, branch, id, path, within, out);
+    }
+    if let Some(items) = schema.get("items") {
+        path.push("*".to_owned());
+        walk_body(spec, items, id, path, within, out);
+        path.pop();
+        return;
+    }
+    match id {
+        Some(id) if branches.is_empty() => {
+            let found = (id.to_owned(), path.clone());
+            if !out.contains(&found) {
+                out.push(found);
+            }
+        }
+        Some(_) => {}
+        None => {
+            let props = schema.get("properties").and_then(Value::as_object);
+            for (name, value) in props.into_iter().flatten() {
+                let is_id =
+                    BODY_ID_NAMES.contains(&name.as_str()) || (name == "amount" && path.is_empty());
+                path.push(name.clone());
+                walk_body(spec, value, is_id.then_some(name), path, within, out);
+                path.pop();
+            }
+        }
+    }
 }
 
 /// Every component named by a `$ref` inside `value`.
@@ -1323,6 +1421,21 @@ fn post_pass(file: &mut syn::File, model: &Model) -> Result<(), String> {
     file.items.push(parse_quote! {
         /// Each operation's `operationId`, method and path template, as the spec gives them.
         pub(crate) const OPERATIONS: &[(&str, &str, &str)] = &[#((#ids, #methods, #paths)),*];
+    });
+
+    // Where each operation's JSON body carries the ids of its change: a lost change names
+    // the ids and amount it was sent with by these paths.
+    let rows = model.body_ids.iter().map(|(id, found)| {
+        let names = found.iter().map(|(name, _)| name);
+        let paths = found.iter().map(|(_, path)| quote!(&[#(#path),*]));
+        quote!((#id, &[#((#names, #paths)),*]))
+    });
+    file.items.push(parse_quote! {
+        /// Each operation with a JSON request body, and where its body carries the ids of the
+        /// change (`imp_uid`, `merchant_uid`, `customer_uid`, at any depth) and its `amount`
+        /// (at the root): (`operationId`, [(name, key path)]), `*` in a path for every item of
+        /// a list.
+        pub(crate) const BODY_IDS: &[(&str, &[(&str, &[&str])])] = &[#(#rows),*];
     });
     Ok(())
 }

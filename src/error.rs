@@ -188,8 +188,9 @@ pub struct Attempted {
     pub merchant_uids: Vec<String>,
     /// The billing key (`customer_uid`), when the request named it.
     pub customer_uid: Option<String>,
-    /// The amount the request carried (for a cancel, how much to cancel; `None` means all
-    /// that was left).
+    /// The amount the change moves, as its request carried it at the top of its body (for a
+    /// cancel, how much to cancel; `None` means all that was left). A request of several
+    /// charges (`schedule_payments`) has no one amount: its entries' amounts are not here.
     pub amount: Option<crate::Amount>,
     /// When the call started, by the local clock: the change, if carried out, was recorded
     /// after this.

@@ -309,3 +309,165 @@ fn responses_are_decoded_from_the_body_the_hook_read_and_a_streamed_response_is_
     let err = xtask::codegen::generate(&streamed).unwrap_err();
     assert!(err.contains("ResponseValue::stream"), "{err}");
 }
+
+/// The generated `BODY_IDS` table as JSON: [[operationId, [[name, [key, ..]], ..]], ..].
+fn body_ids(code: &str) -> serde_json::Value {
+    fn value(e: &syn::Expr) -> serde_json::Value {
+        match e {
+            syn::Expr::Reference(r) => value(&r.expr),
+            syn::Expr::Array(a) => a.elems.iter().map(value).collect(),
+            syn::Expr::Tuple(t) => t.elems.iter().map(value).collect(),
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => s.value().into(),
+            other => panic!("unexpected in BODY_IDS: {}", other.to_token_stream()),
+        }
+    }
+    let file = syn::parse_file(code).unwrap();
+    let table = file.items.iter().find_map(|i| match i {
+        syn::Item::Const(c) if c.ident == "BODY_IDS" => Some(value(&c.expr)),
+        _ => None,
+    });
+    table.expect("a BODY_IDS table")
+}
+
+/// The row of `operation` in the `BODY_IDS` table.
+fn body_ids_of(code: &str, operation: &str) -> Option<serde_json::Value> {
+    let table = body_ids(code);
+    let rows = table.as_array().unwrap();
+    rows.iter()
+        .find(|r| r[0] == operation)
+        .map(|r| r[1].clone())
+}
+
+#[test]
+fn the_ids_of_a_body_are_found_where_the_spec_nests_them() {
+    let code = xtask::codegen::generate(&spec_text()).unwrap();
+    let row = |op: &str| body_ids_of(&code, op).unwrap_or_else(|| panic!("no row for {op}"));
+    // A list of orders, an order id in each schedule entry; a schedule entry's amount is not
+    // the amount of the change.
+    assert_eq!(
+        row("unschedule_payments"),
+        serde_json::json!([
+            ["customer_uid", ["customer_uid"]],
+            ["merchant_uid", ["merchant_uid", "*"]]
+        ])
+    );
+    assert_eq!(
+        row("schedule_payments"),
+        serde_json::json!([
+            ["customer_uid", ["customer_uid"]],
+            ["merchant_uid", ["schedules", "*", "merchant_uid"]]
+        ])
+    );
+    // An amount given through `allOf: [$ref: Amount]` at the root is read.
+    assert!(
+        row("charge_billing_key")
+            .to_string()
+            .contains(r#"["amount",["amount"]]"#),
+        "{}",
+        row("charge_billing_key")
+    );
+    // A body with no ids has an empty row; an operation with no body has none.
+    assert_eq!(row("update_schedule"), serde_json::json!([]));
+    assert_eq!(body_ids_of(&code, "retry_schedule"), None);
+}
+
+#[test]
+fn an_operation_added_to_the_spec_gets_the_paths_of_the_ids_nested_in_its_body() {
+    let spec = spec_text();
+    let path_anchor = "  /subscribe/payments/schedule/{merchant_uid}:\n";
+    let schema_anchor = "  schemas:\n";
+    assert!(spec.contains(path_anchor) && spec.contains(schema_anchor));
+    let operation = r##"  /subscribe/payments/batch:
+    post:
+      operationId: charge_batch
+      tags: [schedules]
+      summary: Charge several orders
+      description: Charges several orders at once.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: "#/components/schemas/BatchRequest"
+      responses:
+        "200":
+          $ref: "#/components/responses/ScheduleList"
+"##;
+    let schemas = r##"    BatchRequest:
+      type: object
+      description: Orders to charge at once.
+      required: [items]
+      properties:
+        amount:
+          description: The total of the batch.
+          allOf:
+            - $ref: "#/components/schemas/Amount"
+        items:
+          type: array
+          description: The orders.
+          items:
+            $ref: "#/components/schemas/BatchItem"
+    BatchItem:
+      type: object
+      description: One order of a batch.
+      required: [merchant_uid]
+      properties:
+        merchant_uid:
+          type: string
+          description: The order.
+        amount:
+          description: The order's part of the total.
+          allOf:
+            - $ref: "#/components/schemas/Amount"
+        settles:
+          description: The payment the order settles.
+          allOf:
+            - $ref: "#/components/schemas/BatchPayment"
+    BatchPayment:
+      type: object
+      description: A payment settled by an order.
+      properties:
+        imp_uid:
+          type: string
+          description: i'mport's id of the payment.
+        next:
+          description: A payment settled after it, the same way.
+          allOf:
+            - $ref: "#/components/schemas/BatchPayment"
+"##;
+    let edited = spec
+        .replacen(path_anchor, &format!("{operation}{path_anchor}"), 1)
+        .replacen(schema_anchor, &format!("{schema_anchor}{schemas}"), 1);
+    let before = xtask::codegen::generate(&spec).unwrap();
+    let after = xtask::codegen::generate(&edited).unwrap();
+    assert_eq!(body_ids_of(&before, "charge_batch"), None);
+    // Every order id along the list and the payment ids inside each item, by their key paths;
+    // the total at the root is the change's amount, an item's part of it is not; a component
+    // that refers to itself is followed once.
+    let row = body_ids_of(&after, "charge_batch").expect("a row for the added operation");
+    let mut found: Vec<(String, Vec<String>)> = serde_json::from_value(row).unwrap();
+    found.sort();
+    let path = |keys: &[&str]| keys.iter().map(|k| (*k).to_owned()).collect::<Vec<_>>();
+    assert_eq!(
+        found,
+        [
+            ("amount".to_owned(), path(&["amount"])),
+            (
+                "imp_uid".to_owned(),
+                path(&["items", "*", "settles", "imp_uid"])
+            ),
+            (
+                "merchant_uid".to_owned(),
+                path(&["items", "*", "merchant_uid"])
+            ),
+        ]
+    );
+    // The operations already there keep their rows.
+    assert_eq!(
+        body_ids_of(&after, "schedule_payments"),
+        body_ids_of(&before, "schedule_payments")
+    );
+}
