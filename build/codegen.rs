@@ -750,7 +750,7 @@ pub fn generate(spec_text: &str) -> Result<String, String> {
         .with_hooks(HooksMode::Expected)
         .with_derive("PartialEq")
         .with_inner_type(
-            "crate::client::Shared"
+            "crate::client::ClientState"
                 .parse()
                 .map_err(|e| format!("inner type: {e}"))?,
         );
