@@ -142,6 +142,7 @@ impl MockIamport {
     pub fn cancel(&self, call: CancelPayment<'_>, after: &Payment) -> Mock<'_> {
         let body = call
             .into_body()
+            .and_then(|body| crate::validate::Check::check(&body).map(|()| body))
             .unwrap_or_else(|e| panic!("MockIamport::cancel: the call would not be sent: {e}"));
         let expect = Expect::new("POST", "/payments/cancel".to_owned()).body(&body);
         self.ok(&expect, after)
