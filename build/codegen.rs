@@ -96,8 +96,9 @@ pub enum Check {
     Items(usize, Option<usize>),
     /// Every item of a list.
     Each(Vec<Check>),
-    /// A number's range, both ends included.
-    Range(Option<i64>, Option<i64>),
+    /// A number's range (an integer's, or an amount's): its least and its most, each with
+    /// whether that bound is itself excluded (`exclusiveMinimum`, `exclusiveMaximum`).
+    Range(Option<(i64, bool)>, Option<(i64, bool)>),
     /// An object with checks of its own (a request component's `Check` impl).
     Nested,
 }
@@ -496,7 +497,8 @@ fn enum_items(enums: &[EnumDef]) -> Vec<TokenStream> {
 }
 
 /// The checks a schema's limits call for: `minLength`, `maxLength` and `pattern` on strings,
-/// `minItems`, `maxItems` and the items' own on arrays, `minimum` and `maximum` on integers,
+/// `minItems`, `maxItems` and the items' own on arrays, `minimum` and `maximum` (and their
+/// `exclusive` flags) on integers and amounts, also beside a `$ref`,
 /// and a request component's own checks (`$ref`, alone or as the one `allOf`). `id` says the
 /// value is an id (a path parameter, or named `*_uid`): its limits are an id's rules.
 fn checks_of(spec: &Value, schema: &Value, id: bool, with_checks: &BTreeSet<String>) -> Vec<Check> {
@@ -514,9 +516,12 @@ fn checks_of(spec: &Value, schema: &Value, id: bool, with_checks: &BTreeSet<Stri
         if with_checks.contains(name) {
             return vec![Check::Nested];
         }
-        return resolved.map_or_else(Vec::new, |s| checks_of(spec, s, id, with_checks));
+        let mut out = resolved.map_or_else(Vec::new, |s| checks_of(spec, s, id, with_checks));
+        // Limits beside the reference narrow it: an amount that must be more than 0 is
+        // `allOf: [{$ref: Amount}]` with `minimum: 0` and `exclusiveMinimum: true`.
+        out.extend(range_of(schema, true));
+        return out;
     }
-    let int = |k: &str| schema.get(k).and_then(Value::as_i64);
     let count = |k: &str| {
         schema
             .get(k)
@@ -548,16 +553,26 @@ fn checks_of(spec: &Value, schema: &Value, id: bool, with_checks: &BTreeSet<Stri
                 }
             }
         }
-        Some("integer") => {
-            let (min, max) = (int("minimum"), int("maximum"));
-            // `minimum: 0` on an unsigned value says nothing the type does not.
-            if min.is_some_and(|m| m > 0) || max.is_some() {
-                out.push(Check::Range(min, max));
-            }
-        }
+        // `minimum: 0` on an integer (a count, a time) says nothing its type does not.
+        Some("integer") => out.extend(range_of(schema, false)),
+        Some("number") => out.extend(range_of(schema, true)),
         _ => {}
     }
     out
+}
+
+/// The range a schema's `minimum` and `maximum` (whole numbers) give, with their
+/// `exclusiveMinimum` and `exclusiveMaximum` flags (OpenAPI 3.0's booleans). `zero` says
+/// whether an inclusive `minimum: 0` is a check of its own (for amounts, which may be
+/// negative) or says nothing (for integers, typed unsigned or never negative).
+fn range_of(schema: &Value, zero: bool) -> Option<Check> {
+    let bound = |k: &str, flag: &str| {
+        let excluded = schema.get(flag).and_then(Value::as_bool).unwrap_or(false);
+        schema.get(k).and_then(Value::as_i64).map(|m| (m, excluded))
+    };
+    let min = bound("minimum", "exclusiveMinimum").filter(|&(m, ex)| zero || m != 0 || ex);
+    let max = bound("maximum", "exclusiveMaximum");
+    (min.is_some() || max.is_some()).then_some(Check::Range(min, max))
 }
 
 /// A schema or parameter by `$ref`, resolved once.
@@ -695,9 +710,9 @@ fn check_stmts(field: &str, value: &TokenStream, checks: &[Check]) -> TokenStrea
             quote!(for item in #value.iter() { #each })
         }
         Check::Range(min, max) => {
-            let min = opt(min.map(|m| quote!(#m)));
-            let max = opt(max.map(|m| quote!(#m)));
-            quote!(crate::validate::range(#field, crate::validate::Number::number(#value), #min, #max)?;)
+            let min = opt(min.map(|(m, ex)| quote!((#m, #ex))));
+            let max = opt(max.map(|(m, ex)| quote!((#m, #ex))));
+            quote!(crate::validate::range(#field, #value, #min, #max)?;)
         }
         Check::Nested => quote!(crate::validate::Check::check(#value)?;),
     });
@@ -708,20 +723,28 @@ fn opt(v: Option<TokenStream>) -> TokenStream {
     v.map_or_else(|| quote!(None), |v| quote!(Some(#v)))
 }
 
-/// Drops the string limits that would make typify wrap a string in a checked newtype: the
-/// facade checks ids itself before sending, and a response must never fail to decode because
-/// the server sent a longer id than it documents.
-fn strip_string_limits(value: &mut Value) {
+/// Drops the limits that the generated checks enforce from what typify reads: string limits
+/// would make it wrap a string in a checked newtype (and a response must never fail to decode
+/// because the server sent a longer id than it documents), a `minimum: 1` would make a page
+/// number a `NonZeroU32` that a zero cannot reach the check as, and a range beside an
+/// `allOf: [{$ref: Amount}]` would make it a type of its own instead of `crate::Amount`.
+fn strip_limits(value: &mut Value) {
     match value {
         Value::Object(map) => {
-            if map.get("type").and_then(Value::as_str) == Some("string") {
+            let kind = map.get("type").and_then(Value::as_str).map(str::to_owned);
+            if kind.as_deref() == Some("string") {
                 for k in ["minLength", "maxLength", "pattern"] {
                     map.remove(k);
                 }
             }
-            map.values_mut().for_each(strip_string_limits);
+            if matches!(kind.as_deref(), Some("integer" | "number")) || map.contains_key("allOf") {
+                for k in ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"] {
+                    map.remove(k);
+                }
+            }
+            map.values_mut().for_each(strip_limits);
         }
-        Value::Array(items) => items.iter_mut().for_each(strip_string_limits),
+        Value::Array(items) => items.iter_mut().for_each(strip_limits),
         _ => {}
     }
 }
@@ -736,7 +759,7 @@ pub fn generate(spec_text: &str) -> Result<String, String> {
     let mut model = Model::read(&raw);
     model.enums = enum_defs(&raw)?;
     read_checks(&raw, &mut model)?;
-    strip_string_limits(&mut raw);
+    strip_limits(&mut raw);
     let spec: openapiv3::OpenAPI = serde_json::from_value(raw)
         .map_err(|e| format!("not a valid OpenAPI 3.0 document: {e}"))?;
     // The JSON value above sorted every map; the document's own order comes from its text.

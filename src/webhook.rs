@@ -103,7 +103,8 @@ impl Notification {
         let imp_uid = take("imp_uid")?.unwrap_or_default();
         let merchant_uid = take("merchant_uid")?.unwrap_or_default();
         let status = take("status")?.map(|s| PaymentStatus::from(s.as_str()));
-        crate::validate::imp_uid(&imp_uid).map_err(|_| {
+        // An i'mport id as the spec gives it: at most 32 characters.
+        crate::validate::id("imp_uid", &imp_uid, 32).map_err(|_| {
             Error::invalid(FIELD, format!("imp_uid {imp_uid:?} is not a payment id"))
         })?;
         if merchant_uid.is_empty() {

@@ -110,11 +110,16 @@ async fn invalid_arguments_send_nothing() {
     rejects(&server, "amount", c.issue_external_receipt("m_1", negative)).await;
     // An unknown status must not become a path step that names another endpoint.
     let dots = iamport::PaymentStatus::from("..");
-    rejects(&server, "status", c.find_payment("m_1").status(dots).send()).await;
+    rejects(
+        &server,
+        "payment_status",
+        c.find_payment("m_1").status(dots).send(),
+    )
+    .await;
     let slash = iamport::PaymentStatus::from("paid/../x");
     rejects(
         &server,
-        "status",
+        "payment_status",
         c.find_all_payments("m_1").status(slash).send(),
     )
     .await;
@@ -297,4 +302,126 @@ async fn the_specs_own_limits_are_checked_before_sending() {
         anything.calls() > 0,
         "the charge within the limits was not sent"
     );
+}
+
+/// The spec's ranges on amounts (`exclusiveMinimum` for what moves money, `minimum: 0` for its
+/// parts) and on pages are checked by the generated operations, with the reasons the facade
+/// gave; a page 0 is refused, never sent as "no page".
+#[tokio::test]
+async fn amounts_and_pages_outside_the_specs_ranges_are_refused() {
+    use iamport::types::{ChargeBillingKeyRequest, ExternalReceiptRequest};
+    let server = MockServer::start_async().await;
+    let anything = any_request(&server);
+    let c = client(&server);
+    let reason = |r: iamport::Result<()>| match r {
+        Err(iamport::Error::InvalidInput { field, reason }) => format!("{field}: {reason}"),
+        other => panic!("not refused: {other:?}"),
+    };
+    let charge = |amount: &str| {
+        let amount: iamport::Amount = amount.parse().unwrap();
+        ChargeBillingKeyRequest::new("member-1", "order-1", amount, "Monthly plan")
+    };
+    for (amount, expected) in [
+        ("0", "amount: must be more than 0 (got 0)"),
+        ("0.00", "amount: must be more than 0 (got 0)"),
+        ("-0.5", "amount: must be more than 0 (got -0.5)"),
+    ] {
+        let r = c.charge_billing_key(charge(amount)).await.map(|_| ());
+        assert_eq!(reason(r), expected);
+    }
+    let r = c.charge_billing_key(charge("0.01").vat_amount(-1)).await;
+    assert_eq!(
+        reason(r.map(|_| ())),
+        "vat_amount: must not be negative (got -1)"
+    );
+    let r = c.prepare_payment("m_1", 0).send().await.map(|_| ());
+    assert_eq!(reason(r), "amount: must be more than 0 (got 0)");
+    let receipt = ExternalReceiptRequest::new("channel", "Beans", 0, "010");
+    let r = c.issue_external_receipt("m_1", receipt).await.map(|_| ());
+    assert_eq!(reason(r), "amount: must be more than 0 (got 0)");
+    let r = c
+        .cancel_payment()
+        .imp_uid("imp_1")
+        .full()
+        .tax_free(-1)
+        .send()
+        .await;
+    assert_eq!(
+        reason(r.map(|_| ())),
+        "tax_free: must not be negative (got -1)"
+    );
+    let r = c.billing_key_payments("member-1").page(0).send().await;
+    assert_eq!(reason(r.map(|_| ())), "page: must be at least 1 (got 0)");
+    let (from, to) = (
+        iamport::UnixTime::from_secs(100),
+        iamport::UnixTime::from_secs(200),
+    );
+    let r = c.schedules(from, to).limit(0).send().await.map(|_| ());
+    assert_eq!(reason(r), "limit: must be between 1 and 1000 (got 0)");
+    let r = c
+        .billing_key_schedules("member-1", from, to)
+        .page(0)
+        .send()
+        .await;
+    assert_eq!(reason(r.map(|_| ())), "page: must be at least 1 (got 0)");
+    let r = c.find_all_payments("m_1").page(0).send().await.map(|_| ());
+    assert_eq!(reason(r), "page: must be at least 1 (got 0)");
+    anything.assert_calls(0);
+}
+
+/// Card data is checked against the spec's patterns before sending, and the reason names the
+/// form, never the value.
+#[tokio::test]
+async fn card_data_out_of_form_is_refused_without_repeating_it() {
+    use iamport::types::{BillingKeyRequest, ChargeOnetimeRequest, ScheduleEntry, ScheduleRequest};
+    let server = MockServer::start_async().await;
+    let anything = any_request(&server);
+    let c = client(&server);
+    let number = "4242-4242-4242-4242";
+    let refused = |r: iamport::Result<()>, field: &str, value: &str| match r {
+        Err(e @ iamport::Error::InvalidInput { .. }) => {
+            assert!(
+                matches!(&e, iamport::Error::InvalidInput { field: f, .. } if *f == field),
+                "{e}"
+            );
+            let shown = format!("{e} {e:?}");
+            assert!(!shown.contains(value), "{value:?} shown in {shown}");
+        }
+        other => panic!("not refused: {other:?}"),
+    };
+    for bad in [
+        "4242424242424242",
+        "4242-4242-4242-42x2",
+        "4242-4242-4242",
+        "4242-4242-4242-4242\n",
+    ] {
+        let r = c.issue_billing_key("member-1", BillingKeyRequest::new(bad, "2029-12"));
+        refused(r.await.map(|_| ()), "card_number", bad.trim());
+    }
+    for bad in ["2029-13", "2029-00", "29-12", "2029/12", "202912"] {
+        let r = c.charge_onetime(ChargeOnetimeRequest::new("order-1", 100, number, bad));
+        refused(r.await.map(|_| ()), "expiry", bad);
+    }
+    let at = iamport::UnixTime::from_secs(iamport::testing::RECORDED_AT.as_secs() + 86_400);
+    let entries = vec![ScheduleEntry::new("sub-1", at, 1000)];
+    for (field, request, value) in [
+        (
+            "birth",
+            ScheduleRequest::new("member-1", entries.clone()).birth("9001011"),
+            "9001011",
+        ),
+        (
+            "pwd_2digit",
+            ScheduleRequest::new("member-1", entries.clone()).pwd_2digit("123"),
+            "123",
+        ),
+        (
+            "cvc",
+            ScheduleRequest::new("member-1", entries.clone()).cvc("12a"),
+            "12a",
+        ),
+    ] {
+        refused(c.schedule_payments(request).await.map(|_| ()), field, value);
+    }
+    anything.assert_calls(0);
 }

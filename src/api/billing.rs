@@ -6,14 +6,14 @@
 
 use futures_core::Stream;
 
-use super::listings::{non_zero, pages};
+use super::listings::pages;
 use crate::{
     CancelRequester, Client, Error, PaymentStatus, Result,
     types::{
         BillingKey, BillingKeyRequest, ChargeBillingKeyRequest, ChargeOnetimeRequest, Payment,
         PaymentPage,
     },
-    validate::{self, Card},
+    validate,
 };
 
 impl Client {
@@ -43,15 +43,6 @@ impl Client {
         customer_uid: &str,
         request: BillingKeyRequest,
     ) -> Result<BillingKey> {
-        validate::customer_uid(customer_uid)?;
-        Card {
-            number: Some(&request.card_number),
-            expiry: Some(&request.expiry),
-            birth: request.birth.as_ref(),
-            pwd_2digit: request.pwd_2digit.as_ref(),
-            cvc: request.cvc.as_ref(),
-        }
-        .check()?;
         self.call(|| self.api.issue_billing_key(customer_uid, &request))
             .await
     }
@@ -62,7 +53,6 @@ impl Client {
     /// An unknown key is [`Error::Api`] with code `1`: the server answers it with HTTP 200, not
     /// 404 (a 404 would be [`Error::NotFound`]).
     pub async fn billing_key(&self, customer_uid: &str) -> Result<BillingKey> {
-        validate::customer_uid(customer_uid)?;
         self.call(|| self.api.get_billing_key(customer_uid)).await
     }
 
@@ -79,16 +69,6 @@ impl Client {
         S: Into<String>,
     {
         let ids: Vec<String> = customer_uids.into_iter().map(Into::into).collect();
-        if ids.is_empty() {
-            return Err(Error::invalid("customer_uid", "give at least one id"));
-        }
-        if ids.len() > validate::BILLING_BATCH_MAX {
-            return Err(Error::invalid(
-                "customer_uid",
-                format!("at most {} ids per request", validate::BILLING_BATCH_MAX),
-            ));
-        }
-        ids.iter().try_for_each(|id| validate::customer_uid(id))?;
         let keys = match self.call(|| self.api.get_billing_keys(&ids)).await {
             Ok(keys) => keys,
             Err(e) if e.is_not_found() => Vec::new(),
@@ -157,16 +137,6 @@ impl Client {
     /// is sent); [`Error::Declined`]; [`Error::OutcomeUnknown`]; [`Error::Api`] when no approval
     /// was attempted (unknown key, `merchant_uid` already paid or cancelled).
     pub async fn charge_billing_key(&self, request: ChargeBillingKeyRequest) -> Result<Payment> {
-        validate::customer_uid(&request.customer_uid)?;
-        validate::merchant_uid(&request.merchant_uid)?;
-        if request.name.trim().is_empty() {
-            return Err(Error::invalid("name", "must not be empty"));
-        }
-        validate::positive_amount("amount", request.amount)?;
-        amounts([
-            ("tax_free", request.tax_free),
-            ("vat_amount", request.vat_amount),
-        ])?;
         paid(
             "charge_billing_key",
             self.call(|| self.api.charge_billing_key(&request)).await,
@@ -195,23 +165,6 @@ impl Client {
     /// As for [`Client::charge_billing_key`]; card data not in the API's form is
     /// [`Error::InvalidInput`] (the message never repeats it).
     pub async fn charge_onetime(&self, request: ChargeOnetimeRequest) -> Result<Payment> {
-        validate::merchant_uid(&request.merchant_uid)?;
-        if let Some(id) = &request.customer_uid {
-            validate::customer_uid(id)?;
-        }
-        Card {
-            number: Some(&request.card_number),
-            expiry: Some(&request.expiry),
-            birth: request.birth.as_ref(),
-            pwd_2digit: request.pwd_2digit.as_ref(),
-            cvc: request.cvc.as_ref(),
-        }
-        .check()?;
-        validate::positive_amount("amount", request.amount)?;
-        amounts([
-            ("tax_free", request.tax_free),
-            ("vat_amount", request.vat_amount),
-        ])?;
         paid(
             "charge_onetime",
             self.call(|| self.api.charge_onetime(&request)).await,
@@ -243,18 +196,6 @@ pub(crate) fn paid(operation: &'static str, result: Result<Payment>) -> Result<P
         Ok(p) if !p.is_paid() => Err(Error::Declined(Box::new(p))),
         other => other,
     }
-}
-
-/// Amounts sent to the API are never negative.
-pub(crate) fn amounts<const N: usize>(
-    values: [(&'static str, Option<crate::Amount>); N],
-) -> Result<()> {
-    for (field, v) in values {
-        if let Some(v) = v {
-            validate::amount(field, v)?;
-        }
-    }
-    Ok(())
 }
 
 impl Payment {
@@ -310,7 +251,6 @@ impl DeleteBillingKey<'_> {
     /// An unknown key is [`Error::Api`] with code `1` (HTTP 200), as for
     /// [`Client::billing_key`].
     pub async fn send(self) -> Result<BillingKey> {
-        validate::customer_uid(&self.customer_uid)?;
         if let Some(r) = &self.requester {
             validate::path_value("requester", r.as_str())?;
         }
@@ -345,12 +285,10 @@ impl<'c> BillingKeyPayments<'c> {
     /// # Errors
     /// [`Error::InvalidInput`] for a malformed id or page 0.
     pub async fn send(self) -> Result<PaymentPage> {
-        validate::customer_uid(&self.customer_uid)?;
-        validate::paging(self.page, None)?;
         let call = || {
             self.client
                 .api
-                .get_billing_key_payments(&self.customer_uid, non_zero(self.page))
+                .get_billing_key_payments(&self.customer_uid, self.page)
         };
         self.client.call(call).await
     }

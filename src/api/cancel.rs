@@ -3,7 +3,6 @@
 use crate::{
     Amount, CancelRequester, Client, Error, Result,
     types::{CancelExtra, CancelRequest, Payment},
-    validate,
 };
 
 impl Client {
@@ -211,24 +210,13 @@ impl CancelPayment<'_> {
     /// The body this cancel sends, once its arguments are checked.
     pub(crate) fn into_body(self) -> Result<CancelRequest> {
         let mut body = self.body;
-        match (&self.imp_uid, &self.merchant_uid) {
-            (None, None) => {
-                return Err(Error::invalid(
-                    "imp_uid",
-                    "name the payment by imp_uid or merchant_uid",
-                ));
-            }
-            (imp, merchant) => {
-                if let Some(id) = imp {
-                    validate::imp_uid(id)?;
-                    body.imp_uid = Some(id.clone());
-                }
-                if let Some(id) = merchant {
-                    validate::merchant_uid(id)?;
-                    body.merchant_uid = Some(id.clone());
-                }
-            }
+        if self.imp_uid.is_none() && self.merchant_uid.is_none() {
+            return Err(Error::invalid(
+                "imp_uid",
+                "name the payment by imp_uid or merchant_uid",
+            ));
         }
+        (body.imp_uid, body.merchant_uid) = (self.imp_uid, self.merchant_uid);
         match (body.amount, self.full) {
             (None, false) => {
                 return Err(Error::invalid(
@@ -250,16 +238,6 @@ impl CancelPayment<'_> {
                 "checksum",
                 "0: your ledger says nothing is left to refund, so nothing can be cancelled",
             ));
-        }
-        for (field, value) in [
-            ("amount", body.amount),
-            ("tax_free", body.tax_free),
-            ("vat_amount", body.vat_amount),
-            ("checksum", body.checksum),
-        ] {
-            if value.is_some_and(|v| v.is_negative()) {
-                return Err(Error::invalid(field, "must not be negative"));
-            }
         }
         if let (Some(amount), Some(checksum)) = (body.amount, body.checksum)
             && amount > checksum

@@ -115,15 +115,13 @@ impl<'c> PaymentsByStatus<'c> {
     /// [`Error::InvalidInput`](crate::Error::InvalidInput) for page 0, a limit outside 1..=1000, `from` after `to`, or a
     /// window longer than the server's 90 days (nothing is sent).
     pub async fn send(self) -> Result<PaymentPage> {
-        validate::paging(self.page, self.limit)?;
         validate::window(self.from, self.to)?;
-        validate::path_value("status", self.status.as_str())?;
         let call = || {
             self.client.api.get_payments_by_status(
                 &self.status,
                 self.from.map(|f| f.as_secs()),
-                non_zero(self.limit),
-                non_zero(self.page),
+                self.limit,
+                self.page,
                 self.sorting.as_ref(),
                 self.to.map(|t| t.as_secs()),
             )
@@ -214,12 +212,10 @@ impl FindPayment<'_> {
     /// # Errors
     /// [`Error::NotFound`](crate::Error::NotFound) when the order has no (matching) payment.
     pub async fn send(self) -> Result<Payment> {
-        validate::merchant_uid(&self.merchant_uid)?;
         let (api, uid) = (&self.client.api, self.merchant_uid.as_str());
         let sorting = self.sorting.as_ref();
         match &self.status {
             Some(status) => {
-                validate::path_value("status", status.as_str())?;
                 let call = || api.find_payment_by_status(uid, status, sorting);
                 self.client.call(call).await
             }
@@ -257,17 +253,10 @@ impl<'c> FindAllPayments<'c> {
     /// # Errors
     /// [`Error::NotFound`](crate::Error::NotFound) when the order has no payment; [`Error::InvalidInput`](crate::Error::InvalidInput) for bad paging.
     pub async fn send(self) -> Result<PaymentPage> {
-        validate::merchant_uid(&self.merchant_uid)?;
-        validate::paging(self.page, self.limit)?;
         let (api, uid) = (&self.client.api, self.merchant_uid.as_str());
-        let (page, limit, sorting) = (
-            non_zero(self.page),
-            non_zero(self.limit),
-            self.sorting.as_ref(),
-        );
+        let (page, limit, sorting) = (self.page, self.limit, self.sorting.as_ref());
         match &self.status {
             Some(status) => {
-                validate::path_value("status", status.as_str())?;
                 let call = || api.find_all_payments_by_status(uid, status, limit, page, sorting);
                 self.client.call(call).await
             }
@@ -365,12 +354,6 @@ where
             }
         }
     })
-}
-
-/// A page number or size as the generated client takes it; `validate::paging` has already
-/// refused zero.
-pub(crate) fn non_zero(n: Option<u32>) -> Option<std::num::NonZeroU32> {
-    n.and_then(std::num::NonZeroU32::new)
 }
 
 impl PaymentPage {

@@ -1,6 +1,8 @@
 //! The facade: one documented method on [`Client`](crate::Client) per operation, grouped by
-//! the API's groups. Each checks its arguments, calls the generated operation and unwraps the
-//! envelope through [`Client::call`](crate::Client); the data types come from the spec.
+//! the API's groups. Each checks what the spec cannot say of its arguments (a time window, a
+//! time in the future, two lists together), calls the generated operation, which checks the
+//! spec's own limits before sending, and unwraps the envelope through
+//! [`Client::call`](crate::Client); the data types come from the spec.
 
 /// Builder setters that store `Some(value)` in the field of the same name, each with its doc:
 /// `setters! { /// The page to fetch. page: u32, }`.

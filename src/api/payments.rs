@@ -13,13 +13,11 @@ impl Client {
     /// [`Error::NotFound`] when there is no such payment; [`Error::InvalidInput`] for an empty
     /// or malformed id (nothing is sent).
     pub async fn payment(&self, imp_uid: &str) -> Result<Payment> {
-        validate::imp_uid(imp_uid)?;
         self.call(|| self.api.get_payment(imp_uid, None)).await
     }
 
     /// Like [`Client::payment`], also finding payments made through test channels.
     pub async fn payment_including_sandbox(&self, imp_uid: &str) -> Result<Payment> {
-        validate::imp_uid(imp_uid)?;
         self.call(|| self.api.get_payment(imp_uid, Some(true)))
             .await
     }
@@ -45,7 +43,6 @@ impl Client {
     /// How a payment's amount splits by means of payment (`GET /payments/{imp_uid}/balance`).
     /// Only some PGs support it; others answer with an API error.
     pub async fn payment_balance(&self, imp_uid: &str) -> Result<PaymentBalance> {
-        validate::imp_uid(imp_uid)?;
         self.call(|| self.api.get_payment_balance(imp_uid)).await
     }
 }
@@ -138,12 +135,6 @@ impl PaymentsRequest<'_> {
                 format!("at most {} ids per request", validate::BATCH_MAX),
             ));
         }
-        self.imp_uids
-            .iter()
-            .try_for_each(|id| validate::imp_uid(id))?;
-        self.merchant_uids
-            .iter()
-            .try_for_each(|id| validate::merchant_uid(id))?;
         let imp = (!self.imp_uids.is_empty()).then_some(&self.imp_uids);
         let merchant = (!self.merchant_uids.is_empty()).then_some(&self.merchant_uids);
         let payments = match self

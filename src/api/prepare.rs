@@ -3,7 +3,6 @@
 use crate::{
     Amount, Client, Currency, Result,
     types::{PrepareRequest, PreparedPayment},
-    validate,
 };
 
 impl Client {
@@ -34,7 +33,6 @@ impl Client {
     /// # Errors
     /// [`crate::Error::NotFound`] when nothing was registered.
     pub async fn prepared_payment(&self, merchant_uid: &str) -> Result<PreparedPayment> {
-        validate::merchant_uid(merchant_uid)?;
         self.call(|| self.api.get_prepared_payment(merchant_uid))
             .await
     }
@@ -70,8 +68,6 @@ impl<'c> Prepare<'c> {
     /// # Errors
     /// [`crate::Error::InvalidInput`] for a malformed order id or an amount not above zero.
     pub async fn send(self) -> Result<PreparedPayment> {
-        validate::merchant_uid(&self.body.merchant_uid)?;
-        validate::positive_amount("amount", self.body.amount)?;
         let api = &self.client.api;
         if self.update {
             self.client

@@ -1,18 +1,16 @@
 //! Cash receipts, for payments made through i'mport and elsewhere.
 
 use crate::{
-    Amount, Client, Error, Result,
+    Client, Result,
     types::{ExternalReceipt, ExternalReceiptRequest, Receipt, ReceiptRequest},
-    validate,
 };
 
 impl Client {
     /// The cash receipt of a payment (`GET /receipts/{imp_uid}`).
     ///
     /// # Errors
-    /// [`Error::NotFound`] when the payment has no receipt.
+    /// [`Error::NotFound`](crate::Error::NotFound) when the payment has no receipt.
     pub async fn receipt(&self, imp_uid: &str) -> Result<Receipt> {
-        validate::imp_uid(imp_uid)?;
         self.call(|| self.api.get_receipt(imp_uid)).await
     }
 
@@ -30,24 +28,20 @@ impl Client {
     /// ```
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for a malformed id, an empty identifier or a negative amount
-    /// (nothing is sent); [`Error::Api`] when the server refuses (already issued, say).
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for a malformed id, an empty identifier or a negative amount
+    /// (nothing is sent); [`Error::Api`](crate::Error::Api) when the server refuses (already issued, say).
     pub async fn issue_receipt(&self, imp_uid: &str, request: ReceiptRequest) -> Result<Receipt> {
-        validate::imp_uid(imp_uid)?;
-        check(&request.identifier, [request.tax_free, request.vat_amount])?;
         self.call(|| self.api.issue_receipt(imp_uid, &request))
             .await
     }
 
     /// Revokes the cash receipt of a payment (`DELETE /receipts/{imp_uid}`).
     pub async fn revoke_receipt(&self, imp_uid: &str) -> Result<Receipt> {
-        validate::imp_uid(imp_uid)?;
         self.call(|| self.api.revoke_receipt(imp_uid)).await
     }
 
     /// A cash receipt for a payment made elsewhere (`GET /receipts/external/{merchant_uid}`).
     pub async fn external_receipt(&self, merchant_uid: &str) -> Result<ExternalReceipt> {
-        validate::merchant_uid(merchant_uid)?;
         self.call(|| self.api.get_external_receipt(merchant_uid))
             .await
     }
@@ -65,45 +59,20 @@ impl Client {
     /// ```
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for a malformed order id, an empty channel key, name or
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for a malformed order id, an empty channel key, name or
     /// identifier, or an amount not above zero (nothing is sent).
     pub async fn issue_external_receipt(
         &self,
         merchant_uid: &str,
         request: ExternalReceiptRequest,
     ) -> Result<ExternalReceipt> {
-        validate::merchant_uid(merchant_uid)?;
-        for (field, v) in [
-            ("channel_key", &request.channel_key),
-            ("name", &request.name),
-        ] {
-            if v.trim().is_empty() {
-                return Err(Error::invalid(field, "must not be empty"));
-            }
-        }
-        validate::positive_amount("amount", request.amount)?;
-        check(&request.identifier, [request.tax_free, request.vat_amount])?;
         self.call(|| self.api.issue_external_receipt(merchant_uid, &request))
             .await
     }
 
     /// Revokes an external cash receipt (`DELETE /receipts/external/{merchant_uid}`).
     pub async fn revoke_external_receipt(&self, merchant_uid: &str) -> Result<ExternalReceipt> {
-        validate::merchant_uid(merchant_uid)?;
         self.call(|| self.api.revoke_external_receipt(merchant_uid))
             .await
     }
-}
-
-/// What both kinds of receipt request must satisfy: an identifier and no negative amounts.
-fn check(identifier: &str, [tax_free, vat]: [Option<Amount>; 2]) -> Result<()> {
-    if identifier.trim().is_empty() {
-        return Err(Error::invalid("identifier", "must not be empty"));
-    }
-    for (field, v) in [("tax_free", tax_free), ("vat_amount", vat)] {
-        if let Some(v) = v {
-            validate::amount(field, v)?;
-        }
-    }
-    Ok(())
 }

@@ -3,15 +3,15 @@
 use futures_core::Stream;
 
 use super::{
-    billing::{amounts, paid},
-    listings::{Paged, non_zero, pages},
+    billing::paid,
+    listings::{Paged, pages},
 };
 use crate::{
     Client, Error, Result, ScheduleSorting, ScheduleStatus, UnixTime,
     types::{
         Payment, Schedule, SchedulePage, ScheduleRequest, ScheduleTimeRequest, UnscheduleRequest,
     },
-    validate::{self, Card},
+    validate,
 };
 
 impl Client {
@@ -45,31 +45,8 @@ impl Client {
     /// in the API's form; [`Error::Api`] when the server refuses (unknown key and no card data,
     /// card refused, `merchant_uid` already used): nothing is scheduled then.
     pub async fn schedule_payments(&self, request: ScheduleRequest) -> Result<Vec<Schedule>> {
-        validate::customer_uid(&request.customer_uid)?;
-        Card {
-            number: request.card_number.as_ref(),
-            expiry: request.expiry.as_ref(),
-            birth: request.birth.as_ref(),
-            pwd_2digit: request.pwd_2digit.as_ref(),
-            cvc: request.cvc.as_ref(),
-        }
-        .check()?;
-        amounts([("checking_amount", request.checking_amount)])?;
-        if request.schedules.is_empty() {
-            return Err(Error::invalid("schedules", "give at least one entry"));
-        }
-        if request.schedules.len() > validate::BILLING_BATCH_MAX {
-            return Err(Error::invalid(
-                "schedules",
-                format!(
-                    "at most {} entries per request",
-                    validate::BILLING_BATCH_MAX
-                ),
-            ));
-        }
         let now = self.now();
         for (i, entry) in request.schedules.iter().enumerate() {
-            validate::merchant_uid(&entry.merchant_uid)?;
             if request.schedules[..i]
                 .iter()
                 .any(|e| e.merchant_uid == entry.merchant_uid)
@@ -80,11 +57,6 @@ impl Client {
                 ));
             }
             validate::future("schedule_at", entry.schedule_at, now)?;
-            validate::positive_amount("amount", entry.amount)?;
-            amounts([
-                ("tax_free", entry.tax_free),
-                ("vat_amount", entry.vat_amount),
-            ])?;
         }
         self.call(|| self.api.schedule_payments(&request)).await
     }
@@ -112,26 +84,13 @@ impl Client {
     /// [`Error::InvalidInput`] (nothing is sent) when no order id is given, for more than 100
     /// or a malformed id; [`Error::Api`] with code `1` when nothing pending matches.
     pub async fn unschedule_payments(&self, request: UnscheduleRequest) -> Result<Vec<Schedule>> {
-        let ids = match &request.merchant_uid {
-            Some(ids) if !ids.is_empty() => ids,
-            _ => {
-                return Err(Error::invalid(
-                    "merchant_uid",
-                    "name at least one order id; to revoke every pending schedule of a key, \
-                     call unschedule_all_payments",
-                ));
-            }
-        };
-        if let Some(id) = &request.customer_uid {
-            validate::customer_uid(id)?;
-        }
-        if ids.len() > validate::BILLING_BATCH_MAX {
+        if request.merchant_uid.as_ref().is_none_or(Vec::is_empty) {
             return Err(Error::invalid(
                 "merchant_uid",
-                format!("at most {} ids per request", validate::BILLING_BATCH_MAX),
+                "name at least one order id; to revoke every pending schedule of a key, \
+                 call unschedule_all_payments",
             ));
         }
-        ids.iter().try_for_each(|id| validate::merchant_uid(id))?;
         self.call(|| self.api.unschedule_payments(&request)).await
     }
 
@@ -144,7 +103,6 @@ impl Client {
     /// [`Error::InvalidInput`] for a malformed id (nothing is sent); [`Error::Api`] with code
     /// `1` when the key has nothing pending.
     pub async fn unschedule_all_payments(&self, customer_uid: &str) -> Result<Vec<Schedule>> {
-        validate::customer_uid(customer_uid)?;
         let request = UnscheduleRequest::new().customer_uid(customer_uid);
         self.call(|| self.api.unschedule_payments(&request)).await
     }
@@ -154,7 +112,6 @@ impl Client {
     /// # Errors
     /// [`Error::NotFound`] for an unknown order id.
     pub async fn schedule(&self, merchant_uid: &str) -> Result<Schedule> {
-        validate::merchant_uid(merchant_uid)?;
         self.call(|| self.api.get_schedule(merchant_uid)).await
     }
 
@@ -169,7 +126,6 @@ impl Client {
         merchant_uid: &str,
         schedule_at: UnixTime,
     ) -> Result<Schedule> {
-        validate::merchant_uid(merchant_uid)?;
         validate::future("schedule_at", schedule_at, self.now())?;
         let body = ScheduleTimeRequest::new(schedule_at);
         self.call(|| self.api.update_schedule(merchant_uid, &body))
@@ -187,7 +143,6 @@ impl Client {
         merchant_uid: &str,
         schedule_at: UnixTime,
     ) -> Result<Schedule> {
-        validate::merchant_uid(merchant_uid)?;
         validate::future("schedule_at", schedule_at, self.now())?;
         let body = ScheduleTimeRequest::new(schedule_at);
         self.call(|| self.api.reschedule_schedule(merchant_uid, &body))
@@ -205,7 +160,6 @@ impl Client {
     /// [`Error::Api`] (400) when the schedule is pending or was paid; [`Error::NotFound`] for
     /// an unknown schedule.
     pub async fn retry_schedule(&self, merchant_uid: &str) -> Result<Payment> {
-        validate::merchant_uid(merchant_uid)?;
         paid(
             "retry_schedule",
             self.call(|| self.api.retry_schedule(merchant_uid)).await,
@@ -320,11 +274,10 @@ impl<'c> Schedules<'c> {
     /// limit outside 1..=1000; [`Error::Api`] (400) for a window over three months.
     pub async fn send(self) -> Result<SchedulePage> {
         validate::schedule_window(self.from, self.to)?;
-        validate::paging(self.page, self.limit)?;
         let call = || {
             self.client.api.get_schedules(
-                non_zero(self.limit),
-                non_zero(self.page),
+                self.limit,
+                self.page,
                 self.from.as_secs(),
                 self.status.as_ref(),
                 self.to.as_secs(),
@@ -379,16 +332,14 @@ impl<'c> KeySchedules<'c> {
     /// [`Error::InvalidInput`] for a malformed id, a window that does not start before it
     /// ends, or page 0; [`Error::Api`] (400) for a window over three months.
     pub async fn send(self) -> Result<SchedulePage> {
-        validate::customer_uid(&self.customer_uid)?;
         validate::schedule_window(self.from, self.to)?;
-        validate::paging(self.page, None)?;
         let api = &self.client.api;
         let (uid, from, to) = (
             self.customer_uid.as_str(),
             self.from.as_secs(),
             self.to.as_secs(),
         );
-        let (page, status) = (non_zero(self.page), self.status.as_ref());
+        let (page, status) = (self.page, self.status.as_ref());
         match self.path {
             KeyPath::Customers => {
                 let call = || api.get_billing_key_schedules(uid, from, page, status, to);
