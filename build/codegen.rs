@@ -687,23 +687,23 @@ fn patterns_compile(name: &str, checks: &[Check]) -> Result<(), String> {
 fn check_stmts(field: &str, value: &TokenStream, checks: &[Check]) -> TokenStream {
     let stmts = checks.iter().map(|c| match c {
         Check::Id(max) => {
-            quote!(crate::validate::id(#field, crate::validate::Text::text(#value), #max)?;)
+            quote!(crate::input::id(#field, crate::input::Text::text(#value), #max)?;)
         }
         Check::PathValue => {
-            quote!(crate::validate::path_value(#field, crate::validate::Text::text(#value))?;)
+            quote!(crate::input::path_value(#field, crate::input::Text::text(#value))?;)
         }
         Check::Length(min, max) => {
             let max = opt(max.map(|m| quote!(#m)));
-            quote!(crate::validate::length(#field, crate::validate::Text::text(#value), #min, #max)?;)
+            quote!(crate::input::length(#field, crate::input::Text::text(#value), #min, #max)?;)
         }
         Check::Pattern(p) => quote! {{
             static PATTERN: ::std::sync::LazyLock<Option<::regex_lite::Regex>> =
                 ::std::sync::LazyLock::new(|| ::regex_lite::Regex::new(#p).ok());
-            crate::validate::pattern(#field, crate::validate::Text::text(#value), PATTERN.as_ref(), #p)?;
+            crate::input::pattern(#field, crate::input::Text::text(#value), PATTERN.as_ref(), #p)?;
         }},
         Check::Items(min, max) => {
             let max = opt(max.map(|m| quote!(#m)));
-            quote!(crate::validate::items(#field, #value.len(), #min, #max)?;)
+            quote!(crate::input::items(#field, #value.len(), #min, #max)?;)
         }
         Check::Each(inner) => {
             let each = check_stmts(field, &quote!(item), inner);
@@ -712,9 +712,9 @@ fn check_stmts(field: &str, value: &TokenStream, checks: &[Check]) -> TokenStrea
         Check::Range(min, max) => {
             let min = opt(min.map(|(m, ex)| quote!((#m, #ex))));
             let max = opt(max.map(|(m, ex)| quote!((#m, #ex))));
-            quote!(crate::validate::range(#field, #value, #min, #max)?;)
+            quote!(crate::input::range(#field, #value, #min, #max)?;)
         }
-        Check::Nested => quote!(crate::validate::Check::check(#value)?;),
+        Check::Nested => quote!(crate::input::Check::check(#value)?;),
     });
     quote!(#(#stmts)*)
 }
@@ -817,7 +817,7 @@ pub fn generate(spec_text: &str) -> Result<String, String> {
 
 /// Runs each operation's checks first: the statements that [`check_stmts`] makes of its
 /// parameters' limits and, when its body is a request component with checks, the body's
-/// `Check` impl, inside `crate::validate::before_sending`, which hands a failure to the call
+/// `Check` impl, inside `crate::input::before_sending`, which hands a failure to the call
 /// as its error before any request is built. A parameter with checks that the generated
 /// method does not take is an error.
 fn insert_checks(file: &mut syn::File, model: &Model) -> Result<(), String> {
@@ -873,14 +873,14 @@ fn insert_checks(file: &mut syn::File, model: &Model) -> Result<(), String> {
                     _ => None,
                 };
                 if named.is_some_and(|n| model.body_checks.contains_key(&n)) {
-                    stmts.push(quote!(crate::validate::Check::check(body)?;));
+                    stmts.push(quote!(crate::input::Check::check(body)?;));
                 }
             }
             if stmts.is_empty() {
                 continue;
             }
             let check: syn::Stmt = parse_quote! {
-                crate::validate::before_sending(|| -> crate::Result<()> {
+                crate::input::before_sending(|| -> crate::Result<()> {
                     #(#stmts)*
                     Ok(())
                 })?;
@@ -899,7 +899,7 @@ fn insert_checks(file: &mut syn::File, model: &Model) -> Result<(), String> {
     Ok(())
 }
 
-/// Each request component with checks implements `crate::validate::Check`: every property
+/// Each request component with checks implements `crate::input::Check`: every property
 /// with limits is checked, an absent optional one is not.
 fn check_impl(s: &ItemStruct, checks: &[(String, Vec<Check>)]) -> Result<Item, String> {
     let name = &s.ident;
@@ -926,7 +926,7 @@ fn check_impl(s: &ItemStruct, checks: &[(String, Vec<Check>)]) -> Result<Item, S
         });
     }
     Ok(parse_quote! {
-        impl crate::validate::Check for #name {
+        impl crate::input::Check for #name {
             fn check(&self) -> crate::Result<()> {
                 #(#stmts)*
                 Ok(())

@@ -40,7 +40,7 @@ macro_rules! open_enum {
             }
         }
 
-        impl crate::validate::Text for $name {
+        impl crate::input::Text for $name {
             fn text(&self) -> &str {
                 self.as_str()
             }

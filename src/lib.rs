@@ -10,11 +10,11 @@ mod call;
 mod client;
 mod envelope;
 mod error;
+mod input;
 mod redact;
 mod refusal;
 mod retry;
 mod trace;
-mod validate;
 
 // What the spec cannot say: exact money, typed time, open enums and the serde conventions.
 mod amount;

@@ -104,7 +104,7 @@ impl Notification {
         let merchant_uid = take("merchant_uid")?.unwrap_or_default();
         let status = take("status")?.map(|s| PaymentStatus::from(s.as_str()));
         // An i'mport id as the spec gives it: at most 32 characters.
-        crate::validate::id("imp_uid", &imp_uid, 32).map_err(|_| {
+        crate::input::id("imp_uid", &imp_uid, 32).map_err(|_| {
             Error::invalid(FIELD, format!("imp_uid {imp_uid:?} is not a payment id"))
         })?;
         if merchant_uid.is_empty() {

@@ -8,12 +8,11 @@ use futures_core::Stream;
 
 use super::listings::pages;
 use crate::{
-    CancelRequester, Client, Error, PaymentStatus, Result,
+    CancelRequester, Client, Error, PaymentStatus, Result, input,
     types::{
         BillingKey, BillingKeyRequest, ChargeBillingKeyRequest, ChargeOnetimeRequest, Payment,
         PaymentPage,
     },
-    validate,
 };
 
 impl Client {
@@ -252,7 +251,7 @@ impl DeleteBillingKey<'_> {
     /// [`Client::billing_key`].
     pub async fn send(self) -> Result<BillingKey> {
         if let Some(r) = &self.requester {
-            validate::path_value("requester", r.as_str())?;
+            input::path_value("requester", r.as_str())?;
         }
         let call = || {
             self.client.api.delete_billing_key(

@@ -5,9 +5,8 @@ use std::{collections::VecDeque, future::Future};
 use futures_core::Stream;
 
 use crate::{
-    Client, PaymentStatus, PaymentStatusFilter, Result, Sorting, UnixTime,
+    Client, PaymentStatus, PaymentStatusFilter, Result, Sorting, UnixTime, input,
     types::{Payment, PaymentPage},
-    validate,
 };
 
 impl Client {
@@ -115,7 +114,7 @@ impl<'c> PaymentsByStatus<'c> {
     /// [`Error::InvalidInput`](crate::Error::InvalidInput) for page 0, a limit outside 1..=1000, `from` after `to`, or a
     /// window longer than the server's 90 days (nothing is sent).
     pub async fn send(self) -> Result<PaymentPage> {
-        validate::window(self.from, self.to)?;
+        input::window(self.from, self.to)?;
         let call = || {
             self.client.api.get_payments_by_status(
                 &self.status,

@@ -1,9 +1,8 @@
 //! Payment lookups: one payment, several at once, and a payment's balance.
 
 use crate::{
-    Amount, Client, Error, Result,
+    Amount, Client, Error, Result, input,
     types::{Payment, PaymentBalance},
-    validate,
 };
 
 impl Client {
@@ -129,10 +128,10 @@ impl PaymentsRequest<'_> {
                 "give at least one imp_uid or merchant_uid",
             ));
         }
-        if count > validate::BATCH_MAX {
+        if count > input::BATCH_MAX {
             return Err(Error::invalid(
                 "ids",
-                format!("at most {} ids per request", validate::BATCH_MAX),
+                format!("at most {} ids per request", input::BATCH_MAX),
             ));
         }
         let imp = (!self.imp_uids.is_empty()).then_some(&self.imp_uids);

@@ -7,11 +7,10 @@ use super::{
     listings::{Paged, pages},
 };
 use crate::{
-    Client, Error, Result, ScheduleSorting, ScheduleStatus, UnixTime,
+    Client, Error, Result, ScheduleSorting, ScheduleStatus, UnixTime, input,
     types::{
         Payment, Schedule, SchedulePage, ScheduleRequest, ScheduleTimeRequest, UnscheduleRequest,
     },
-    validate,
 };
 
 impl Client {
@@ -56,7 +55,7 @@ impl Client {
                     format!("{} is given twice", entry.merchant_uid),
                 ));
             }
-            validate::future("schedule_at", entry.schedule_at, now)?;
+            input::future("schedule_at", entry.schedule_at, now)?;
         }
         self.call(|| self.api.schedule_payments(&request)).await
     }
@@ -126,7 +125,7 @@ impl Client {
         merchant_uid: &str,
         schedule_at: UnixTime,
     ) -> Result<Schedule> {
-        validate::future("schedule_at", schedule_at, self.now())?;
+        input::future("schedule_at", schedule_at, self.now())?;
         let body = ScheduleTimeRequest::new(schedule_at);
         self.call(|| self.api.update_schedule(merchant_uid, &body))
             .await
@@ -143,7 +142,7 @@ impl Client {
         merchant_uid: &str,
         schedule_at: UnixTime,
     ) -> Result<Schedule> {
-        validate::future("schedule_at", schedule_at, self.now())?;
+        input::future("schedule_at", schedule_at, self.now())?;
         let body = ScheduleTimeRequest::new(schedule_at);
         self.call(|| self.api.reschedule_schedule(merchant_uid, &body))
             .await
@@ -273,7 +272,7 @@ impl<'c> Schedules<'c> {
     /// [`Error::InvalidInput`] for a window that does not start before it ends, page 0 or a
     /// limit outside 1..=1000; [`Error::Api`] (400) for a window over three months.
     pub async fn send(self) -> Result<SchedulePage> {
-        validate::schedule_window(self.from, self.to)?;
+        input::schedule_window(self.from, self.to)?;
         let call = || {
             self.client.api.get_schedules(
                 self.limit,
@@ -332,7 +331,7 @@ impl<'c> KeySchedules<'c> {
     /// [`Error::InvalidInput`] for a malformed id, a window that does not start before it
     /// ends, or page 0; [`Error::Api`] (400) for a window over three months.
     pub async fn send(self) -> Result<SchedulePage> {
-        validate::schedule_window(self.from, self.to)?;
+        input::schedule_window(self.from, self.to)?;
         let api = &self.client.api;
         let (uid, from, to) = (
             self.customer_uid.as_str(),

@@ -13,11 +13,11 @@ use std::{
 
 use serde_json::Value;
 
-use super::expect::Expect;
+use super::matcher::RequestMatcher;
 
 thread_local! {
     /// `Some` while a call is being captured on this thread: the first request it made.
-    static CAPTURING: RefCell<Option<Option<Expect>>> = const { RefCell::new(None) };
+    static CAPTURING: RefCell<Option<Option<RequestMatcher>>> = const { RefCell::new(None) };
 }
 
 /// Whether the call running on this thread is being captured: its requests are kept, not
@@ -42,14 +42,14 @@ pub(crate) fn record(request: &reqwest::Request) -> bool {
 
 /// The request as a stub matches it: method, path as sent (ids percent-encoded), every
 /// query pair, and the JSON body.
-fn expect_of(request: &reqwest::Request) -> Expect {
+fn expect_of(request: &reqwest::Request) -> RequestMatcher {
     let url = request.url();
     let query: Vec<(String, String)> = url.query_pairs().into_owned().collect();
     let body = request
         .body()
         .and_then(reqwest::Body::as_bytes)
         .and_then(|b| serde_json::from_slice::<Value>(b).ok());
-    Expect::new(request.method().as_str(), url.path().to_owned()).sent(query, body)
+    RequestMatcher::new(request.method().as_str(), url.path().to_owned()).sent(query, body)
 }
 
 /// Ends capture mode on this thread, also when the call panics.
@@ -71,7 +71,7 @@ impl Drop for Capturing {
 /// client does.
 pub(crate) fn request_of<T>(
     call: impl IntoFuture<Output = crate::Result<T>>,
-) -> crate::Result<Expect> {
+) -> crate::Result<RequestMatcher> {
     let mut future = pin!(call.into_future());
     CAPTURING.with_borrow_mut(|slot| *slot = Some(None));
     let guard = Capturing;

@@ -4,7 +4,7 @@ use httpmock::Mock;
 use serde::Serialize;
 use serde_json::json;
 
-use super::{MockIamport, expect::Expect, mock::envelope, stub::sent};
+use super::{MockIamport, matcher::RequestMatcher, mock::envelope, stub::sent};
 use crate::{
     BillingKeyPayments, FindAllPayments, KeySchedules, PaymentsByStatus, Schedules,
     types::{Payment, PaymentPage, Schedule, SchedulePage},
@@ -47,18 +47,18 @@ listings! {
 }
 
 mod sealed {
-    use super::Expect;
+    use super::RequestMatcher;
 
     pub trait Sealed {
         /// The request the call sends for its page.
-        fn expect(&self) -> Expect;
+        fn expect(&self) -> RequestMatcher;
         /// The page size the call asks for, when it can ask for one.
         fn limit(&self) -> Option<u32> {
             None
         }
         /// The request for any page of the whole listing, `page` aside: the same as
         /// [`Sealed::expect`], but for a window end a stream pins by itself.
-        fn expect_any_page(&self) -> Expect {
+        fn expect_any_page(&self) -> RequestMatcher {
             self.expect()
         }
     }
@@ -151,12 +151,12 @@ impl MockIamport {
 }
 
 /// The page an expected request asks for, when it names one.
-fn page_of(expect: &Expect) -> Option<u32> {
+fn page_of(expect: &RequestMatcher) -> Option<u32> {
     expect.param("page").and_then(|p| p.parse().ok())
 }
 
 impl sealed::Sealed for PaymentsByStatus<'_> {
-    fn expect(&self) -> Expect {
+    fn expect(&self) -> RequestMatcher {
         sent("page", self.clone().send())
     }
 
@@ -164,7 +164,7 @@ impl sealed::Sealed for PaymentsByStatus<'_> {
         self.limit
     }
 
-    fn expect_any_page(&self) -> Expect {
+    fn expect_any_page(&self) -> RequestMatcher {
         match self.to {
             Some(_) => self.expect(),
             None => self.expect().any("to"),
@@ -173,7 +173,7 @@ impl sealed::Sealed for PaymentsByStatus<'_> {
 }
 
 impl sealed::Sealed for FindAllPayments<'_> {
-    fn expect(&self) -> Expect {
+    fn expect(&self) -> RequestMatcher {
         sent("page", self.clone().send())
     }
 
@@ -183,13 +183,13 @@ impl sealed::Sealed for FindAllPayments<'_> {
 }
 
 impl sealed::Sealed for BillingKeyPayments<'_> {
-    fn expect(&self) -> Expect {
+    fn expect(&self) -> RequestMatcher {
         sent("page", self.clone().send())
     }
 }
 
 impl sealed::Sealed for Schedules<'_> {
-    fn expect(&self) -> Expect {
+    fn expect(&self) -> RequestMatcher {
         sent("page", self.clone().send())
     }
 
@@ -199,7 +199,7 @@ impl sealed::Sealed for Schedules<'_> {
 }
 
 impl sealed::Sealed for KeySchedules<'_> {
-    fn expect(&self) -> Expect {
+    fn expect(&self) -> RequestMatcher {
         sent("page", self.clone().send())
     }
 }

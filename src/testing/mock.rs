@@ -9,7 +9,7 @@ use httpmock::{Method, Mock, MockServer};
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::{Recording, expect::Expect};
+use super::{Recording, matcher::RequestMatcher};
 use crate::Client;
 
 /// A local HTTP server that speaks the i'mport API, with the token endpoint wired.
@@ -196,12 +196,10 @@ pub fn mock_exchange<'a>(
     body: Vec<u8>,
 ) -> Mock<'a> {
     let req = &rec.request;
-    let query = req
-        .query
-        .iter()
-        .fold(Expect::new(&req.method, req.path.clone()), |e, (k, v)| {
-            e.query(k, Some(v))
-        });
+    let query = req.query.iter().fold(
+        RequestMatcher::new(&req.method, req.path.clone()),
+        |e, (k, v)| e.query(k, Some(v)),
+    );
     server.mock(|when, then| {
         let mut when = when
             .method(req.method.as_str())
@@ -281,7 +279,7 @@ impl MockIamport {
     }
 
     /// Answers the authenticated request `expect` describes with `status` and `body`.
-    pub(super) fn stub(&self, expect: &Expect, status: u16, body: Value) -> Mock<'_> {
+    pub(super) fn stub(&self, expect: &RequestMatcher, status: u16, body: Value) -> Mock<'_> {
         let matcher = expect.clone();
         self.server.mock(|when, then| {
             let when = when
@@ -303,7 +301,7 @@ impl MockIamport {
     /// `message` when it is empty.
     pub(super) fn batch<T: Serialize>(
         &self,
-        expect: &Expect,
+        expect: &RequestMatcher,
         found: &[T],
         complete: bool,
         message: &str,
@@ -317,17 +315,21 @@ impl MockIamport {
     }
 
     /// Answers `expect` with `payload` in a success envelope.
-    pub(super) fn ok<T: Serialize + ?Sized>(&self, expect: &Expect, payload: &T) -> Mock<'_> {
+    pub(super) fn ok<T: Serialize + ?Sized>(
+        &self,
+        expect: &RequestMatcher,
+        payload: &T,
+    ) -> Mock<'_> {
         self.stub(expect, 200, envelope(payload))
     }
 }
 
 /// Any request with this method to this path.
-fn loose(method: &str, path: &str) -> Expect {
+fn loose(method: &str, path: &str) -> RequestMatcher {
     if method.parse::<Method>().is_err() {
         panic!("{method:?} is not an HTTP method");
     }
-    Expect::new(&method.to_ascii_uppercase(), path.to_owned()).loose()
+    RequestMatcher::new(&method.to_ascii_uppercase(), path.to_owned()).loose()
 }
 
 /// The body of a successful token exchange handing out `token` for 30 minutes from now, as

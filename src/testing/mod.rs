@@ -48,9 +48,9 @@
 mod billing;
 mod canned;
 pub(crate) mod capture;
-mod expect;
 mod fixtures;
 mod listings;
+mod matcher;
 mod mock;
 mod payments;
 mod recording;

@@ -92,7 +92,7 @@ impl MockIamport {
     /// ```
     pub fn payment_state(&self, payment: &Payment) -> PaymentState<'_> {
         let shared = Arc::new(Mutex::new(payment.clone()));
-        let expect = super::expect::Expect::id("GET", "/payments/", &payment.imp_uid, "");
+        let expect = super::matcher::RequestMatcher::id("GET", "/payments/", &payment.imp_uid, "");
         let (read, matcher) = (shared.clone(), shared.clone());
         let lookups = self.server().mock(|when, then| {
             let matcher = expect.clone();

@@ -6,14 +6,14 @@ use httpmock::Mock;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::{MockIamport, Recording, capture, expect::Expect};
+use super::{MockIamport, Recording, capture, matcher::RequestMatcher};
 
 /// A stub of one request, as [`MockIamport::when`] took it from a call: waiting for its
 /// answer.
 #[must_use = "a stub is made by giving it an answer: .ok(..), .error(..), .recorded(..)"]
 pub struct RequestStub<'a> {
     mock: &'a MockIamport,
-    expect: Expect,
+    expect: RequestMatcher,
 }
 
 impl std::fmt::Debug for RequestStub<'_> {
@@ -94,7 +94,10 @@ impl<'a> RequestStub<'a> {
 ///
 /// # Panics
 /// When the client would send nothing for the call, with the client's reason.
-pub(super) fn sent<T>(stub: &str, call: impl IntoFuture<Output = crate::Result<T>>) -> Expect {
+pub(super) fn sent<T>(
+    stub: &str,
+    call: impl IntoFuture<Output = crate::Result<T>>,
+) -> RequestMatcher {
     capture::request_of(call)
         .unwrap_or_else(|e| panic!("MockIamport::{stub}: the call would not be sent: {e}"))
 }

@@ -11,7 +11,7 @@ use serde_json::Value;
 /// Public only inside the crate's private `testing::expect` module, so that the sealed
 /// [`Listing`](super::Listing) trait can name it.
 #[derive(Clone)]
-pub struct Expect {
+pub struct RequestMatcher {
     pub(crate) method: String,
     pub(crate) path: String,
     /// Parameters the request must carry, each once per pair.
@@ -25,13 +25,13 @@ pub struct Expect {
 
 /// Shows the body as error messages quote one: card data and personal values masked (a stub's
 /// body is the request the code under test sends, card number and all).
-impl std::fmt::Debug for Expect {
+impl std::fmt::Debug for RequestMatcher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let body = self
             .body
             .as_ref()
             .map(|b| crate::redact::excerpt(b.to_string().as_bytes(), false));
-        f.debug_struct("Expect")
+        f.debug_struct("RequestMatcher")
             .field("method", &self.method)
             .field("path", &self.path)
             .field("query", &self.query)
@@ -42,10 +42,10 @@ impl std::fmt::Debug for Expect {
     }
 }
 
-impl Expect {
+impl RequestMatcher {
     /// A request to `path` (already encoded) with no query and no body.
-    pub(crate) fn new(method: &str, path: String) -> Expect {
-        Expect {
+    pub(crate) fn new(method: &str, path: String) -> RequestMatcher {
+        RequestMatcher {
             method: method.to_owned(),
             path,
             query: Vec::new(),
@@ -56,8 +56,8 @@ impl Expect {
     }
 
     /// A request to `prefix` followed by the encoded `id` and `suffix`.
-    pub(crate) fn id(method: &str, prefix: &str, id: &str, suffix: &str) -> Expect {
-        Expect::new(
+    pub(crate) fn id(method: &str, prefix: &str, id: &str, suffix: &str) -> RequestMatcher {
+        RequestMatcher::new(
             method,
             format!("{prefix}{}{suffix}", encode_path(id.to_owned())),
         )
@@ -73,7 +73,7 @@ impl Expect {
     }
 
     /// With this parameter, when it is set.
-    pub(crate) fn query(mut self, name: &str, value: Option<impl ToString>) -> Expect {
+    pub(crate) fn query(mut self, name: &str, value: Option<impl ToString>) -> RequestMatcher {
         if let Some(v) = value {
             self.query.push((name.to_owned(), v.to_string()));
         }
@@ -81,14 +81,18 @@ impl Expect {
     }
 
     /// With exactly these query pairs and this JSON body, as a request carried them.
-    pub(crate) fn sent(mut self, query: Vec<(String, String)>, body: Option<Value>) -> Expect {
+    pub(crate) fn sent(
+        mut self,
+        query: Vec<(String, String)>,
+        body: Option<Value>,
+    ) -> RequestMatcher {
         self.query = query;
         self.body = body;
         self
     }
 
     /// Without any constraint on the query or the body: any request to the path.
-    pub(crate) fn loose(mut self) -> Expect {
+    pub(crate) fn loose(mut self) -> RequestMatcher {
         self.query.clear();
         self.optional.clear();
         self.any_query = true;
@@ -98,7 +102,7 @@ impl Expect {
 
     /// Page `page` of a listing: page 1 is also the request that leaves `page` out, which the
     /// server answers the same.
-    pub(crate) fn page(mut self, page: u32) -> Expect {
+    pub(crate) fn page(mut self, page: u32) -> RequestMatcher {
         self.query.retain(|(k, _)| k != "page");
         self.optional.retain(|(k, _)| k != "page");
         if page == 1 {
@@ -111,7 +115,7 @@ impl Expect {
     }
 
     /// `name` may be left out or have any value (a window end a stream pins to "now").
-    pub(crate) fn any(mut self, name: &str) -> Expect {
+    pub(crate) fn any(mut self, name: &str) -> RequestMatcher {
         self.query.retain(|(k, _)| k != name);
         self.optional.push((name.to_owned(), None));
         self
@@ -146,7 +150,7 @@ impl Expect {
 
 #[cfg(test)]
 mod tests {
-    use super::Expect;
+    use super::RequestMatcher;
 
     fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
         p.iter()
@@ -156,7 +160,7 @@ mod tests {
 
     #[test]
     fn the_query_must_hold_exactly_the_expected_parameters() {
-        let e = Expect::new("GET", "/p".into())
+        let e = RequestMatcher::new("GET", "/p".into())
             .query("limit", Some(2))
             .query("to", None::<u32>)
             .query("id[]", Some("a"))
@@ -171,7 +175,7 @@ mod tests {
 
     #[test]
     fn page_one_may_be_left_out_and_a_free_parameter_takes_any_value_once() {
-        let e = Expect::new("GET", "/p".into())
+        let e = RequestMatcher::new("GET", "/p".into())
             .query("page", Some(3))
             .page(1)
             .any("to");
@@ -179,7 +183,7 @@ mod tests {
         assert!(e.query_matches(&pairs(&[("page", "1"), ("to", "17")])));
         assert!(!e.query_matches(&pairs(&[("page", "3")])));
         assert!(!e.query_matches(&pairs(&[("to", "1"), ("to", "2")])));
-        let two = Expect::new("GET", "/p".into()).page(2);
+        let two = RequestMatcher::new("GET", "/p".into()).page(2);
         assert!(two.query_matches(&pairs(&[("page", "2")])));
         assert!(!two.query_matches(&[]));
     }
@@ -190,8 +194,8 @@ mod tests {
             .birth("900101")
             .customer_tel("010-5555-0123");
         let body = serde_json::to_value(&card).ok();
-        let expect =
-            super::Expect::new("POST", "/subscribe/customers/k".to_owned()).sent(vec![], body);
+        let expect = super::RequestMatcher::new("POST", "/subscribe/customers/k".to_owned())
+            .sent(vec![], body);
         let shown = format!("{expect:?}");
         for hidden in ["4242-4242", "2029-12", "900101", "010-5555-0123"] {
             assert!(!shown.contains(hidden), "{hidden} in {shown}");
