@@ -15,7 +15,12 @@ fn main() {
 
     let text = fs::read_to_string(SPEC)
         .unwrap_or_else(|e| panic!("cannot read the OpenAPI spec {SPEC}: {e}"));
-    let code = codegen::generate(&text).unwrap_or_else(|e| panic!("{SPEC}: {e}"));
+    // Only the API groups whose cargo feature is on (`x-feature` of the spec's tags).
+    let enabled = |feature: &str| {
+        let var = format!("CARGO_FEATURE_{}", feature.to_uppercase().replace('-', "_"));
+        env::var_os(var).is_some()
+    };
+    let code = codegen::generate_groups(&text, &enabled).unwrap_or_else(|e| panic!("{SPEC}: {e}"));
     let out = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("codegen.rs");
     fs::write(&out, code).unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
 }

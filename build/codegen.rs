@@ -16,6 +16,7 @@
 //! | a property named `type` | a field `r#type` |
 //! | `nullable: true` in a response | `None` is written back as `null`; an optional one as absent |
 //! | `minLength`, `maxLength`, `pattern` on strings | left to the facade, which checks ids before sending |
+//! | `x-feature` on a tag | the cargo feature of the API group: with it off, the group's operations and the components only they reach are not generated (`generate_groups`) |
 //! | an operation's method and path template | `OPERATIONS`: a lost change's ids are read from its own path parameters; each call's trace span names its route |
 //! | a property named `imp_uid`, `merchant_uid` or `customer_uid` anywhere in an operation's JSON request body (through `$ref`, `allOf`, `anyOf`, `oneOf`, properties and `items`), and `amount` at the body's root | `BODY_IDS`: each one's key path, `*` for every item of a list; a lost change's ids and amount are read from its body by them |
 //!
@@ -332,24 +333,121 @@ fn walk_body<'a>(
     }
 }
 
-/// Every component named by a `$ref` inside `value`.
-fn collect_refs(value: &Value, out: &mut Vec<String>) {
+/// Each tag's cargo feature (`x-feature` in the spec's `tags`); tags without one are always
+/// compiled.
+pub fn features_of_tags(spec: &Value) -> BTreeMap<String, String> {
+    let tags = spec.get("tags").and_then(Value::as_array);
+    tags.into_iter()
+        .flatten()
+        .filter_map(|t| {
+            let name = t.get("name")?.as_str()?;
+            let feature = t.get("x-feature")?.as_str()?;
+            Some((name.to_owned(), feature.to_owned()))
+        })
+        .collect()
+}
+
+/// Leaves out of `spec` the operations of the groups whose feature is off, then every
+/// component (schema, response, parameter) that no operation left reaches. An operation whose
+/// tag is not declared, or that has no tag, is an error: it would belong to no group.
+fn select_groups(spec: &mut Value, enabled: &dyn Fn(&str) -> bool) -> Result<(), String> {
+    let features = features_of_tags(spec);
+    let declared: BTreeSet<String> = spec
+        .get("tags")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|t| Some(t.get("name")?.as_str()?.to_owned()))
+        .collect();
+    let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) else {
+        return Ok(());
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        let mut dropped = Vec::new();
+        for (method, op) in item.iter() {
+            let Some(tags) = op.get("tags").and_then(Value::as_array) else {
+                if HTTP_METHODS.contains(&method.as_str()) {
+                    return Err(format!("{method} {path}: no tag names its API group"));
+                }
+                continue;
+            };
+            for tag in tags.iter().filter_map(Value::as_str) {
+                if !declared.contains(tag) {
+                    return Err(format!("{method} {path}: tag {tag:?} is not declared"));
+                }
+                if features.get(tag).is_some_and(|f| !enabled(f)) {
+                    dropped.push(method.clone());
+                }
+            }
+        }
+        for method in dropped {
+            item.remove(&method);
+        }
+    }
+    paths.retain(|_, item| {
+        item.as_object()
+            .is_some_and(|m| m.keys().any(|k| HTTP_METHODS.contains(&k.as_str())))
+    });
+    // Everything the operations left reach, through responses, parameters and schemas.
+    let mut reached: BTreeSet<String> = BTreeSet::new();
+    let mut todo = Vec::new();
+    collect_component_refs(&spec["paths"], &mut todo);
+    while let Some(r) = todo.pop() {
+        if reached.insert(r.clone()) {
+            let mut parts = r.splitn(2, '/');
+            let (Some(kind), Some(name)) = (parts.next(), parts.next()) else {
+                continue;
+            };
+            if let Some(target) = spec["components"].get(kind).and_then(|k| k.get(name)) {
+                collect_component_refs(target, &mut todo);
+            }
+        }
+    }
+    if let Some(components) = spec.get_mut("components").and_then(Value::as_object_mut) {
+        for kind in ["schemas", "responses", "parameters", "requestBodies"] {
+            if let Some(map) = components.get_mut(kind).and_then(Value::as_object_mut) {
+                map.retain(|name, _| reached.contains(&format!("{kind}/{name}")));
+            }
+        }
+    }
+    Ok(())
+}
+
+const HTTP_METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Every component a `$ref` inside `value` names, as `kind/name` (`schemas/Payment`).
+fn collect_component_refs(value: &Value, out: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
             for (k, v) in map {
                 match (k.as_str(), v.as_str()) {
                     ("$ref", Some(r)) => {
-                        if let Some(name) = r.strip_prefix("#/components/schemas/") {
-                            out.push(name.to_owned());
+                        if let Some(rest) = r.strip_prefix("#/components/") {
+                            out.push(rest.to_owned());
                         }
                     }
-                    _ => collect_refs(v, out),
+                    _ => collect_component_refs(v, out),
                 }
             }
         }
-        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
+        Value::Array(items) => items.iter().for_each(|v| collect_component_refs(v, out)),
         _ => {}
     }
+}
+
+/// Every schema component named by a `$ref` inside `value`.
+fn collect_refs(value: &Value, out: &mut Vec<String>) {
+    let mut all = Vec::new();
+    collect_component_refs(value, &mut all);
+    out.extend(
+        all.into_iter()
+            .filter_map(|r| r.strip_prefix("schemas/").map(str::to_owned)),
+    );
 }
 
 /// Reads every string component with known values: closed (`enum`, a request's choice) or
@@ -753,9 +851,21 @@ fn strip_limits(value: &mut Value) {
 ///
 /// # Errors
 /// A message saying why the document cannot be read or the client cannot be generated.
+#[allow(
+    dead_code,
+    reason = "the build script generates the groups turned on only"
+)]
 pub fn generate(spec_text: &str) -> Result<String, String> {
+    generate_groups(spec_text, &|_| true)
+}
+
+/// The client of the API groups whose cargo feature `enabled` says is on: the operations of a
+/// tag whose `x-feature` is off are left out, with every component only they reach. A tag
+/// without `x-feature` is always in.
+pub fn generate_groups(spec_text: &str, enabled: &dyn Fn(&str) -> bool) -> Result<String, String> {
     let mut raw: Value = serde_norway::from_str(spec_text)
         .map_err(|e| format!("not a valid OpenAPI 3.0 document: {e}"))?;
+    select_groups(&mut raw, enabled)?;
     let mut model = Model::read(&raw);
     model.enums = enum_defs(&raw)?;
     read_checks(&raw, &mut model)?;

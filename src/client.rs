@@ -35,8 +35,10 @@ pub(crate) struct ClientStateInner {
     /// Answers requests in memory instead of the network (tests of the decoding path).
     #[cfg(feature = "testing")]
     pub(crate) responder: Option<Responder>,
-    /// A fixed "now" for the checks of times against the clock (replays of recordings).
+    /// A fixed "now" for the checks of times against the clock (replays of recordings); only
+    /// the billing group checks times against the clock.
     #[cfg(feature = "testing")]
+    #[cfg_attr(not(feature = "billing"), allow(dead_code))]
     pub(crate) now: Option<crate::UnixTime>,
     /// Report the mock server's answer to a request that no stub matched as an error that
     /// names the request (clients of [`MockIamport`](crate::testing::MockIamport)).
@@ -134,6 +136,7 @@ impl Client {
     }
 
     /// The time the checks of arguments compare with: the system clock (fixed in replays).
+    #[cfg(feature = "billing")]
     pub(crate) fn now(&self) -> crate::UnixTime {
         #[cfg(feature = "testing")]
         if let Some(now) = self.api.inner.0.now {

@@ -37,10 +37,11 @@ pub mod verify;
 pub mod webhook;
 
 pub use amount::{Amount, ParseAmountError, Rounding, UnixTime, UnixTimeRangeError};
+#[cfg(feature = "billing")]
+pub use api::{BillingKeyBatch, BillingKeyPayments, DeleteBillingKey, KeySchedules, Schedules};
 pub use api::{
-    BillingKeyBatch, BillingKeyPayments, CancelPayment, DeleteBillingKey, FindAllPayments,
-    FindPayment, KeySchedules, MissingId, PaymentBatch, PaymentsByStatus, PaymentsRequest, Prepare,
-    Schedules,
+    CancelPayment, FindAllPayments, FindPayment, MissingId, PaymentBatch, PaymentsByStatus,
+    PaymentsRequest, Prepare,
 };
 pub use auth::Secret;
 #[cfg(feature = "rustls-ring")]
@@ -52,8 +53,11 @@ pub use refusal::Refusal;
 pub use retry::RetryPolicy;
 pub use rust_decimal::Decimal;
 pub use types::{
-    BalanceDetail, BalanceHistory, BillingKey, ExternalReceipt, Payment, PaymentBalance,
-    PaymentCancel, PaymentPage, PaymentPromotion, PreparedPayment, Receipt, Schedule, SchedulePage,
-    VbankDeposit,
+    BalanceDetail, BalanceHistory, Payment, PaymentBalance, PaymentCancel, PaymentPage,
+    PaymentPromotion, PreparedPayment, VbankDeposit,
 };
+#[cfg(feature = "billing")]
+pub use types::{BillingKey, Schedule, SchedulePage};
+#[cfg(feature = "receipts")]
+pub use types::{ExternalReceipt, Receipt};
 pub use verify::{Expected, PaymentMismatch};

@@ -21,9 +21,6 @@
 //! assert!(!format!("{request:?}").contains("01012345678"));
 //! ```
 
+pub use crate::generated::enums::*;
 pub use crate::generated::public::*;
-pub use crate::{
-    Amount, CancelRequester, CashReceiptType, Channel, Currency, ExternalPayMethod, IdentifierType,
-    PayMethod, PaymentStatus, PaymentStatusFilter, ProductType, ReceiptType, ScheduleSorting,
-    ScheduleStatus, Sorting, UnixTime,
-};
+pub use crate::{Amount, UnixTime};

@@ -16,19 +16,24 @@ macro_rules! setters {
     )*};
 }
 
+#[cfg(feature = "billing")]
 mod billing;
 mod cancel;
 mod listings;
 mod payments;
 mod prepare;
+#[cfg(feature = "receipts")]
 mod receipts;
+#[cfg(feature = "billing")]
 mod schedules;
 
+#[cfg(feature = "billing")]
 pub use billing::{BillingKeyBatch, BillingKeyPayments, DeleteBillingKey};
 pub use cancel::CancelPayment;
 pub use listings::{FindAllPayments, FindPayment, PaymentsByStatus};
 pub use payments::{MissingId, PaymentBatch, PaymentsRequest};
 pub use prepare::Prepare;
+#[cfg(feature = "billing")]
 pub use schedules::{KeySchedules, Schedules};
 
 use std::future::Future;

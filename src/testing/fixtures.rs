@@ -4,11 +4,15 @@
 
 use serde_json::Value;
 
+#[cfg(feature = "receipts")]
+use crate::types::{ExternalReceipt, Receipt};
+#[cfg(feature = "billing")]
+use crate::types::{Schedule, SchedulePage};
 use crate::{
     Amount, Currency, PaymentStatus, UnixTime,
     types::{
-        BalanceDetail, BalanceHistory, ExternalReceipt, Payment, PaymentBalance, PaymentCancel,
-        PaymentPage, PreparedPayment, Receipt, Schedule, SchedulePage,
+        BalanceDetail, BalanceHistory, Payment, PaymentBalance, PaymentCancel, PaymentPage,
+        PreparedPayment,
     },
 };
 
@@ -205,6 +209,7 @@ pub fn payment_balance(amount: impl Into<Amount>) -> PaymentBalance {
 }
 
 /// A realistic issued cash receipt for this payment.
+#[cfg(feature = "receipts")]
 pub fn receipt(imp_uid: impl Into<String>) -> Receipt {
     let mut r: Receipt = template(include_str!("../../spec/recordings/get_receipt.ok.json"));
     r.imp_uid = imp_uid.into();
@@ -212,6 +217,7 @@ pub fn receipt(imp_uid: impl Into<String>) -> Receipt {
 }
 
 /// A realistic issued cash receipt for a payment made outside i'mport, of `amount` KRW.
+#[cfg(feature = "receipts")]
 pub fn external_receipt(
     merchant_uid: impl Into<String>,
     amount: impl Into<Amount>,
@@ -237,6 +243,7 @@ pub fn payment_page(list: Vec<Payment>) -> PaymentPage {
 }
 
 /// The one page of a listing holding these schedules, as [`payment_page`] for payments.
+#[cfg(feature = "billing")]
 pub fn schedule_page(list: Vec<Schedule>) -> SchedulePage {
     SchedulePage {
         total: list.len() as u64,

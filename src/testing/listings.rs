@@ -5,9 +5,14 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::{MockIamport, matcher::RequestMatcher, mock::envelope, stub::sent};
+#[cfg(feature = "billing")]
 use crate::{
-    BillingKeyPayments, FindAllPayments, KeySchedules, PaymentsByStatus, Schedules,
-    types::{Payment, PaymentPage, Schedule, SchedulePage},
+    BillingKeyPayments, KeySchedules, Schedules,
+    types::{Schedule, SchedulePage},
+};
+use crate::{
+    FindAllPayments, PaymentsByStatus,
+    types::{Payment, PaymentPage},
 };
 
 /// The page size the server uses when a listing does not say (and for the listings whose
@@ -41,6 +46,10 @@ macro_rules! listings {
 listings! {
     PaymentsByStatus => Payment, PaymentPage;
     FindAllPayments => Payment, PaymentPage;
+}
+
+#[cfg(feature = "billing")]
+listings! {
     BillingKeyPayments => Payment, PaymentPage;
     Schedules => Schedule, SchedulePage;
     KeySchedules => Schedule, SchedulePage;
@@ -182,12 +191,14 @@ impl sealed::Sealed for FindAllPayments<'_> {
     }
 }
 
+#[cfg(feature = "billing")]
 impl sealed::Sealed for BillingKeyPayments<'_> {
     fn expect(&self) -> RequestMatcher {
         sent("page", self.clone().send())
     }
 }
 
+#[cfg(feature = "billing")]
 impl sealed::Sealed for Schedules<'_> {
     fn expect(&self) -> RequestMatcher {
         sent("page", self.clone().send())
@@ -198,6 +209,7 @@ impl sealed::Sealed for Schedules<'_> {
     }
 }
 
+#[cfg(feature = "billing")]
 impl sealed::Sealed for KeySchedules<'_> {
     fn expect(&self) -> RequestMatcher {
         sent("page", self.clone().send())

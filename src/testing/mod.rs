@@ -45,6 +45,7 @@
 //! # }
 //! ```
 
+#[cfg(feature = "billing")]
 mod billing;
 mod canned;
 pub(crate) mod capture;
@@ -53,17 +54,24 @@ mod listings;
 mod matcher;
 mod mock;
 mod payments;
+#[cfg(feature = "receipts")]
+mod receipts;
 mod recording;
 mod replay;
 mod state;
 mod stub;
 
+#[cfg(feature = "billing")]
 pub use billing::{billing_key, charged_payment, declined_payment, schedule};
 pub use canned::CannedClient;
+#[cfg(feature = "billing")]
+pub use fixtures::schedule_page;
 pub use fixtures::{
-    after_cancel, external_receipt, failed_payment, payment, payment_balance, payment_page,
-    prepared_payment, receipt, schedule_page, vbank_ready,
+    after_cancel, failed_payment, payment, payment_balance, payment_page, prepared_payment,
+    vbank_ready,
 };
+#[cfg(feature = "receipts")]
+pub use fixtures::{external_receipt, receipt};
 /// The stub every typed stub returns, to count its hits (`stub.assert_calls(1)`, `stub.calls()`)
 /// or, with `stub.assert()`, to see how the closest request differed from it. Re-exported
 /// from `httpmock` so that a test can name it without depending on `httpmock`.

@@ -1,4 +1,4 @@
-//! Typed stubs for payments, cancels, prepared amounts and cash receipts.
+//! Typed stubs for payments, cancels and prepared amounts.
 
 use httpmock::Mock;
 use serde_json::json;
@@ -6,10 +6,7 @@ use serde_json::json;
 use super::{MockIamport, stub::sent};
 use crate::{
     CancelPayment, FindPayment, PaymentsRequest, Prepare,
-    types::{
-        ExternalReceipt, ExternalReceiptRequest, Payment, PaymentBalance, PreparedPayment, Receipt,
-        ReceiptRequest,
-    },
+    types::{Payment, PaymentBalance, PreparedPayment},
 };
 
 /// The message the API sends with a 404 for an unknown payment.
@@ -165,55 +162,5 @@ impl MockIamport {
     pub fn prepared_payment(&self, prepared: &PreparedPayment) -> Mock<'_> {
         let call = self.capturer().prepared_payment(&prepared.merchant_uid);
         self.ok(&sent("prepared_payment", call), prepared)
-    }
-
-    /// Answers `GET /receipts/{imp_uid}` (the receipt's payment) with the receipt.
-    pub fn receipt(&self, receipt: &Receipt) -> Mock<'_> {
-        let expect = sent("receipt", self.capturer().receipt(&receipt.imp_uid));
-        self.ok(&expect, receipt)
-    }
-
-    /// Answers `POST /receipts/{imp_uid}` (the receipt's payment) carrying exactly `request`
-    /// with the receipt.
-    pub fn issue_receipt(&self, request: &ReceiptRequest, receipt: &Receipt) -> Mock<'_> {
-        let call = self
-            .capturer()
-            .issue_receipt(&receipt.imp_uid, request.clone());
-        self.ok(&sent("issue_receipt", call), receipt)
-    }
-
-    /// Answers `DELETE /receipts/{imp_uid}` (the receipt's payment) with the receipt as given
-    /// (set its `cancelled_at`).
-    pub fn revoke_receipt(&self, receipt: &Receipt) -> Mock<'_> {
-        let call = self.capturer().revoke_receipt(&receipt.imp_uid);
-        self.ok(&sent("revoke_receipt", call), receipt)
-    }
-
-    /// Answers `GET /receipts/external/{merchant_uid}` (the receipt's order) with the receipt.
-    pub fn external_receipt(&self, receipt: &ExternalReceipt) -> Mock<'_> {
-        let call = self.capturer().external_receipt(&receipt.merchant_uid);
-        self.ok(&sent("external_receipt", call), receipt)
-    }
-
-    /// Answers `POST /receipts/external/{merchant_uid}` (the receipt's order) carrying exactly
-    /// `request` with the receipt.
-    pub fn issue_external_receipt(
-        &self,
-        request: &ExternalReceiptRequest,
-        receipt: &ExternalReceipt,
-    ) -> Mock<'_> {
-        let call = self
-            .capturer()
-            .issue_external_receipt(&receipt.merchant_uid, request.clone());
-        self.ok(&sent("issue_external_receipt", call), receipt)
-    }
-
-    /// Answers `DELETE /receipts/external/{merchant_uid}` (the receipt's order) with the
-    /// receipt as given.
-    pub fn revoke_external_receipt(&self, receipt: &ExternalReceipt) -> Mock<'_> {
-        let call = self
-            .capturer()
-            .revoke_external_receipt(&receipt.merchant_uid);
-        self.ok(&sent("revoke_external_receipt", call), receipt)
     }
 }

@@ -6,10 +6,9 @@ use percent_encoding::percent_decode_str;
 use serde_json::Value;
 
 use super::{MockIamport, Recording, mock_exchange};
-use crate::{
-    Amount, CancelRequester, Client, Error, PaymentStatus, Result, ScheduleSorting, ScheduleStatus,
-    Sorting, UnixTime,
-};
+use crate::{Amount, Client, Error, PaymentStatus, Result, Sorting, UnixTime};
+#[cfg(feature = "billing")]
+use crate::{CancelRequester, ScheduleSorting, ScheduleStatus};
 
 /// The day the recordings were made (2026-11-05, 00:00 UTC). Replays read the clock as this
 /// instant, so a recorded schedule time that was in the future then passes the client's
@@ -236,6 +235,7 @@ fn diff(expected: &Value, actual: &Value, path: &mut String, out: &mut Vec<(Stri
 }
 
 /// The recorded request body as the generated request type it stands for.
+#[cfg(any(feature = "receipts", feature = "billing"))]
 fn body_as<T: serde::de::DeserializeOwned>(rec: &Recording) -> Result<T> {
     let body = rec.request.body.clone().unwrap_or(Value::Null);
     serde_json::from_value(body).map_err(|e| bad(format!("the request body does not decode: {e}")))
@@ -250,6 +250,7 @@ fn set<B, T>(b: B, value: Option<T>, setter: impl FnOnce(B, T) -> B) -> B {
 }
 
 /// A declined (or not yet settled) charge as the payment the server answered with.
+#[cfg(feature = "billing")]
 fn declined(r: Result<crate::Payment>) -> Result<crate::Payment> {
     match r {
         Err(Error::Declined(p)) => Ok(*p),
@@ -319,6 +320,7 @@ pub async fn call(client: &Client, rec: &Recording) -> Result<Value> {
             .transpose()
     };
     let need_amount = |key: &str| amount(key)?.ok_or_else(|| bad(format!("the body has no {key}")));
+    #[cfg(feature = "billing")]
     let time = |key: &str| -> Result<UnixTime> {
         rec.query(key)
             .and_then(|v| v.parse().ok())
@@ -400,17 +402,26 @@ pub async fn call(client: &Client, rec: &Recording) -> Result<Value> {
             to_json(b.send().await)
         }
         "get_prepared_payment" => to_json(client.prepared_payment(&seg_at(2)?).await),
+        #[cfg(feature = "receipts")]
         "get_receipt" => to_json(client.receipt(&seg_at(1)?).await),
+        #[cfg(feature = "receipts")]
         "revoke_receipt" => to_json(client.revoke_receipt(&seg_at(1)?).await),
+        #[cfg(feature = "receipts")]
         "issue_receipt" => to_json(client.issue_receipt(&seg_at(1)?, body_as(rec)?).await),
+        #[cfg(feature = "receipts")]
         "get_external_receipt" => to_json(client.external_receipt(&seg_at(2)?).await),
+        #[cfg(feature = "receipts")]
         "revoke_external_receipt" => to_json(client.revoke_external_receipt(&seg_at(2)?).await),
+        #[cfg(feature = "receipts")]
         "issue_external_receipt" => {
             let request = body_as(rec)?;
             to_json(client.issue_external_receipt(&seg_at(2)?, request).await)
         }
+        #[cfg(feature = "billing")]
         "issue_billing_key" => to_json(client.issue_billing_key(&seg_at(2)?, body_as(rec)?).await),
+        #[cfg(feature = "billing")]
         "get_billing_key" => to_json(client.billing_key(&seg_at(2)?).await),
+        #[cfg(feature = "billing")]
         "delete_billing_key" => {
             let mut b = client.delete_billing_key(seg_at(2)?);
             b = set(b, rec.query("reason"), |b, r| b.reason(r));
@@ -419,16 +430,19 @@ pub async fn call(client: &Client, rec: &Recording) -> Result<Value> {
             });
             to_json(b.send().await)
         }
+        #[cfg(feature = "billing")]
         "get_billing_keys" => {
             let batch = client.billing_keys(rec.query_all("customer_uid[]")).await?;
             to_json(Ok(batch.keys))
         }
+        #[cfg(feature = "billing")]
         "get_billing_key_payments" => {
             let b = set(client.billing_key_payments(seg_at(2)?), page, |b, p| {
                 b.page(p)
             });
             to_json(b.send().await)
         }
+        #[cfg(feature = "billing")]
         "get_billing_key_schedules" | "get_customer_schedules" => {
             let (from, to) = (time("from")?, time("to")?);
             let mut b = if rec.operation == "get_billing_key_schedules" {
@@ -442,9 +456,13 @@ pub async fn call(client: &Client, rec: &Recording) -> Result<Value> {
             });
             to_json(b.send().await)
         }
+        #[cfg(feature = "billing")]
         "charge_billing_key" => to_json(declined(client.charge_billing_key(body_as(rec)?).await)),
+        #[cfg(feature = "billing")]
         "charge_onetime" => to_json(declined(client.charge_onetime(body_as(rec)?).await)),
+        #[cfg(feature = "billing")]
         "schedule_payments" => to_json(client.schedule_payments(body_as(rec)?).await),
+        #[cfg(feature = "billing")]
         "unschedule_payments" => {
             let request: crate::types::UnscheduleRequest = body_as(rec)?;
             // A recorded request without order ids revoked every schedule of its key.
@@ -453,6 +471,7 @@ pub async fn call(client: &Client, rec: &Recording) -> Result<Value> {
                 _ => to_json(client.unschedule_payments(request).await),
             }
         }
+        #[cfg(feature = "billing")]
         "get_schedules" => {
             let mut b = client.schedules(time("schedule_from")?, time("schedule_to")?);
             b = set(b, rec.query("schedule_status"), |b, s| {
@@ -465,17 +484,21 @@ pub async fn call(client: &Client, rec: &Recording) -> Result<Value> {
             });
             to_json(b.send().await)
         }
+        #[cfg(feature = "billing")]
         "get_schedule" => to_json(client.schedule(&seg_at(3)?).await),
+        #[cfg(feature = "billing")]
         "update_schedule" => to_json(
             client
                 .move_schedule(&seg_at(3)?, time("schedule_at")?)
                 .await,
         ),
+        #[cfg(feature = "billing")]
         "reschedule_schedule" => to_json(
             client
                 .reschedule_payment(&seg_at(3)?, time("schedule_at")?)
                 .await,
         ),
+        #[cfg(feature = "billing")]
         "retry_schedule" => to_json(declined(client.retry_schedule(&seg_at(3)?).await)),
         other => Err(bad(format!("no client method for operation {other:?}"))),
     }

@@ -471,3 +471,120 @@ fn an_operation_added_to_the_spec_gets_the_paths_of_the_ids_nested_in_its_body()
         body_ids_of(&before, "schedule_payments")
     );
 }
+
+/// The operations (`pub async fn <id>`) and types (`pub struct <Name>`) of a generated client.
+fn items(code: &str) -> (Vec<String>, Vec<String>) {
+    let mut ops = Vec::new();
+    let mut types = Vec::new();
+    for line in code.lines().map(str::trim) {
+        if let Some(rest) = line.strip_prefix("pub async fn ") {
+            ops.extend(rest.split(['<', '(']).next().map(str::to_owned));
+        } else if let Some(rest) = line.strip_prefix("pub struct ") {
+            types.extend(rest.split([' ', '{', '(', '<']).next().map(str::to_owned));
+        }
+    }
+    (ops, types)
+}
+
+#[test]
+fn a_group_whose_feature_is_off_generates_none_of_its_operations_or_types() {
+    let text = spec_text();
+    let spec: serde_json::Value = serde_norway::from_str(&text).unwrap();
+    let features = xtask::codegen::features_of_tags(&spec);
+    let groups: std::collections::BTreeSet<&str> = features.values().map(String::as_str).collect();
+    assert_eq!(
+        groups,
+        std::collections::BTreeSet::from(["billing", "receipts"])
+    );
+    let full = xtask::codegen::generate_groups(&text, &|_| true).unwrap();
+    let core = xtask::codegen::generate_groups(&text, &|_| false).unwrap();
+    let no_billing = xtask::codegen::generate_groups(&text, &|f| f != "billing").unwrap();
+    let (full_ops, full_types) = items(&full);
+    let (core_ops, core_types) = items(&core);
+    let (nb_ops, nb_types) = items(&no_billing);
+    // Each operation is in a build exactly when its tag's feature is on (or it has none).
+    for item in spec["paths"].as_object().unwrap().values() {
+        for op in item.as_object().unwrap().values() {
+            let id = op["operationId"].as_str().unwrap().to_owned();
+            let feature = features.get(op["tags"][0].as_str().unwrap());
+            assert!(full_ops.contains(&id), "{id} missing from full");
+            assert_eq!(
+                core_ops.contains(&id),
+                feature.is_none(),
+                "{id} in the core build"
+            );
+            assert_eq!(
+                nb_ops.contains(&id),
+                feature.is_none_or(|f| f != "billing"),
+                "{id} without billing"
+            );
+        }
+    }
+    // The types only a group reaches go with it; the ones the core reaches stay.
+    for (name, in_core) in [
+        ("Payment", true),
+        ("PreparedPayment", true),
+        ("BillingKey", false),
+        ("ScheduleRequest", false),
+        ("Receipt", false),
+    ] {
+        assert!(
+            full_types.contains(&name.to_owned()),
+            "{name} missing from full"
+        );
+        assert_eq!(
+            core_types.contains(&name.to_owned()),
+            in_core,
+            "{name} in core"
+        );
+    }
+    assert!(nb_types.contains(&"Receipt".to_owned()));
+    assert!(!nb_types.contains(&"Schedule".to_owned()));
+    assert!(enum_tokens(&core, "ScheduleStatus").is_none());
+    assert!(enum_tokens(&full, "ScheduleStatus").is_some());
+    println!(
+        "generated code: core {} bytes ({} operations), without billing {} ({}), full {} ({})",
+        core.len(),
+        core_ops.len(),
+        no_billing.len(),
+        nb_ops.len(),
+        full.len(),
+        full_ops.len()
+    );
+}
+
+#[test]
+fn every_group_of_the_spec_is_a_cargo_feature_and_in_full() {
+    let text = spec_text();
+    let spec: serde_json::Value = serde_norway::from_str(&text).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let section = manifest
+        .split("\n[features]\n")
+        .nth(1)
+        .and_then(|s| s.split("\n[").next())
+        .expect("a [features] table");
+    let full = section
+        .lines()
+        .find_map(|l| l.strip_prefix("full = "))
+        .expect("a full feature");
+    for feature in xtask::codegen::features_of_tags(&spec).values() {
+        assert!(
+            section
+                .lines()
+                .any(|l| l.starts_with(&format!("{feature} = "))),
+            "the spec's group {feature} is not a feature of Cargo.toml"
+        );
+        assert!(
+            full.contains(&format!("\"{feature}\"")),
+            "{feature} not in full"
+        );
+    }
+}
+
+#[test]
+fn an_operation_of_an_undeclared_tag_is_refused() {
+    let text = spec_text().replacen("tags: [receipts]", "tags: [receipt]", 1);
+    let err = xtask::codegen::generate_groups(&text, &|_| true).unwrap_err();
+    assert!(err.contains("tag \"receipt\" is not declared"), "{err}");
+}
