@@ -3,15 +3,13 @@
 
 use std::{fmt, sync::Arc};
 
-use reqwest::{Url, header::HeaderValue};
+use reqwest::header::HeaderValue;
 
 use crate::{Error, Result, auth::TokenCache, generated, retry::RetryPolicy};
 
 mod builder;
 mod hooks;
 
-#[cfg(test)]
-pub(crate) use builder::check_base_url;
 #[cfg(feature = "rustls-ring")]
 pub use builder::install_crypto_provider;
 pub use builder::{ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES};
@@ -28,9 +26,6 @@ pub(crate) struct ClientStateInner {
     pub(crate) tokens: TokenCache,
     tier: Option<HeaderValue>,
     pub(crate) retry: RetryPolicy,
-    /// The base URL, parsed once: each request's URL starts from it (see
-    /// [`quirks::request`](crate::quirks::request)).
-    pub(crate) base: Url,
     max_response_bytes: usize,
     /// Answers requests in memory instead of the network (tests of the decoding path).
     #[cfg(feature = "testing")]

@@ -194,7 +194,7 @@ impl ClientBuilder {
         let (Some(key), Some(secret)) = (key, secret) else {
             return Err(Error::config("credentials are missing or empty"));
         };
-        let (base_url, base) = check_base_url(&self.base_url)?;
+        let base_url = check_base_url(&self.base_url)?;
         let tier = match self.tier {
             Some(t) => Some(
                 HeaderValue::try_from(t.as_str()).map_err(|e| Error::Config {
@@ -225,7 +225,6 @@ impl ClientBuilder {
             tokens: TokenCache::new(key, secret, self.token_margin, self.timeout),
             tier,
             retry: self.retry,
-            base,
             max_response_bytes: self.max_response_bytes,
             #[cfg(feature = "testing")]
             responder: self.responder,
@@ -341,9 +340,8 @@ fn redact_userinfo(raw: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// The base URL checked: as the generated client formats its URLs with it (no trailing `/`),
-/// and parsed, for [`quirks::request`](crate::quirks::request) to start each request from.
-pub(crate) fn check_base_url(raw: &str) -> Result<(String, Url)> {
+/// The base URL checked, as the generated client formats its URLs with it (no trailing `/`).
+fn check_base_url(raw: &str) -> Result<String> {
     let shown = redact_userinfo(raw);
     let url = Url::parse(raw.trim()).map_err(|e| Error::Config {
         reason: format!("base URL {shown:?} is not a URL"),
@@ -376,7 +374,7 @@ pub(crate) fn check_base_url(raw: &str) -> Result<(String, Url)> {
             "base URL must not carry a query or a fragment",
         ));
     }
-    Ok((url.as_str().trim_end_matches('/').to_owned(), url))
+    Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
 #[cfg(test)]
