@@ -1,4 +1,6 @@
-//! The crate's one error type.
+//! The crate's one error type, [`Attempted`] (what a lost change asked for) and the
+//! predicates callers branch on. Longer than most files here: each variant's doc says what to
+//! do next, which is the point of the type.
 
 /// Everything that can go wrong, split by what the caller should do next.
 ///

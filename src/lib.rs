@@ -20,6 +20,7 @@ mod trace;
 mod amount;
 mod enums;
 mod quirks;
+mod time;
 mod time_crates;
 
 // The generated client (private) and data types (public in `types`).
@@ -36,7 +37,7 @@ pub mod testing;
 pub mod verify;
 pub mod webhook;
 
-pub use amount::{Amount, ParseAmountError, Rounding, UnixTime, UnixTimeRangeError};
+pub use amount::{Amount, ParseAmountError, Rounding};
 #[cfg(feature = "billing")]
 pub use api::{BillingKeyBatch, BillingKeyPayments, DeleteBillingKey, KeySchedules, Schedules};
 pub use api::{
@@ -52,6 +53,7 @@ pub use error::{Attempted, Error, Result};
 pub use refusal::Refusal;
 pub use retry::RetryPolicy;
 pub use rust_decimal::Decimal;
+pub use time::{UnixTime, UnixTimeRangeError};
 pub use types::{
     BalanceDetail, BalanceHistory, Payment, PaymentBalance, PaymentCancel, PaymentPage,
     PaymentPromotion, PreparedPayment, VbankDeposit,

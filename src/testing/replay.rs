@@ -1,4 +1,6 @@
-//! The replay of recordings through the client.
+//! The replay of recordings through the client: each recording's request as a call of the
+//! client's own method (one arm per operation), and the comparison of what comes back with
+//! what was recorded. Longer than most files here because of the arms, one per operation.
 
 use std::fmt;
 
