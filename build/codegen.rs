@@ -72,7 +72,7 @@ pub struct Model {
     pub operations: Vec<(String, String, String)>,
     /// Where each operation with a JSON request body carries the ids of its change:
     /// (operationId, [(id name, key path)]), `*` in a path for every item of a list. See
-    /// [`body_ids`].
+    /// `body_ids`.
     pub body_ids: Vec<(String, BodyIds)>,
     /// String components with known values: generated as the crate's open enums.
     pub enums: Vec<EnumDef>,
