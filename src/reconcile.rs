@@ -108,8 +108,9 @@ pub enum CancelOutcome {
         payment: Box<Payment>,
     },
     /// No matching cancellation was recorded within the polling time. The cancel most likely
-    /// did not go through; cancelling again is a decision for the caller (with a `checksum`
-    /// taken from this payment).
+    /// did not go through; cancelling again is a decision for the caller, with the `checksum`
+    /// its own ledger holds (as for any cancel: never one taken from a fresh lookup, which
+    /// would let a refund recorded late go through twice).
     NotRecorded {
         /// The payment as last looked up.
         payment: Box<Payment>,
