@@ -110,7 +110,7 @@ async fn a_cancel_by_order_id_is_matched_by_order_id() {
         &after,
     );
     let by_imp = client.cancel_payment().imp_uid("imp_1").full().send().await;
-    assert!(by_imp.is_err());
+    assert_unmatched(&by_imp.unwrap_err(), "POST /payments/cancel");
     let cancelled = client
         .cancel_payment()
         .merchant_uid("order-9")
@@ -143,7 +143,7 @@ async fn the_loose_cancel_stub_takes_any_refund_of_its_payment_only() {
         .imp_uid("imp_100000000005")
         .full()
         .send();
-    assert!(other.await.is_err());
+    assert_unmatched(&other.await.unwrap_err(), "POST /payments/cancel");
     loose.assert_calls(2);
 }
 
@@ -254,14 +254,62 @@ async fn error_and_not_found_stubs_give_typed_errors() {
 #[tokio::test]
 async fn stubs_refuse_requests_without_the_mock_token() {
     let mock = MockIamport::start().await;
-    let stub = mock.payment(&payment("imp_100000000005", "order-5", 100));
-    let stranger = iamport::Client::builder()
+    let p = payment("imp_100000000005", "order-5", 100);
+    let stub = mock.payment(&p);
+    // A client that gets a token, another one, from the same server: its lookup reaches the
+    // stub's path with the wrong bearer.
+    let stranger_token = mock.server().mock(|when, then| {
+        when.method("POST")
+            .path("/users/getToken")
+            .json_body(serde_json::json!({"imp_key": "someone", "imp_secret": "else"}));
+        then.status(200)
+            .header("content-type", "application/json")
+            .body(iamport::testing::token_body("stranger0token"));
+    });
+    let stranger = mock
+        .client_builder()
         .credentials("someone", "else")
-        .base_url(mock.base_url())
         .build()
         .unwrap();
-    assert!(stranger.payment("imp_100000000005").await.is_err());
+    let err = stranger.payment("imp_100000000005").await.unwrap_err();
+    assert_unmatched(&err, "GET /payments/imp_100000000005");
+    stranger_token.assert_calls(1);
     stub.assert_calls(0);
+
+    // Nor does a request without any `Authorization` get an answer from it.
+    let bare = reqwest::Client::new()
+        .get(format!("{}/payments/imp_100000000005", mock.base_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bare.status(), 404);
+    assert_eq!(
+        bare.text().await.unwrap(),
+        r#"{"message":"Request did not match any route or mock"}"#
+    );
+    stub.assert_calls(0);
+
+    // The mock's own client, with the mock's token, is answered.
+    assert_eq!(mock.client().payment("imp_100000000005").await.unwrap(), p);
+    stub.assert_calls(1);
+}
+
+/// Asserts that `err` is the failure of a request no stub matched, `asked` being the request
+/// as the message names it, with or without its query (`GET /payments/imp_1`).
+#[track_caller]
+fn assert_unmatched(err: &Error, asked: &str) {
+    let want = format!("no stub for {asked}");
+    let named = |excerpt: &str| {
+        excerpt == want
+            || excerpt
+                .strip_prefix(&want)
+                .is_some_and(|q| q.starts_with('?'))
+    };
+    assert!(
+        matches!(err, Error::Http { status: 404, excerpt } if named(excerpt)),
+        "want {want:?}, got {err:?}"
+    );
+    assert!(!err.is_outcome_unknown(), "{err:?}");
 }
 
 #[tokio::test]
@@ -310,7 +358,8 @@ async fn the_batch_stub_answers_200_207_and_404_as_the_server_does() {
         .unwrap();
     assert_eq!(batch.missing, [MissingId::MerchantUid("order-x".into())]);
     // A subset of the stubbed ids is another request.
-    assert!(client.payments().imp_uids(["imp_1"]).send().await.is_err());
+    let subset = client.payments().imp_uids(["imp_1"]).send().await;
+    assert_unmatched(&subset.unwrap_err(), "GET /payments");
     for stub in [all, some, none] {
         stub.assert_calls(1);
     }
@@ -341,10 +390,13 @@ async fn a_page_stub_matches_the_calls_parameters_exactly() {
         call().to(UnixTime::from_secs(TO.as_secs() + 1)),
         call().page(2),
     ] {
-        assert!(other.send().await.is_err());
+        assert_unmatched(
+            &other.send().await.unwrap_err(),
+            "GET /payments/status/paid",
+        );
     }
     let by_all = client.payments_by_status(PaymentStatusFilter::All).send();
-    assert!(by_all.await.is_err());
+    assert_unmatched(&by_all.await.unwrap_err(), "GET /payments/status/all");
     stub.assert_calls(2);
 }
 
@@ -378,7 +430,8 @@ async fn a_listing_stub_serves_every_page_to_a_stream() {
     );
     let last = call().page(3).send().await.unwrap();
     assert_eq!((last.list.len(), last.next_page()), (1, None));
-    assert!(call().page(4).send().await.is_err());
+    let past_the_end = call().page(4).send().await.unwrap_err();
+    assert_unmatched(&past_the_end, "GET /payments/status/paid");
 }
 
 #[tokio::test]
@@ -433,7 +486,8 @@ async fn prepared_amounts_balances_and_receipts_have_stubs() {
             .unwrap(),
         prepared
     );
-    assert!(client.prepare_payment("order-1", 1).send().await.is_err());
+    let other_amount = client.prepare_payment("order-1", 1).send().await;
+    assert_unmatched(&other_amount.unwrap_err(), "POST /payments/prepare");
     let updated = client
         .update_prepared_payment("order-1", 45000)
         .currency(Currency::Krw)
@@ -452,7 +506,8 @@ async fn prepared_amounts_balances_and_receipts_have_stubs() {
     let revoke = mock.revoke_receipt(&r);
     assert_eq!(client.issue_receipt("imp_2", request).await.unwrap(), r);
     let other = ReceiptRequest::new("01099999999");
-    assert!(client.issue_receipt("imp_2", other).await.is_err());
+    let other = client.issue_receipt("imp_2", other).await.unwrap_err();
+    assert_unmatched(&other, "POST /receipts/imp_2");
     assert_eq!(client.revoke_receipt("imp_2").await.unwrap(), r);
 
     let x = external_receipt("offline-1", 33000);
@@ -612,7 +667,7 @@ async fn a_payment_state_changes_with_each_cancel_as_the_server_would() {
         .full()
         .send()
         .await;
-    assert!(other.unwrap_err().to_string().contains("no stub"));
+    assert_unmatched(&other.unwrap_err(), "POST /payments/cancel");
 
     state.cancels().assert_calls(5);
     state.lookups().assert_calls(1);
@@ -750,8 +805,7 @@ async fn taking_a_stub_from_a_call_sends_nothing_and_takes_no_token() {
             .amount(5000)
             .checksum(15000),
     ] {
-        let err = other.send().await.unwrap_err();
-        assert!(!err.is_outcome_unknown(), "{err}");
+        assert_unmatched(&other.send().await.unwrap_err(), "POST /payments/cancel");
     }
     let after = client
         .cancel_payment()
