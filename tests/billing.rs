@@ -80,9 +80,19 @@ async fn every_billing_recording_goes_through_the_client() {
 
 #[tokio::test]
 async fn recorded_card_numbers_are_test_cards_and_masked_in_responses() {
+    let mut cards = 0;
     for rec in common::all_recordings() {
         let request = rec.request.body.clone().unwrap_or_default();
-        if let Some(number) = request.get("card_number").and_then(|v| v.as_str()) {
+        let number = request
+            .get("card_number")
+            .map(|v| v.as_str().expect("card_number is a string"));
+        if matches!(
+            rec.operation.as_str(),
+            "issue_billing_key" | "charge_onetime"
+        ) {
+            assert!(number.is_some(), "{}: no card_number", rec.name);
+        }
+        if let Some(number) = number {
             let digits: String = number.chars().filter(char::is_ascii_digit).collect();
             assert!(
                 ["4242", "5555", "4000"]
@@ -91,6 +101,7 @@ async fn recorded_card_numbers_are_test_cards_and_masked_in_responses() {
                 "{}: {number} is not a test card",
                 rec.name
             );
+            cards += 1;
         }
         let text = rec.response.body.to_string();
         for digits in ["4242424242424242", "5555555555554444", "4000000000000002"] {
@@ -101,6 +112,7 @@ async fn recorded_card_numbers_are_test_cards_and_masked_in_responses() {
             );
         }
     }
+    assert!(cards >= 8, "only {cards} recordings with a card number");
 }
 
 #[tokio::test]
@@ -262,29 +274,59 @@ enum Act {
     Pay,
 }
 
+/// The count of API requests a server read, and a signal for each.
+#[derive(Default)]
+struct Hits {
+    count: AtomicUsize,
+    read: tokio::sync::Notify,
+}
+
+impl Hits {
+    fn add(&self) {
+        self.count.fetch_add(1, Ordering::SeqCst);
+        self.read.notify_waiters();
+    }
+
+    fn get(&self) -> usize {
+        self.count.load(Ordering::SeqCst)
+    }
+
+    /// Waits until the server has read `n` requests, and returns how many it has read.
+    async fn reached(&self, n: usize) -> usize {
+        loop {
+            // Created before the count is read, it sees every later request.
+            let next = self.read.notified();
+            if self.get() >= n {
+                return self.get();
+            }
+            next.await;
+        }
+    }
+}
+
 /// A server that plays `act` for every API request; returns its base URL and the count of API
 /// requests it read.
-async fn charge_server(act: Act) -> (String, Arc<AtomicUsize>) {
+async fn charge_server(act: Act) -> (String, Arc<Hits>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let hits = Arc::new(AtomicUsize::new(0));
+    let hits = Arc::new(Hits::default());
     tokio::spawn(serve(listener, act, hits.clone()));
     (base, hits)
 }
 
-async fn serve(listener: TcpListener, act: Act, hits: Arc<AtomicUsize>) {
+async fn serve(listener: TcpListener, act: Act, hits: Arc<Hits>) {
     while let Ok((stream, _)) = listener.accept().await {
         tokio::spawn(connection(stream, act, hits.clone()));
     }
 }
 
-async fn connection(mut stream: TcpStream, act: Act, hits: Arc<AtomicUsize>) {
+async fn connection(mut stream: TcpStream, act: Act, hits: Arc<Hits>) {
     while let Some(path) = common::read_request_path(&mut stream).await {
         if path == "/users/getToken" {
             respond(&mut stream, &token_body("charge0token")).await;
             continue;
         }
-        hits.fetch_add(1, Ordering::SeqCst);
+        hits.add();
         match act {
             Act::Hang => {
                 tokio::time::sleep(Duration::from_secs(3600)).await;
@@ -351,8 +393,9 @@ async fn a_charge_that_may_have_arrived_is_outcome_unknown_and_sent_once() {
             assert_eq!(attempted.operation, expected);
             // What the caller needs to look the charge up by.
             assert_eq!(attempted.merchant_uid.as_deref(), Some("order-9"));
-            tokio::time::sleep(Duration::from_millis(300)).await;
-            assert_eq!(hits.load(Ordering::SeqCst), 1, "{expected} sent again");
+            // The server may read the request after the client gave up on it (`Hang`); the
+            // call is over, so nothing more is sent after that.
+            assert_eq!(hits.reached(1).await, 1, "{expected} sent again");
         }
     }
 }
@@ -376,7 +419,7 @@ async fn a_charge_that_surely_did_not_arrive_is_retried() {
         // A token first, from a server that then goes away: the port refuses connections.
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let hits = Arc::new(AtomicUsize::new(0));
+        let hits = Arc::new(Hits::default());
         let server = tokio::spawn(serve(listener, Act::Pay, hits.clone()));
         let http = reqwest::Client::builder()
             .pool_max_idle_per_host(0)
@@ -411,7 +454,7 @@ async fn a_charge_that_surely_did_not_arrive_is_retried() {
             client.charge_billing_key(again("order-9")).await
         };
         assert!(paid.unwrap().is_paid());
-        assert_eq!(hits.load(Ordering::SeqCst), 1);
+        assert_eq!(hits.get(), 1);
     }
 }
 
@@ -760,7 +803,11 @@ async fn billing_stubs_answer_exactly_the_request_sent() {
     let other_card = BillingKeyRequest::new(CARD, "2030-01")
         .birth(BIRTH)
         .pwd_2digit(PIN);
-    assert!(client.issue_billing_key(uid, other_card).await.is_err());
+    let other = client.issue_billing_key(uid, other_card).await;
+    assert_unmatched(
+        &other.unwrap_err(),
+        "POST /subscribe/customers/member-1-card-1",
+    );
     assert_eq!(client.issue_billing_key(uid, card).await.unwrap(), key);
 
     let batch = mock.billing_keys([uid, "member-2-card-1"], std::slice::from_ref(&key));
@@ -769,7 +816,11 @@ async fn billing_stubs_answer_exactly_the_request_sent() {
 
     let delete =
         mock.delete_billing_key(client.delete_billing_key(uid).reason("card changed"), &key);
-    assert!(client.delete_billing_key(uid).send().await.is_err());
+    let no_reason = client.delete_billing_key(uid).send().await;
+    assert_unmatched(
+        &no_reason.unwrap_err(),
+        "DELETE /subscribe/customers/member-1-card-1",
+    );
     let deleted = client
         .delete_billing_key(uid)
         .reason("card changed")
@@ -783,7 +834,8 @@ async fn billing_stubs_answer_exactly_the_request_sent() {
     let request = ScheduleRequest::new(uid, vec![ScheduleEntry::new("sub-1", at, 9900)]);
     let sched = mock.schedule_payments(&request, std::slice::from_ref(&planned));
     let more = ScheduleRequest::new(uid, vec![ScheduleEntry::new("sub-1", at, 9901)]);
-    assert!(client.schedule_payments(more).await.is_err());
+    let more = client.schedule_payments(more).await;
+    assert_unmatched(&more.unwrap_err(), "POST /subscribe/payments/schedule");
     let scheduled = client.schedule_payments(request).await.unwrap();
     assert_eq!(scheduled, std::slice::from_ref(&planned));
 
@@ -791,12 +843,11 @@ async fn billing_stubs_answer_exactly_the_request_sent() {
         .customer_uid(uid)
         .merchant_uid(vec!["sub-1".to_owned()]);
     let unsched = mock.unschedule_payments(&revoke, std::slice::from_ref(&planned));
-    assert!(
-        client
-            .unschedule_payments(UnscheduleRequest::new().customer_uid(uid))
-            .await
-            .is_err()
-    );
+    let another = UnscheduleRequest::new()
+        .customer_uid(uid)
+        .merchant_uid(vec!["sub-2".to_owned()]);
+    let another = client.unschedule_payments(another).await;
+    assert_unmatched(&another.unwrap_err(), "POST /subscribe/payments/unschedule");
     let revoked = client.unschedule_payments(revoke).await.unwrap();
     assert_eq!(revoked[0].schedule_status, ScheduleStatus::Revoked);
 
@@ -804,7 +855,11 @@ async fn billing_stubs_answer_exactly_the_request_sent() {
     moved.schedule_at = UnixTime::from_secs(at.as_secs() + 86_400);
     let move_stub = mock.move_schedule(&moved);
     let again_stub = mock.reschedule_payment(&moved);
-    assert!(client.move_schedule("sub-1", at).await.is_err());
+    let unmoved = client.move_schedule("sub-1", at).await;
+    assert_unmatched(
+        &unmoved.unwrap_err(),
+        "PUT /subscribe/payments/schedule/sub-1",
+    );
     assert_eq!(
         client
             .move_schedule("sub-1", moved.schedule_at)
@@ -882,11 +937,27 @@ async fn listings_of_a_keys_payments_and_of_schedules_are_stubbed_page_by_page()
     assert_eq!(customer_page.list, planned[..1]);
     // Another window is another request.
     let later = UnixTime::from_secs(to.as_secs() + 1);
-    assert!(
-        client
-            .billing_key_schedules(uid, from, later)
-            .send()
-            .await
-            .is_err()
+    let other_window = client.billing_key_schedules(uid, from, later).send().await;
+    assert_unmatched(
+        &other_window.unwrap_err(),
+        "GET /subscribe/customers/member-1-card-1/schedules",
     );
+}
+
+/// Asserts that `err` is the failure of a request no stub matched, `asked` being the request
+/// as the message names it, with or without its query (`GET /subscribe/customers/uid`).
+#[track_caller]
+fn assert_unmatched(err: &Error, asked: &str) {
+    let want = format!("no stub for {asked}");
+    let named = |excerpt: &str| {
+        excerpt == want
+            || excerpt
+                .strip_prefix(&want)
+                .is_some_and(|q| q.starts_with('?'))
+    };
+    assert!(
+        matches!(err, Error::Http { status: 404, excerpt } if named(excerpt)),
+        "want {want:?}, got {err:?}"
+    );
+    assert!(!err.is_outcome_unknown(), "{err:?}");
 }
