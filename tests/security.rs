@@ -98,7 +98,10 @@ fn no_secret_or_token_in_urls_errors_debug_or_tracing() {
         assert!(e.is_auth(), "{e:?}");
         shown.push(format!("{e} {e:?}"));
 
-        // A cancel whose outcome is unknown.
+        // A cancel whose outcome is unknown: a gateway timed out waiting for the server, and
+        // quotes the token it was sent.
+        let echoed = format!("gateway timeout (token {TOKEN})");
+        let _lost = mock.error("POST", "/payments/cancel", 504, -1, &echoed);
         let e = client
             .cancel_payment()
             .imp_uid("imp_600000000004")
@@ -106,6 +109,8 @@ fn no_secret_or_token_in_urls_errors_debug_or_tracing() {
             .send()
             .await
             .unwrap_err();
+        assert!(e.is_outcome_unknown(), "{e:?}");
+        assert_eq!(e.status(), Some(504), "{e:?}");
         shown.push(format!("{e} {e:?}"));
 
         // Wrong credentials: the token exchange is refused.
