@@ -192,12 +192,36 @@ mod tests {
             .max_backoff(Duration::from_millis(400))
             .max_elapsed(Duration::from_secs(60));
         let now = Instant::now();
+        // Many draws per attempt: each is within its bound, they differ, and the largest come
+        // near the bound, which doubles up to `max_backoff`. A wait that is always zero, always
+        // the same, or never grows fails (by chance, with odds far below 2^-100).
+        const DRAWS: usize = 200;
+        let mut largest = Vec::new();
         for attempt in 1..10 {
             let bound =
                 Duration::from_millis(100 * (1 << (attempt - 1))).min(Duration::from_millis(400));
-            let wait = policy.delay(attempt, now, None).unwrap();
-            assert!(wait <= bound, "attempt {attempt}: {wait:?} > {bound:?}");
+            let waits: std::collections::BTreeSet<Duration> = (0..DRAWS)
+                .map(|_| policy.delay(attempt, now, None).unwrap())
+                .collect();
+            let (low, high) = (*waits.first().unwrap(), *waits.last().unwrap());
+            assert!(high <= bound, "attempt {attempt}: {high:?} > {bound:?}");
+            assert!(
+                high >= bound / 2,
+                "attempt {attempt}: all of {waits:?} < {bound:?}/2"
+            );
+            assert!(
+                low < bound / 2,
+                "attempt {attempt}: all of {waits:?} >= {bound:?}/2"
+            );
+            assert!(
+                waits.len() > DRAWS / 2,
+                "attempt {attempt}: {waits:?} barely vary"
+            );
+            largest.push(high);
         }
+        // 100, 200, then 400 ms from the third attempt on.
+        assert!(largest[1] > largest[0] * 5 / 4, "{largest:?}");
+        assert!(largest[2] > largest[1] * 5 / 4, "{largest:?}");
         assert_eq!(policy.delay(10, now, None), None);
         assert_eq!(RetryPolicy::none().delay(1, now, None), None);
         let later = Some(Duration::from_secs(2));
@@ -209,9 +233,9 @@ mod tests {
     #[test]
     fn a_huge_retry_after_after_a_first_wait_is_refused_without_overflow() {
         let policy = RetryPolicy::default().max_attempts(5);
-        let Some(started) = Instant::now().checked_sub(Duration::from_millis(1500)) else {
-            return;
-        };
+        let started = Instant::now()
+            .checked_sub(Duration::from_millis(1500))
+            .expect("the monotonic clock is more than 1.5 s past its origin");
         let huge = Some(Duration::from_secs(u64::MAX));
         assert_eq!(policy.delay(2, started, huge), None);
         let mut headers = reqwest::header::HeaderMap::new();
@@ -231,12 +255,24 @@ mod tests {
             let started = Instant::now()
                 .checked_sub(Duration::from_millis(elapsed_ms))
                 .unwrap_or_else(Instant::now);
-            for v in [value, number.to_string(), format!(" {number} ")] {
-                let mut headers = reqwest::header::HeaderMap::new();
-                if let Ok(v) = reqwest::header::HeaderValue::try_from(v) {
-                    headers.insert(RETRY_AFTER, v);
-                }
-                let after = retry_after(&headers);
+            // A number is always a header value, and read as that many seconds; any string
+            // that is a header value is tried too.
+            let header = |v: reqwest::header::HeaderValue| {
+                reqwest::header::HeaderMap::from_iter([(RETRY_AFTER, v)])
+            };
+            let mut tried = Vec::new();
+            for v in [number.to_string(), format!(" {number} ")] {
+                let headers = header(v.try_into().unwrap());
+                proptest::prop_assert_eq!(
+                    retry_after(&headers),
+                    Some(Duration::from_secs(number))
+                );
+                tried.push(headers);
+            }
+            tried.extend(reqwest::header::HeaderValue::try_from(value).ok().map(header));
+            tried.push(reqwest::header::HeaderMap::new());
+            for headers in &tried {
+                let after = retry_after(headers);
                 if let Some(wait) = policy.delay(attempt, started, after) {
                     proptest::prop_assert!(wait <= Duration::from_secs(30));
                 }
