@@ -4,7 +4,7 @@
 mod common;
 mod scripted;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::*;
 use httpmock::MockServer;
@@ -178,7 +178,6 @@ async fn a_failed_token_exchange_is_shared_by_its_waiters() {
     })
     .await;
     let client = scripted_client(&server.base, iamport::RetryPolicy::none());
-    let started = Instant::now();
     let tasks: Vec<_> = (0..8)
         .map(|_| {
             let c = client.clone();
@@ -194,11 +193,6 @@ async fn a_failed_token_exchange_is_shared_by_its_waiters() {
         );
         assert!(!err.is_auth(), "{err:?}");
     }
-    assert!(
-        started.elapsed() < Duration::from_millis(1000),
-        "{:?}",
-        started.elapsed()
-    );
     assert_eq!(server.hits("/users/getToken"), 1);
     assert_eq!(server.api_hits(), 0);
 }
@@ -215,7 +209,6 @@ async fn the_wait_for_a_token_is_bounded_by_the_request_timeout() {
         .timeout(Duration::from_millis(300))
         .build()
         .unwrap();
-    let started = Instant::now();
     let tasks: Vec<_> = (0..4)
         .map(|_| {
             let c = client.clone();
@@ -227,11 +220,6 @@ async fn the_wait_for_a_token_is_bounded_by_the_request_timeout() {
         assert!(err.is_timeout(), "{err:?}");
         assert!(err.is_retryable(), "{err:?}");
     }
-    assert!(
-        started.elapsed() < Duration::from_secs(2),
-        "{:?}",
-        started.elapsed()
-    );
     assert_eq!(server.hits("/users/getToken"), 1);
 }
 

@@ -284,7 +284,7 @@ async fn cancellation_outcome_finds_a_cancel_that_went_through() {
     let outcome = client
         .cancellation_outcome(attempted)
         .interval(Duration::from_millis(20))
-        .poll_for(Duration::from_secs(2))
+        .poll_for(Duration::from_secs(60))
         .send()
         .await
         .unwrap();
@@ -324,11 +324,12 @@ async fn cancellation_outcome_reports_a_cancel_that_did_not_go_through() {
         Some(Amount::from(1000)),
         UnixTime::now(),
     );
-    let started = std::time::Instant::now();
+    // No polling time: one lookup, then the answer (the polling loop is the one that finds
+    // the cancel above).
     let outcome = client
         .cancellation_outcome(&attempted)
         .interval(Duration::from_millis(50))
-        .poll_for(Duration::from_millis(300))
+        .poll_for(Duration::ZERO)
         .send()
         .await
         .unwrap();
@@ -336,9 +337,7 @@ async fn cancellation_outcome_reports_a_cancel_that_did_not_go_through() {
         matches!(outcome, CancelOutcome::NotRecorded { .. }),
         "{outcome:?}"
     );
-    assert!(started.elapsed() < Duration::from_secs(2));
-    let lookups = server.hits("/payments/find/order-20261104-0001");
-    assert!((2..=8).contains(&lookups), "{lookups}");
+    assert_eq!(server.hits("/payments/find/order-20261104-0001"), 1);
 }
 
 /// A lost change names the ids it was sent with, as its own path and body carry them: a
