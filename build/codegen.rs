@@ -879,8 +879,13 @@ pub fn generate_groups(spec_text: &str, enabled: &dyn Fn(&str) -> bool) -> Resul
     let spec: openapiv3::OpenAPI = serde_json::from_value(raw)
         .map_err(|e| format!("not a valid OpenAPI 3.0 document: {e}"))?;
     // The JSON value above sorted every map; the document's own order comes from its text.
-    let ordered: openapiv3::OpenAPI = serde_norway::from_str(spec_text)
-        .map_err(|e| format!("not a valid OpenAPI 3.0 document: {e}"))?;
+    // openapiv3 panics on some texts it reads differently a second time: a refusal too.
+    let ordered: openapiv3::OpenAPI =
+        std::panic::catch_unwind(|| serde_norway::from_str::<openapiv3::OpenAPI>(spec_text))
+            .map_err(|_| {
+                "not a valid OpenAPI 3.0 document: its text cannot be read again".to_owned()
+            })?
+            .map_err(|e| format!("not a valid OpenAPI 3.0 document: {e}"))?;
     model.order_properties(&ordered);
 
     let mut settings = GenerationSettings::new();
