@@ -4,6 +4,8 @@
 mod common;
 mod scripted;
 
+use common::assert_unmatched;
+
 use std::{
     io::Write,
     sync::{
@@ -942,22 +944,4 @@ async fn listings_of_a_keys_payments_and_of_schedules_are_stubbed_page_by_page()
         &other_window.unwrap_err(),
         "GET /subscribe/customers/member-1-card-1/schedules",
     );
-}
-
-/// Asserts that `err` is the failure of a request no stub matched, `asked` being the request
-/// as the message names it, with or without its query (`GET /subscribe/customers/uid`).
-#[track_caller]
-fn assert_unmatched(err: &Error, asked: &str) {
-    let want = format!("no stub for {asked}");
-    let named = |excerpt: &str| {
-        excerpt == want
-            || excerpt
-                .strip_prefix(&want)
-                .is_some_and(|q| q.starts_with('?'))
-    };
-    assert!(
-        matches!(err, Error::Http { status: 404, excerpt } if named(excerpt)),
-        "want {want:?}, got {err:?}"
-    );
-    assert!(!err.is_outcome_unknown(), "{err:?}");
 }

@@ -2,6 +2,9 @@
 //! sends for the arguments given, a request no stub matches fails naming it, and the fixtures
 //! are what the server would send.
 
+mod common;
+
+use common::assert_unmatched;
 use futures_util::TryStreamExt;
 use iamport::{
     Amount, Currency, Error, MissingId, PaymentStatus, PaymentStatusFilter, RetryPolicy, Sorting,
@@ -292,24 +295,6 @@ async fn stubs_refuse_requests_without_the_mock_token() {
     // The mock's own client, with the mock's token, is answered.
     assert_eq!(mock.client().payment("imp_100000000005").await.unwrap(), p);
     stub.assert_calls(1);
-}
-
-/// Asserts that `err` is the failure of a request no stub matched, `asked` being the request
-/// as the message names it, with or without its query (`GET /payments/imp_1`).
-#[track_caller]
-fn assert_unmatched(err: &Error, asked: &str) {
-    let want = format!("no stub for {asked}");
-    let named = |excerpt: &str| {
-        excerpt == want
-            || excerpt
-                .strip_prefix(&want)
-                .is_some_and(|q| q.starts_with('?'))
-    };
-    assert!(
-        matches!(err, Error::Http { status: 404, excerpt } if named(excerpt)),
-        "want {want:?}, got {err:?}"
-    );
-    assert!(!err.is_outcome_unknown(), "{err:?}");
 }
 
 #[tokio::test]

@@ -100,3 +100,22 @@ pub async fn read_request_path(stream: &mut tokio::net::TcpStream) -> Option<Str
     let target = head.split_whitespace().nth(1)?;
     Some(target.split('?').next()?.to_owned())
 }
+
+/// Asserts that `err` is the failure of a request no stub of `MockIamport` matched, `asked`
+/// being the request as the message names it, with or without its query
+/// (`GET /payments/imp_1`).
+#[track_caller]
+pub fn assert_unmatched(err: &iamport::Error, asked: &str) {
+    let want = format!("no stub for {asked}");
+    let named = |excerpt: &str| {
+        excerpt == want
+            || excerpt
+                .strip_prefix(&want)
+                .is_some_and(|q| q.starts_with('?'))
+    };
+    assert!(
+        matches!(err, iamport::Error::Http { status: 404, excerpt } if named(excerpt)),
+        "want {want:?}, got {err:?}"
+    );
+    assert!(!err.is_outcome_unknown(), "{err:?}");
+}
