@@ -33,26 +33,45 @@ pub trait Listing: sealed::Sealed {
     type Page: Serialize;
 }
 
-/// `impl Listing` for builders, with their item and page types.
+/// `impl Listing` for builders, with their item and page types, the page size a call asks for
+/// and the parameter a stream pins by itself when the call leaves it out. The request of a
+/// page is the one the call itself sends ([`sent`]).
 macro_rules! listings {
-    ($($call:ident => $item:ident, $page:ident;)*) => {$(
+    ($($call:ident => $item:ident, $page:ident, limit: $limit:expr, pins: $pins:expr;)*) => {$(
         impl Listing for $call<'_> {
             type Item = $item;
             type Page = $page;
+        }
+
+        impl sealed::Sealed for $call<'_> {
+            fn expect(&self) -> RequestMatcher {
+                sent("page", self.clone().send())
+            }
+
+            fn limit(&self) -> Option<u32> {
+                let limit: fn(&Self) -> Option<u32> = $limit;
+                limit(self)
+            }
+
+            fn pinned(&self) -> Option<&'static str> {
+                let pins: fn(&Self) -> Option<&'static str> = $pins;
+                pins(self)
+            }
         }
     )*};
 }
 
 listings! {
-    PaymentsByStatus => Payment, PaymentPage;
-    FindAllPayments => Payment, PaymentPage;
+    PaymentsByStatus => Payment, PaymentPage,
+        limit: |c| c.limit, pins: |c| c.to.is_none().then_some("to");
+    FindAllPayments => Payment, PaymentPage, limit: |c| c.limit, pins: |_| None;
 }
 
 #[cfg(feature = "billing")]
 listings! {
-    BillingKeyPayments => Payment, PaymentPage;
-    Schedules => Schedule, SchedulePage;
-    KeySchedules => Schedule, SchedulePage;
+    BillingKeyPayments => Payment, PaymentPage, limit: |_| None, pins: |_| None;
+    Schedules => Schedule, SchedulePage, limit: |c| c.limit, pins: |_| None;
+    KeySchedules => Schedule, SchedulePage, limit: |_| None, pins: |_| None;
 }
 
 mod sealed {
@@ -62,13 +81,17 @@ mod sealed {
         /// The request the call sends for its page.
         fn expect(&self) -> RequestMatcher;
         /// The page size the call asks for, when it can ask for one.
-        fn limit(&self) -> Option<u32> {
-            None
-        }
+        fn limit(&self) -> Option<u32>;
+        /// The parameter a stream of the call pins by itself (a window end it fixes to "now")
+        /// when the call leaves it out.
+        fn pinned(&self) -> Option<&'static str>;
         /// The request for any page of the whole listing, `page` aside: the same as
-        /// [`Sealed::expect`], but for a window end a stream pins by itself.
+        /// [`Sealed::expect`], with any value of the parameter a stream pins.
         fn expect_any_page(&self) -> RequestMatcher {
-            self.expect()
+            match self.pinned() {
+                Some(name) => self.expect().any(name),
+                None => self.expect(),
+            }
         }
     }
 }
@@ -162,56 +185,4 @@ impl MockIamport {
 /// The page an expected request asks for, when it names one.
 fn page_of(expect: &RequestMatcher) -> Option<u32> {
     expect.param("page").and_then(|p| p.parse().ok())
-}
-
-impl sealed::Sealed for PaymentsByStatus<'_> {
-    fn expect(&self) -> RequestMatcher {
-        sent("page", self.clone().send())
-    }
-
-    fn limit(&self) -> Option<u32> {
-        self.limit
-    }
-
-    fn expect_any_page(&self) -> RequestMatcher {
-        match self.to {
-            Some(_) => self.expect(),
-            None => self.expect().any("to"),
-        }
-    }
-}
-
-impl sealed::Sealed for FindAllPayments<'_> {
-    fn expect(&self) -> RequestMatcher {
-        sent("page", self.clone().send())
-    }
-
-    fn limit(&self) -> Option<u32> {
-        self.limit
-    }
-}
-
-#[cfg(feature = "billing")]
-impl sealed::Sealed for BillingKeyPayments<'_> {
-    fn expect(&self) -> RequestMatcher {
-        sent("page", self.clone().send())
-    }
-}
-
-#[cfg(feature = "billing")]
-impl sealed::Sealed for Schedules<'_> {
-    fn expect(&self) -> RequestMatcher {
-        sent("page", self.clone().send())
-    }
-
-    fn limit(&self) -> Option<u32> {
-        self.limit
-    }
-}
-
-#[cfg(feature = "billing")]
-impl sealed::Sealed for KeySchedules<'_> {
-    fn expect(&self) -> RequestMatcher {
-        sent("page", self.clone().send())
-    }
 }
