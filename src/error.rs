@@ -252,10 +252,12 @@ impl Attempted {
             "issue_billing_key" | "delete_billing_key" => {
                 "look the billing key up before trying again"
             }
-            "schedule_payments"
-            | "unschedule_payments"
-            | "update_schedule"
-            | "reschedule_schedule" => "look the schedules up before trying again",
+            "schedule_payments" => {
+                "look the schedules up (Client::schedule_outcome) before scheduling again"
+            }
+            "unschedule_payments" | "update_schedule" | "reschedule_schedule" => {
+                "look the schedules up before trying again"
+            }
             "prepare_payment" | "update_prepared_payment" => {
                 "look the prepared amount up before trying again"
             }

@@ -33,10 +33,14 @@ use crate::{Amount, Attempted, Client, Error, Payment, Result, UnixTime};
 
 mod sent;
 
+#[cfg(feature = "billing")]
+pub use schedules::{ScheduleOutcome, ScheduleOutcomeLookup};
+
 pub(crate) use sent::attempted;
 
 /// The shortest wait between two lookups of a poll
-/// ([`CancellationOutcome::interval`], [`ChargeOutcomeLookup::interval`]): 100 ms.
+/// ([`CancellationOutcome::interval`], [`ChargeOutcomeLookup::interval`], and
+/// `ScheduleOutcomeLookup::interval` with the `billing` feature): 100 ms.
 pub const MIN_POLL_INTERVAL: Duration = Duration::from_millis(100);
 
 /// `poll_for` and `interval` of a polling lookup's builder, with `$why` in `poll_for`'s doc.
@@ -326,3 +330,7 @@ impl ChargeOutcomeLookup<'_> {
         })
     }
 }
+
+// After `polling_setters`, which it uses.
+#[cfg(feature = "billing")]
+mod schedules;

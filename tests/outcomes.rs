@@ -517,3 +517,77 @@ async fn a_zero_polling_interval_does_not_flood_the_api_with_lookups() {
     let lookups = missing.calls();
     assert!((1..=3).contains(&lookups), "{lookups} lookups");
 }
+
+/// A `schedule_payments` answer lost behind a gateway: `schedule_outcome` looks up each order
+/// id the request named and tells the registered ones from the missing ones, which alone may
+/// be scheduled again. It polls while one is missing.
+#[cfg(feature = "billing")]
+#[tokio::test]
+async fn a_lost_schedule_answer_is_settled_order_by_order() {
+    use iamport::{Schedule, reconcile::ScheduleOutcome, testing::MockIamport, types::*};
+
+    let mock = MockIamport::start().await;
+    let client = mock
+        .client_builder()
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let at = UnixTime::from_secs(UnixTime::now().as_secs() + 30 * 86_400);
+    let request = ScheduleRequest::new(
+        "member-7-card-4",
+        vec![
+            ScheduleEntry::new("sub-7-jan", at, 9900),
+            ScheduleEntry::new(
+                "sub-7-feb",
+                UnixTime::from_secs(at.as_secs() + 86_400),
+                9900,
+            ),
+        ],
+    );
+    let lost = mock.error("POST", "/subscribe/payments/schedule", 504, -1, "gateway");
+    let err = client.schedule_payments(request).await.unwrap_err();
+    assert!(err.is_outcome_unknown(), "{err:?}");
+    assert_eq!(lost.calls(), 1, "a change is not sent again");
+    assert!(
+        err.to_string().contains("Client::schedule_outcome"),
+        "{err}"
+    );
+    let attempted = err.attempted().unwrap();
+
+    let mut january: Schedule = serde_json::from_value(
+        common::recording("get_schedule.pending").response.body["response"].clone(),
+    )
+    .unwrap();
+    january.merchant_uid = "sub-7-jan".into();
+    january.customer_uid = "member-7-card-4".into();
+    let found = mock.schedule(&january);
+    let mut missing = mock.not_found("GET", "/subscribe/payments/schedule/sub-7-feb");
+
+    let outcome = client
+        .schedule_outcome(attempted)
+        .interval(Duration::ZERO)
+        .poll_for(Duration::from_millis(250))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(outcome.registered, vec![january.clone()]);
+    assert_eq!(outcome.missing, ["sub-7-feb"]);
+    assert!(!outcome.is_complete());
+    // Looked again while February was missing: more than one round, at most three.
+    assert!((2..=3).contains(&missing.calls()), "{}", missing.calls());
+    assert_eq!(found.calls(), missing.calls());
+
+    // Once both are registered, one round settles it.
+    missing.delete();
+    let mut february = january.clone();
+    february.merchant_uid = "sub-7-feb".into();
+    let _feb = mock.schedule(&february);
+    let settled: ScheduleOutcome = client.schedule_outcome(attempted).send().await.unwrap();
+    assert!(settled.is_complete());
+    assert_eq!(settled.registered, vec![january, february]);
+
+    // An attempt that named no order id is not a schedule request.
+    let cancel = Attempted::cancel_by_imp_uid(ID, None, UnixTime::now());
+    let wrong = client.schedule_outcome(&cancel).send().await.unwrap_err();
+    assert!(matches!(wrong, Error::InvalidInput { .. }), "{wrong:?}");
+}

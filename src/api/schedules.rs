@@ -35,8 +35,9 @@ impl Client {
     /// # Ok(()) }
     /// ```
     ///
-    /// A lost answer is [`Error::OutcomeUnknown`] and the request is not resent: look the
-    /// schedules up with [`Client::schedule`] before scheduling again.
+    /// A lost answer is [`Error::OutcomeUnknown`] and the request is not resent: learn which
+    /// entries the server holds with [`Client::schedule_outcome`] and schedule only the missing
+    /// ones again, with their own order ids.
     ///
     /// # Errors
     /// [`Error::InvalidInput`] (nothing is sent) for no entry or more than 100, a malformed or
