@@ -250,8 +250,11 @@ pub(crate) const WINDOW_MAX_SECS: i64 = 90 * 24 * 60 * 60;
 pub(crate) fn window(from: Option<crate::UnixTime>, to: Option<crate::UnixTime>) -> Result<()> {
     let Some(from) = from else { return Ok(()) };
     let to = to.unwrap_or_else(crate::UnixTime::now);
-    if from > to {
-        return Err(Error::invalid("from", "the window starts after it ends"));
+    if from >= to {
+        return Err(Error::invalid(
+            "from",
+            "the window must start before it ends",
+        ));
     }
     if to.as_secs().saturating_sub(from.as_secs()) > WINDOW_MAX_SECS {
         return Err(Error::invalid("from", "the window is longer than 90 days"));
@@ -271,8 +274,10 @@ pub(crate) fn future(field: &'static str, at: crate::UnixTime, now: crate::UnixT
     Ok(())
 }
 
-/// A schedule listing's time window: `from` before `to` (its longest span is left to the
-/// server, whose "three months" is not known to be 90 days).
+/// A schedule listing's time window, `from` (inclusive) to `to` (exclusive): it starts before
+/// it ends and spans at most three calendar months in Korean time (UTC+9, no daylight saving),
+/// the server's limit: from 10:00 on 31 January, up to 10:00 on 30 April (the day is clamped to
+/// the month's last).
 #[cfg(feature = "billing")]
 pub(crate) fn schedule_window(from: crate::UnixTime, to: crate::UnixTime) -> Result<()> {
     if from >= to {
@@ -281,7 +286,67 @@ pub(crate) fn schedule_window(from: crate::UnixTime, to: crate::UnixTime) -> Res
             "the window must start before it ends",
         ));
     }
-    Ok(())
+    match three_months_after(from.as_secs()) {
+        Some(end) if to.as_secs() <= end => Ok(()),
+        _ => Err(Error::invalid(
+            "to",
+            format!("{to} is more than three months after {from}, the server's longest window"),
+        )),
+    }
+}
+
+/// `secs` plus three calendar months in Korean time (UTC+9), the day clamped to the month's
+/// last; `None` out of range.
+#[cfg(feature = "billing")]
+fn three_months_after(secs: i64) -> Option<i64> {
+    const KST: i64 = 9 * 3600;
+    let local = secs.checked_add(KST)?;
+    let (days, time_of_day) = (local.div_euclid(86_400), local.rem_euclid(86_400));
+    let (year, month, day) = civil_from_days(days);
+    let months = year.checked_mul(12)? + i64::from(month - 1) + 3;
+    let (year, month) = (months.div_euclid(12), (months.rem_euclid(12) + 1) as u32);
+    let day = day.min(days_in_month(year, month));
+    days_from_civil(year, month, day)
+        .checked_mul(86_400)?
+        .checked_add(time_of_day)?
+        .checked_sub(KST)
+}
+
+#[cfg(feature = "billing")]
+fn days_in_month(year: i64, month: u32) -> u32 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// The proleptic Gregorian date of a day counted from 1970-01-01.
+#[cfg(feature = "billing")]
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// The day, counted from 1970-01-01, of a proleptic Gregorian date.
+#[cfg(feature = "billing")]
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let year = year - i64::from(month <= 2);
+    let era = year.div_euclid(400);
+    let yoe = year.rem_euclid(400);
+    let mp = i64::from((month + 9) % 12);
+    let doy = (153 * mp + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]
@@ -311,5 +376,36 @@ mod tests {
                 "{sample:?}"
             );
         }
+    }
+
+    #[cfg(feature = "billing")]
+    #[test]
+    fn a_schedule_window_spans_at_most_three_calendar_months_in_korean_time() {
+        use super::{civil_from_days, days_from_civil, schedule_window};
+        use crate::UnixTime;
+        for days in [-800_000, -1, 0, 1, 11_016, 20_000, 800_000] {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days, "{y}-{m}-{d}");
+        }
+        // 2027-01-31 10:00 KST is 2027-01-31 01:00 UTC.
+        let from = UnixTime::from_secs(1_801_357_200);
+        let end = UnixTime::from_secs(1_801_357_200 + 89 * 86_400); // 2027-04-30 10:00 KST
+        assert!(schedule_window(from, end).is_ok());
+        let over = UnixTime::from_secs(end.as_secs() + 1);
+        let err = schedule_window(from, over).unwrap_err();
+        assert!(err.to_string().contains("three months"), "{err}");
+        // Midnight KST on 1 December 2026 (15:00 UTC the day before) to 1 March 2027: 90 days.
+        let dec = UnixTime::from_secs(1_796_050_800);
+        let mar = UnixTime::from_secs(1_796_050_800 + 90 * 86_400);
+        assert!(schedule_window(dec, mar).is_ok());
+        assert!(schedule_window(dec, UnixTime::from_secs(mar.as_secs() + 1)).is_err());
+        assert!(schedule_window(dec, dec).is_err());
+        assert!(
+            schedule_window(
+                UnixTime::from_secs(i64::MAX - 10),
+                UnixTime::from_secs(i64::MAX)
+            )
+            .is_err()
+        );
     }
 }

@@ -57,6 +57,8 @@ async fn a_stream_pins_its_window_and_follows_next() {
     second.assert_calls(1);
 }
 
+/// Every page asks for the same window; its end, exclusive in the crate, goes to the server
+/// (whose `to` includes its end) as one second earlier.
 #[tokio::test]
 async fn a_window_given_is_sent_unchanged_with_every_page() {
     let server = MockServer::start_async().await;
@@ -68,7 +70,7 @@ async fn a_window_given_is_sent_unchanged_with_every_page() {
                 when.method("GET")
                     .path("/payments/status/paid")
                     .query_param("page", n.to_string())
-                    .query_param("to", "1762000000")
+                    .query_param("to", "1761999999")
                     .query_param_missing("from");
                 let next = if n == 1 { 2 } else { 0 };
                 then.status(200).json_body(json!({

@@ -101,8 +101,11 @@ impl<'c> PaymentsByStatus<'c> {
         /// Start of the time window, inclusive, on the time of each payment's *current*
         /// status (server default: 90 days before `to`). At most 90 days before `to`.
         from: UnixTime,
-        /// End of the time window, inclusive, on the time of each payment's *current* status
-        /// (server default: now; a stream pins it at the time it starts).
+        /// End of the time window, **exclusive**, as every time window of this crate: a
+        /// payment whose status time is exactly `to` belongs to the next window, so
+        /// back-to-back windows (midnight to midnight) never list a payment twice. The
+        /// server's own `to` includes its end; the crate sends `to` minus one second.
+        /// Default: now (a stream pins it at the time it starts).
         to: UnixTime,
         /// The order of the results (server default [`Sorting::StartedDesc`]).
         sorting: Sorting,
@@ -111,8 +114,9 @@ impl<'c> PaymentsByStatus<'c> {
     /// Fetches one page.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for page 0, a limit outside 1..=1000, `from` after `to`, or a
-    /// window longer than the server's 90 days (nothing is sent).
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for page 0, a limit outside 1..=1000, a window that
+    /// does not start before it ends, or one longer than the server's 90 days (nothing is
+    /// sent).
     pub async fn send(self) -> Result<PaymentPage> {
         input::window(self.from, self.to)?;
         let call = || {
@@ -122,7 +126,7 @@ impl<'c> PaymentsByStatus<'c> {
                 self.limit,
                 self.page,
                 self.sorting.as_ref(),
-                self.to.map(|t| t.as_secs()),
+                self.to.map(|t| t.as_secs().saturating_sub(1)),
             )
         };
         self.client.call(call).await

@@ -167,8 +167,8 @@ impl Client {
     }
 
     /// Schedules of every key whose time falls in `from` (inclusive) to `to` (exclusive), a
-    /// page at a time (`GET /subscribe/payments/schedule`). The server allows windows of at
-    /// most three months.
+    /// page at a time (`GET /subscribe/payments/schedule`). A window spans at most three
+    /// calendar months in Korean time, the server's limit, checked before anything is sent.
     pub fn schedules(&self, from: UnixTime, to: UnixTime) -> Schedules<'_> {
         Schedules {
             client: self,
@@ -183,7 +183,8 @@ impl Client {
 
     /// The schedules of one billing key whose time falls in `from` (inclusive) to `to`
     /// (exclusive), a page at a time (`GET /subscribe/customers/{customer_uid}/schedules`).
-    /// At most three months per window; an unknown key gives an empty page.
+    /// At most three calendar months per window, checked before sending; an unknown key gives
+    /// an empty page.
     pub fn billing_key_schedules(
         &self,
         customer_uid: impl Into<String>,
@@ -271,7 +272,8 @@ impl<'c> Schedules<'c> {
     ///
     /// # Errors
     /// [`Error::InvalidInput`] for a window that does not start before it ends, page 0 or a
-    /// limit outside 1..=1000; [`Error::Api`] (400) for a window over three months.
+    /// limit outside 1..=1000, or a window over three calendar months in Korean time (nothing is
+    /// sent).
     pub async fn send(self) -> Result<SchedulePage> {
         input::schedule_window(self.from, self.to)?;
         let call = || {
@@ -330,7 +332,8 @@ impl<'c> KeySchedules<'c> {
     ///
     /// # Errors
     /// [`Error::InvalidInput`] for a malformed id, a window that does not start before it
-    /// ends, or page 0; [`Error::Api`] (400) for a window over three months.
+    /// ends or spans more than three calendar months in Korean time, or page 0 (nothing is
+    /// sent).
     pub async fn send(self) -> Result<SchedulePage> {
         input::schedule_window(self.from, self.to)?;
         let api = &self.client.api;
