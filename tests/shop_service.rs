@@ -10,7 +10,7 @@ use std::{collections::BTreeMap, sync::Mutex};
 
 use futures_util::{StreamExt, pin_mut};
 use iamport::{
-    Amount, Client, Expected, Payment, PaymentStatus, UnixTime,
+    Amount, Client, Expected, Payment, PaymentStatusFilter, UnixTime,
     testing::{Mock, MockIamport, after_cancel, payment, vbank_ready},
     verify::Remedy,
     webhook::Notification,
@@ -64,12 +64,14 @@ impl std::fmt::Display for ShopError {
 /// What the nightly reconciliation found.
 #[derive(Debug, Default, PartialEq)]
 struct Report {
-    /// Paid payments that match an order.
+    /// Payments that match their order: amount paid and amount refunded.
     matched: usize,
-    /// Paid payments for orders the shop does not know.
+    /// Payments for orders the shop does not know.
     unknown: Vec<String>,
     /// Orders whose paid amount differs from the ledger.
     wrong_amount: Vec<String>,
+    /// Orders whose refunded amount differs from the ledger (a refund made elsewhere).
+    wrong_refund: Vec<String>,
 }
 
 struct Shop {
@@ -195,11 +197,14 @@ impl Shop {
         Ok(updated)
     }
 
-    /// Compares every payment paid in the window with the ledger.
+    /// Compares every payment whose status changed in the window (`from` inclusive, `to`
+    /// exclusive) with the ledger. The listing selects by the time of each payment's
+    /// *current* status, so it takes every status: a `paid` listing would miss a payment
+    /// paid, or paid earlier, and refunded in full inside the window.
     async fn reconcile(&self, from: UnixTime, to: UnixTime) -> Result<Report, ShopError> {
         let listing = self
             .client
-            .payments_by_status(PaymentStatus::Paid)
+            .payments_by_status(PaymentStatusFilter::All)
             .from(from)
             .to(to)
             .limit(2)
@@ -210,7 +215,10 @@ impl Shop {
             let p = p?;
             match self.order(&p.merchant_uid) {
                 Err(_) => report.unknown.push(p.merchant_uid),
+                // A listing also holds payments never paid (failed, still waiting).
+                Ok(_) if p.paid_at.is_none() => {}
                 Ok(o) if o.amount != p.amount => report.wrong_amount.push(p.merchant_uid),
+                Ok(o) if o.refunded != p.cancel_amount => report.wrong_refund.push(p.merchant_uid),
                 Ok(_) => report.matched += 1,
             }
         }
@@ -375,12 +383,21 @@ async fn nightly_reconciliation_walks_every_page() {
     shop.place_order("order-2", 2000);
     shop.place_order("order-3", 3000);
     shop.place_order("order-4", 4000);
+    shop.place_order("order-5", 5000);
+    // Order 5 was paid and then refunded in full from the admin console inside the window:
+    // in the `cancelled` listing, not the `paid` one, and unknown to the ledger.
+    let refunded = after_cancel(
+        &payment("imp_000000000006", "order-5", 5000),
+        5000,
+        "refunded by hand",
+    );
     let paid = vec![
         payment("imp_000000000001", "order-1", 1000),
         payment("imp_000000000002", "order-2", 2000),
         payment("imp_000000000003", "order-3", 3500),
         payment("imp_000000000004", "order-4", 4000),
         payment("imp_000000000005", "order-unknown", 5000),
+        refunded,
     ];
     let (from, to) = (
         UnixTime::from_secs(1_790_000_000),
@@ -388,7 +405,7 @@ async fn nightly_reconciliation_walks_every_page() {
     );
     let pages = mock.listing(
         client
-            .payments_by_status(PaymentStatus::Paid)
+            .payments_by_status(PaymentStatusFilter::All)
             .from(from)
             .to(to)
             .limit(2),
@@ -402,6 +419,7 @@ async fn nightly_reconciliation_walks_every_page() {
             matched: 3,
             unknown: vec!["order-unknown".to_owned()],
             wrong_amount: vec!["order-3".to_owned()],
+            wrong_refund: vec!["order-5".to_owned()],
         }
     );
     assert_eq!(pages.len(), 3);

@@ -15,61 +15,90 @@ impl Client {
     /// would otherwise refund the whole payment.
     ///
     /// **Give a [`checksum`](CancelPayment::checksum)**: what *your own ledger* says is still
-    /// refundable (the amount paid less every refund you have recorded). The server compares
-    /// it with its own balance and refuses the cancel when they differ, so a refund decided on
-    /// a stale view of the order is not carried out.
+    /// refundable (the amount paid less every refund you have recorded), never a balance read
+    /// from the server just before. The server refuses a cancel whose checksum differs from its
+    /// own balance. That protects against acting on a stale view: a refund made elsewhere (the
+    /// admin console, another service) that your ledger does not know yet, or two refunds
+    /// decided at once on the same balance (once the first is carried out, the second's
+    /// checksum is stale and it is refused).
     ///
-    /// Do not take the checksum from a payment fetched just before the cancel. That only
-    /// protects the SDK's own retries: a second click on "refund" in an admin page fetches the
-    /// payment again, sees the balance the first click left, passes the check and refunds a
-    /// second time. A checksum from the ledger fails on the second click once the first
-    /// refund is recorded; read the ledger and record the refund under one lock on the order
-    /// (e.g. `SELECT .. FOR UPDATE`) so that two clicks at once cannot both read the old
-    /// balance.
+    /// It does **not** make a refund happen once. A second refund decided after the first was
+    /// recorded reads the new balance, passes the check and refunds again, and so does a
+    /// refund sent again after a lost answer. Doing a refund once is the caller's part: give
+    /// each refund an id of your own, store it with its amount before sending, send it only
+    /// from that state, and settle a lost answer with [`Client::cancellation_outcome`], never
+    /// by sending it again. The example below does that.
     ///
-    /// A cancel is sent again only when it surely did not arrive (the connection was refused,
-    /// or 429). Once it may have reached the server it is never sent again, with or without
-    /// `checksum` (a checksum guards against a stale balance, not a concurrent cancel): a lost
-    /// or unclear answer is [`Error::OutcomeUnknown`]; learn what happened with
-    /// [`Client::cancellation_outcome`].
+    /// A cancel is sent again by the client only when it surely did not arrive (the connection
+    /// was refused, or 429). Once it may have reached the server it is never sent again: a lost
+    /// or unclear answer is [`Error::OutcomeUnknown`].
     ///
     /// ```no_run
-    /// use iamport::{Amount, Refusal};
+    /// use iamport::{Amount, reconcile::CancelOutcome};
     ///
-    /// /// The merchant's own record of an order.
-    /// struct Order {
+    /// /// One refund the merchant decided on, stored under its own id before it is sent.
+    /// struct Refund {
+    ///     id: String,
     ///     imp_uid: String,
-    ///     paid: Amount,
-    ///     refunded: Amount,
+    ///     amount: Amount,
+    ///     state: State,
     /// }
     ///
-    /// async fn refund(client: &iamport::Client, order: &mut Order, amount: Amount) -> iamport::Result<()> {
-    ///     // What this merchant believes is still refundable; never a fresh lookup.
-    ///     let refundable = order.paid.checked_sub(order.refunded).unwrap_or(Amount::ZERO);
+    /// #[derive(PartialEq)]
+    /// enum State {
+    ///     /// Decided, not sent: may be sent.
+    ///     Decided,
+    ///     /// Sent; its outcome is not known yet. Never sent again from here.
+    ///     Sent,
+    ///     /// Carried out by the server.
+    ///     Done,
+    ///     /// Refused, or surely not carried out.
+    ///     NotMade,
+    /// }
+    ///
+    /// /// `refundable`: the amount paid less the refunds recorded as done, read with the refund
+    /// /// under one lock on the order (e.g. `SELECT .. FOR UPDATE`).
+    /// async fn send_refund(
+    ///     client: &iamport::Client,
+    ///     refund: &mut Refund,
+    ///     refundable: Amount,
+    /// ) -> iamport::Result<()> {
+    ///     if refund.state != State::Decided {
+    ///         return Ok(()); // a second click on the same refund does nothing
+    ///     }
+    ///     refund.state = State::Sent; // stored before the request leaves
     ///     let result = client
     ///         .cancel_payment()
-    ///         .imp_uid(&order.imp_uid)
-    ///         .amount(amount)
+    ///         .imp_uid(&refund.imp_uid)
+    ///         .amount(refund.amount)
     ///         .checksum(refundable)
-    ///         .reason("out of stock")
+    ///         .reason(format!("refund {}", refund.id))
     ///         .send()
     ///         .await;
-    ///     match result {
-    ///         // Record the refund, as the server counts it, in the same transaction.
-    ///         Ok(updated) => order.refunded = updated.cancel_amount,
-    ///         // Throttled or an outage after the client's own retries: nothing was refused;
-    ///         // the refund is still to be made, later.
-    ///         Err(e) if e.is_retryable() => return Err(e),
-    ///         // Already refunded in full (a second click, or a refund made elsewhere).
-    ///         Err(e) if e.is_already_cancelled() => println!("nothing left to refund"),
-    ///         // A stale checksum is not recognised (`Refusal::Other`): compare the payment
-    ///         // with the ledger before deciding anything.
-    ///         Err(e) if e.refusal() == Some(Refusal::Other) => {
-    ///             let payment = client.payment(&order.imp_uid).await?;
-    ///             println!("refused ({e}); i'mport has {} cancelled", payment.cancel_amount);
+    ///     refund.state = match result {
+    ///         Ok(_) => State::Done,
+    ///         // Lost after it may have arrived: look, never resend.
+    ///         Err(e) if e.is_outcome_unknown() => {
+    ///             let attempted = e.attempted().expect("carried by OutcomeUnknown");
+    ///             match client.cancellation_outcome(attempted).send().await? {
+    ///                 CancelOutcome::Recorded { .. } => State::Done,
+    ///                 CancelOutcome::NotRecorded { .. } => State::NotMade,
+    ///                 // Not settled yet: it stays `Sent`; look again later.
+    ///                 _ => return Err(e),
+    ///             }
     ///         }
-    ///         Err(e) => return Err(e),
-    ///     }
+    ///         // Throttled or an outage: it surely did not arrive; send it later.
+    ///         Err(e) if e.is_retryable() => {
+    ///             refund.state = State::Decided;
+    ///             return Err(e);
+    ///         }
+    ///         // The server said no: already refunded in full, a stale checksum, ...
+    ///         // Compare the payment with the ledger before deciding anything new.
+    ///         Err(e) => {
+    ///             refund.state = State::NotMade;
+    ///             return Err(e);
+    ///         }
+    ///     };
     ///     Ok(())
     /// }
     /// ```
