@@ -110,7 +110,9 @@ pub enum Error {
     /// payment's `status` is `failed` and `fail_reason` says why) or it was cancelled. The
     /// server reports a declined card as a success (`code` 0), so the SDK turns it into this
     /// error: a charge is `Ok` only when the money moved. Nothing was charged; tell the buyer,
-    /// or charge again later (with a new `merchant_uid`). A payment still `ready`, which may
+    /// or charge again later (with a new `merchant_uid`). With PayPal and Paymentwall a
+    /// `failed` payment can still turn `paid` later (with a `paid` webhook), so there keep
+    /// listening for the webhook before charging the order again. A payment still `ready`, which may
     /// yet complete, is never this error but [`Error::OutcomeUnknown`] (with
     /// [`Error::Pending`] as its source).
     #[error("the charge was not approved (status {}): {}", .0.status, .0.fail_reason.as_deref().unwrap_or("no reason given"))]

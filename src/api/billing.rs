@@ -83,6 +83,11 @@ impl Client {
     /// Deletes a billing key (`DELETE /subscribe/customers/{customer_uid}`) and returns it as
     /// it was. Revoke its pending schedules first ([`Client::unschedule_payments`]): whether
     /// the server does so is not documented.
+    ///
+    /// A key is the card, not a plan: when one card pays for several plans, they share the
+    /// key, and deleting it ends every one of them. When a subscriber cancels one plan,
+    /// revoke that plan's schedules by order id and delete the key only when no other plan
+    /// uses it (e.g. when [`Client::billing_key_schedules`] shows nothing else `scheduled`).
     pub fn delete_billing_key(&self, customer_uid: impl Into<String>) -> DeleteBillingKey<'_> {
         DeleteBillingKey {
             client: self,
