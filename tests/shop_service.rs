@@ -38,6 +38,9 @@ enum Checkout {
     Refunded,
     /// The payment is not this order's: neither fulfilled nor touched.
     Rejected,
+    /// Refunds of the payment differ from the ledger, or a remedy this shop does not know:
+    /// neither fulfilled nor refunded; a person looks at it.
+    Review,
 }
 
 #[derive(Debug)]
@@ -130,7 +133,7 @@ impl Shop {
                 match mismatch.remedy() {
                     Remedy::NotThisOrder => Ok(Checkout::Rejected),
                     Remedy::NotPaid => Ok(Checkout::Pending),
-                    _ => {
+                    Remedy::Refund => {
                         // This order's payment with a tampered amount: refund all of it.
                         let paid = &mismatch.payment;
                         self.client
@@ -144,6 +147,8 @@ impl Shop {
                             .await?;
                         Ok(Checkout::Refunded)
                     }
+                    // `Reconcile`, and any remedy added later: never refund automatically.
+                    _ => Ok(Checkout::Review),
                 }
             }
         }
@@ -238,9 +243,23 @@ async fn shop() -> (MockIamport, Shop) {
 async fn checkout_fulfils_paid_orders_and_refunds_only_this_orders_tampered_payment() {
     let (mock, shop) = shop().await;
     let client = mock.client();
-    for (order, amount) in [("order-1", 32000), ("order-2", 32000), ("order-3", 129000)] {
+    for (order, amount) in [
+        ("order-1", 32000),
+        ("order-2", 32000),
+        ("order-3", 129000),
+        ("order-4", 32000),
+    ] {
         shop.place_order(order, amount);
     }
+    // Order 4's payment was partly refunded from the admin console: the ledger knows nothing
+    // of it, so the shop neither fulfils nor refunds; a person looks.
+    let partly_refunded = after_cancel(
+        &payment("imp_000000000005", "order-4", 32000),
+        2000,
+        "by hand",
+    );
+    let _partly = mock.payment(&partly_refunded);
+    let refund_of_order_4 = mock.cancel_loose(&partly_refunded);
     let _paid = mock.payment(&payment("imp_000000000001", "order-1", 32000));
     let tampered = payment("imp_000000000002", "order-2", 100);
     let _tampered = mock.payment(&tampered);
@@ -272,8 +291,12 @@ async fn checkout_fulfils_paid_orders_and_refunds_only_this_orders_tampered_paym
     let outcome = shop.checkout("imp_000000000004", "order-2").await.unwrap();
     assert_eq!(outcome, Checkout::Rejected);
 
+    let outcome = shop.checkout("imp_000000000005", "order-4").await.unwrap();
+    assert_eq!(outcome, Checkout::Review);
+
     refund.assert_calls(1);
     strangers_refund.assert_calls(0);
+    refund_of_order_4.assert_calls(0);
     assert_eq!(shop.order("order-2").unwrap().imp_uid, None);
 }
 
