@@ -24,6 +24,12 @@
 //!   or a whole listing walked by `stream()`), cancels, prepared amounts, receipts, billing
 //!   keys, charges and schedules; fixtures such as [`payment`], [`after_cancel`],
 //!   [`vbank_ready`], [`failed_payment`] and [`payment_page`] are realistic values to mutate.
+//! - **Faults as stubs**: the token endpoint failing ([`MockIamport::fail_token`]: an outage
+//!   or refused credentials), an answer too slow for the client ([`RequestStub::delayed`]),
+//!   a connection closed without an answer ([`RequestStub::drop_connection`]) and throttling
+//!   ([`RequestStub::throttled`]), each documented with what the client then returns. The
+//!   other stubs answer only requests that carry the mock's token, so they cannot stand for
+//!   a token outage.
 //! - **Flows, not only calls**: [`MockIamport::payment_state`] serves one payment's lookups
 //!   and cancels from a shared state, so a refund changes what the next lookup returns and a
 //!   stale checksum is refused.
@@ -49,6 +55,7 @@
 mod billing;
 mod canned;
 pub(crate) mod capture;
+mod faults;
 mod fixtures;
 mod listings;
 mod matcher;
@@ -64,6 +71,7 @@ mod stub;
 #[cfg(feature = "billing")]
 pub use billing::{billing_key, charged_payment, declined_payment, schedule};
 pub use canned::CannedClient;
+pub use faults::TokenFault;
 #[cfg(feature = "billing")]
 pub use fixtures::schedule_page;
 pub use fixtures::{
