@@ -67,6 +67,8 @@ mod recording;
 mod replay;
 mod state;
 mod stub;
+#[cfg(feature = "billing")]
+mod subscriptions;
 
 #[cfg(feature = "billing")]
 pub use billing::{billing_key, charged_payment, declined_payment, schedule};
@@ -90,6 +92,8 @@ pub use recording::{RecordedRequest, RecordedResponse, Recording, RecordingError
 pub use replay::{Mismatch, RECORDED_AT, call, differences, verify};
 pub use state::PaymentState;
 pub use stub::RequestStub;
+#[cfg(feature = "billing")]
+pub use subscriptions::BillingState;
 
 /// What `httpmock` answers, with 404, to a request that matched no stub.
 const UNMATCHED_BODY: &[u8] = br#"{"message":"Request did not match any route or mock"}"#;
