@@ -32,7 +32,16 @@
 //!   a token outage.
 //! - **Flows, not only calls**: [`MockIamport::payment_state`] serves one payment's lookups
 //!   and cancels from a shared state, so a refund changes what the next lookup returns and a
-//!   stale checksum is refused.
+//!   stale checksum is refused. [`MockIamport::billing_state`] does the same for billing
+//!   keys, charges and schedules, with a clock the test advances
+//!   ([`BillingState::advance_to`]) that runs the schedules that fall due and posts their
+//!   webhook notifications, so a subscription's month is tested end to end.
+//! - **One order of arguments** in the fixtures: `imp_uid`, `merchant_uid`, `customer_uid`,
+//!   then the rest (`charged_payment(imp_uid, merchant_uid, customer_uid, amount)`,
+//!   `schedule(merchant_uid, customer_uid, schedule_at, amount)`).
+//!
+//! The kit's docs build from a dependent crate (`cargo doc --features iamport/testing`) with
+//! any set of API groups: a link to an operation of a group left out renders as text.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")] async fn main() {

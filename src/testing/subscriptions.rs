@@ -602,8 +602,8 @@ fn serve(ledger: &mut Ledger, route: Route, req: &HttpMockRequest) -> (u16, Valu
                 None => refusal(404, -1, "존재하지 않는 결제예약입니다."),
             },
         ),
-        Route::Schedules => Ok(page(ledger, None, req, "schedule_status")),
-        Route::KeySchedules(uid) => Ok(page(ledger, Some(&uid), req, "schedule-status")),
+        Route::Schedules => Ok(page(ledger, None, req, Params::ALL_KEYS)),
+        Route::KeySchedules(uid) => Ok(page(ledger, Some(&uid), req, Params::ONE_KEY)),
         Route::Payment(imp_uid) => Ok(match ledger.payments.iter().find(|p| p.imp_uid == imp_uid)
         {
             Some(p) => ok(p),
@@ -620,20 +620,42 @@ fn serve(ledger: &mut Ledger, route: Route, req: &HttpMockRequest) -> (u16, Valu
     answer.unwrap_or_else(|refused| refused)
 }
 
+/// The names of a schedule listing's parameters: the window's ends and the status filter.
+struct Params {
+    from: &'static str,
+    to: &'static str,
+    status: &'static str,
+}
+
+impl Params {
+    /// `GET /subscribe/payments/schedule`.
+    const ALL_KEYS: Params = Params {
+        from: "schedule_from",
+        to: "schedule_to",
+        status: "schedule_status",
+    };
+    /// The two listings of one key.
+    const ONE_KEY: Params = Params {
+        from: "from",
+        to: "to",
+        status: "schedule-status",
+    };
+}
+
 /// One page of the schedules of `customer_uid` (or of every key) in the request's window:
-/// `schedule_at` from `schedule_from` (inclusive) to `schedule_to` (exclusive), in the state
-/// the parameter `status_param` names, latest first (earliest first with `sorting=scheduled`).
+/// `schedule_at` from its start (inclusive) to its end (exclusive), in the state the status
+/// parameter names, latest first (earliest first with `sorting=scheduled`).
 fn page(
     ledger: &Ledger,
     customer_uid: Option<&str>,
     req: &HttpMockRequest,
-    status_param: &str,
+    names: Params,
 ) -> (u16, Value) {
     let secs = |name: &str| param(req, name).and_then(|v| v.parse::<i64>().ok());
-    let (Some(from), Some(to)) = (secs("schedule_from"), secs("schedule_to")) else {
-        return refusal(400, -1, "schedule_from and schedule_to are required");
+    let (Some(from), Some(to)) = (secs(names.from), secs(names.to)) else {
+        return refusal(400, -1, "the window's start and end are required");
     };
-    let status = param(req, status_param).map(|s| ScheduleStatus::from(s.as_str()));
+    let status = param(req, names.status).map(|s| ScheduleStatus::from(s.as_str()));
     let mut list: Vec<&Schedule> = ledger
         .schedules
         .iter()
