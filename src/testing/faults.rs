@@ -142,6 +142,9 @@ impl<'a> RequestStub<'a> {
     /// reached the server, and no answer came back. A lookup is retried under the client's
     /// retry policy and ends in a transport error; a change is never sent again:
     /// [`is_outcome_unknown`](crate::Error::is_outcome_unknown).
+    ///
+    /// The mock ends the connection's task by unwinding, so this needs the test profile's
+    /// `panic = "unwind"` (the default); nothing is printed.
     pub fn drop_connection(self) -> Mock<'a> {
         self.mock.answer(&self.expect, |then| {
             then.respond_with(|_| {

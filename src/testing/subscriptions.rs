@@ -52,7 +52,20 @@ impl Ledger {
         self.now.unwrap_or_else(UnixTime::now)
     }
 
-    /// A charge of `customer_uid`'s key, paid or declined, made now.
+    /// Why a charge of this key is declined now: the reason a test set, or the API's own
+    /// words for a key that is not (or no longer) registered. `None`: it is approved.
+    fn declined(&self, customer_uid: &str) -> Option<String> {
+        match self.declines.get(customer_uid) {
+            Some(reason) => Some(reason.clone()),
+            None if !self.keys.contains_key(customer_uid) => {
+                Some("등록되지 않은 구매자입니다.".to_owned())
+            }
+            None => None,
+        }
+    }
+
+    /// A charge of `customer_uid`'s key made now: paid, or failed when
+    /// [`Ledger::declined`] says so.
     fn charge(
         &mut self,
         customer_uid: &str,
@@ -63,7 +76,7 @@ impl Ledger {
         self.issued += 1;
         let imp_uid = format!("imps_{:012}", self.issued);
         let now = self.now();
-        let mut p = match self.declines.get(customer_uid) {
+        let mut p = match self.declined(customer_uid) {
             None => {
                 let mut p = charged_payment(imp_uid, merchant_uid, customer_uid, amount);
                 p.paid_at = Some(now);
@@ -71,7 +84,7 @@ impl Ledger {
             }
             Some(reason) => {
                 let mut p = declined_payment(imp_uid, merchant_uid, customer_uid, amount);
-                p.fail_reason = Some(reason.clone());
+                p.fail_reason = Some(reason);
                 p.failed_at = Some(now);
                 p
             }
@@ -291,30 +304,12 @@ impl<'a> BillingState<'a> {
                 };
                 let run = ledger.schedules[i].clone();
                 ledger.now = Some(run.schedule_at.max(now));
-                let payment = if ledger.keys.contains_key(&run.customer_uid) {
-                    ledger.charge(
-                        &run.customer_uid,
-                        &run.merchant_uid,
-                        run.amount,
-                        run.name.as_deref(),
-                    )
-                } else {
-                    let removed = ledger.declines.insert(
-                        run.customer_uid.clone(),
-                        "등록되지 않은 구매자입니다.".into(),
-                    );
-                    let p = ledger.charge(
-                        &run.customer_uid,
-                        &run.merchant_uid,
-                        run.amount,
-                        run.name.as_deref(),
-                    );
-                    match removed {
-                        Some(reason) => ledger.declines.insert(run.customer_uid.clone(), reason),
-                        None => ledger.declines.remove(&run.customer_uid),
-                    };
-                    p
-                };
+                let payment = ledger.charge(
+                    &run.customer_uid,
+                    &run.merchant_uid,
+                    run.amount,
+                    run.name.as_deref(),
+                );
                 let executed_at = ledger.now();
                 let s = &mut ledger.schedules[i];
                 s.schedule_status = ScheduleStatus::Executed;
