@@ -173,3 +173,37 @@ async fn the_clock_runs_due_schedules_in_time_order_and_the_payments_are_served(
         .unwrap_err();
     assert_eq!(stale.api_code(), Some(1));
 }
+
+#[test]
+fn fixtures_take_their_ids_in_one_order() {
+    use iamport::testing::{charged_payment, declined_payment, payment, schedule};
+
+    let at = UnixTime::from_secs(1_790_000_000);
+    let p = payment("imp_1", "order-1", 1000);
+    assert_eq!(
+        (p.imp_uid.as_str(), p.merchant_uid.as_str()),
+        ("imp_1", "order-1")
+    );
+    for p in [
+        charged_payment("imps_1", "order-1", "member-1", 1000),
+        declined_payment("imps_1", "order-1", "member-1", 1000),
+    ] {
+        assert_eq!(
+            (
+                p.imp_uid.as_str(),
+                p.merchant_uid.as_str(),
+                p.customer_uid.as_deref()
+            ),
+            ("imps_1", "order-1", Some("member-1"))
+        );
+    }
+    let s = schedule("order-1", "member-1", at, 1000);
+    assert_eq!(
+        (
+            s.merchant_uid.as_str(),
+            s.customer_uid.as_str(),
+            s.schedule_at
+        ),
+        ("order-1", "member-1", at)
+    );
+}
