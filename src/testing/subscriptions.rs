@@ -127,9 +127,10 @@ impl MockIamport {
     /// changes, the next one sees, as on the server.
     ///
     /// - **Keys**: registering a card (`POST /subscribe/customers/{customer_uid}`) stores a
-    ///   key ([`billing_key`] with that id); a lookup or a deletion of a key the ledger holds
-    ///   answers it (a deletion removes it), of any other is refused with code 1, as the API
-    ///   refuses an unknown key. [`BillingState::register`] stores one directly.
+    ///   key ([`billing_key`](super::billing_key) with that id); a lookup or a deletion of
+    ///   a key the ledger holds answers it (a deletion removes it), of any other is refused
+    ///   with code 1, as the API refuses an unknown key. [`BillingState::register`] stores
+    ///   one directly.
     /// - **Charges** (`POST /subscribe/payments/again`) of a stored key make a payment paid
     ///   now (`imps_...`), or failed when the key was set to be declined
     ///   ([`BillingState::decline`]); of an unknown key, or with an order id already used,
