@@ -379,7 +379,7 @@ async fn billing() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let next_month = UnixTime::from_secs(UnixTime::now().as_secs() + 30 * 86_400);
-    let planned = schedule(uid, "sub-2026-12", next_month, 9900);
+    let planned = schedule("sub-2026-12", uid, next_month, 9900);
     let entry = ScheduleEntry::new("sub-2026-12", next_month, 9900).name("월간 플랜");
     let request = ScheduleRequest::new(uid, vec![entry]);
     mock.schedule_payments(&request, std::slice::from_ref(&planned));

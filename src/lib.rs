@@ -3,6 +3,14 @@
 #![warn(missing_docs)]
 #![warn(clippy::unwrap_used, clippy::expect_used)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
+// The docs link to the operations of every API group. A build without some group (a
+// dependent's `default-features = false`, then `cargo doc --features iamport/testing`) has
+// no page for them: those links render as text instead of failing a `-D warnings` doc build.
+// The builds with every group (the default features, `--all-features`) check every link.
+#![cfg_attr(
+    not(all(feature = "billing", feature = "receipts")),
+    allow(rustdoc::broken_intra_doc_links)
+)]
 
 // The call machinery: how every operation is sent, authenticated, retried and unwrapped.
 mod auth;

@@ -669,7 +669,7 @@ async fn schedule_streams_keep_their_window_and_end() {
         UnixTime::from_secs(1_797_000_000),
     );
     let at = UnixTime::from_secs(1_795_000_000);
-    let s = |i: u32| schedule("member-1-card-1", format!("sub-{i}"), at, 9900);
+    let s = |i: u32| schedule(format!("sub-{i}"), "member-1-card-1", at, 9900);
     let page = |n: u32, next: u32, list| {
         mock.server().mock(|when, then| {
             when.method("GET")
@@ -770,8 +770,8 @@ async fn a_batch_of_keys_names_the_missing_ones() {
 async fn an_unknown_schedule_status_is_kept() {
     let mock = MockIamport::start().await;
     let mut s = serde_json::to_value(schedule(
-        "member-1-card-1",
         "sub-1",
+        "member-1-card-1",
         UnixTime::from_secs(1),
         1,
     ))
@@ -832,7 +832,7 @@ async fn billing_stubs_answer_exactly_the_request_sent() {
     assert_eq!(deleted, key);
 
     let at = UnixTime::from_secs(UnixTime::now().as_secs() + 30 * 86_400);
-    let planned = schedule(uid, "sub-1", at, 9900);
+    let planned = schedule("sub-1", uid, at, 9900);
     let request = ScheduleRequest::new(uid, vec![ScheduleEntry::new("sub-1", at, 9900)]);
     let sched = mock.schedule_payments(&request, std::slice::from_ref(&planned));
     let more = ScheduleRequest::new(uid, vec![ScheduleEntry::new("sub-1", at, 9901)]);
@@ -910,7 +910,7 @@ async fn listings_of_a_keys_payments_and_of_schedules_are_stubbed_page_by_page()
     let from = UnixTime::now();
     let to = UnixTime::from_secs(from.as_secs() + 60 * 86_400);
     let planned: Vec<_> = (1..=3)
-        .map(|i| schedule(uid, format!("sub-{i}"), to, 9900))
+        .map(|i| schedule(format!("sub-{i}"), uid, to, 9900))
         .collect();
     let all = || {
         client

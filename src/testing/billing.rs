@@ -226,10 +226,11 @@ fn charge(
     p
 }
 
-/// A realistic pending schedule of this key.
+/// A realistic pending schedule of this key, for this order. Its arguments come in the
+/// fixtures' one order: `merchant_uid`, then `customer_uid`, then the rest.
 pub fn schedule(
-    customer_uid: impl Into<String>,
     merchant_uid: impl Into<String>,
+    customer_uid: impl Into<String>,
     schedule_at: UnixTime,
     amount: impl Into<Amount>,
 ) -> Schedule {

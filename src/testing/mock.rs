@@ -29,7 +29,16 @@ use crate::Client;
 ///   ([`MockIamport::charge_billing_key`], [`MockIamport::issue_receipt`], ...);
 /// - loose stubs that say so: [`MockIamport::cancel_loose`], [`MockIamport::respond`],
 ///   [`MockIamport::error`], [`MockIamport::not_found`];
-/// - recordings ([`MockIamport::recording`]), or anything on [`MockIamport::server`].
+/// - recordings ([`MockIamport::recording`]), or anything on [`MockIamport::server`];
+/// - faults: a failing token endpoint ([`MockIamport::fail_token`]), an answer that times
+///   the client out, a connection closed unanswered and a 429 with `Retry-After`
+///   ([`RequestStub::delayed`](super::RequestStub::delayed),
+///   [`RequestStub::drop_connection`](super::RequestStub::drop_connection),
+///   [`RequestStub::throttled`](super::RequestStub::throttled)).
+///
+/// Every stub but the token endpoint's answers only requests that carry
+/// [`MockIamport::TOKEN`] as their bearer: a request without it, or with another token, is
+/// answered by none of them.
 ///
 /// A request that no stub matches fails, in a client of the mock, with an error whose
 /// message names it (`no stub for GET /payments/imp_123`); `stub.assert()` on the stub that
@@ -67,6 +76,8 @@ use crate::Client;
 pub struct MockIamport {
     server: MockServer,
     token: usize,
+    /// What the token endpoint answers instead of a token, when a test says so.
+    pub(super) token_fault: super::faults::TokenFaults,
     /// The client whose calls the typed stubs take their requests from (never sent), built
     /// when a stub first needs it.
     capturer: std::sync::OnceLock<Client>,
@@ -91,21 +102,21 @@ impl MockIamport {
     /// Starts a server on a free loopback port.
     pub async fn start() -> MockIamport {
         let server = MockServer::start_async().await;
-        let body = token_body(Self::TOKEN);
+        let token_fault = super::faults::TokenFaults::default();
+        let faults = token_fault.clone();
         let token = server
             .mock_async(|when, then| {
                 when.method("POST")
                     .path("/users/getToken")
                     .json_body(json!({"imp_key": Self::KEY, "imp_secret": Self::SECRET}));
-                then.status(200)
-                    .header("content-type", "application/json; charset=UTF-8")
-                    .body(body);
+                then.respond_with(move |_| faults.answer(Self::TOKEN));
             })
             .await
             .id();
         MockIamport {
             server,
             token,
+            token_fault,
             capturer: std::sync::OnceLock::new(),
         }
     }
@@ -231,6 +242,14 @@ impl MockIamport {
     /// A client retries 429 and, for lookups, 502–504 under its
     /// [`RetryPolicy`](crate::RetryPolicy), so such a stub is hit more than once; build the
     /// client with `.retry(RetryPolicy::none())` to see a single hit.
+    ///
+    /// Like every stub of the mock, it answers only requests that carry the mock's token
+    /// (`Authorization: Bearer` [`MockIamport::TOKEN`]): it stands for an API endpoint
+    /// failing, never for the token exchange. A failing token endpoint is
+    /// [`MockIamport::fail_token`]; a throttled, slow or dropped request is
+    /// [`RequestStub::throttled`](super::RequestStub::throttled),
+    /// [`RequestStub::delayed`](super::RequestStub::delayed) and
+    /// [`RequestStub::drop_connection`](super::RequestStub::drop_connection).
     pub fn error(
         &self,
         method: &str,
@@ -244,7 +263,8 @@ impl MockIamport {
     }
 
     /// Answers a request with 404 and the envelope the API sends for an unknown id; any query
-    /// and body match.
+    /// and body match. As with [`MockIamport::error`], only requests with the mock's token
+    /// reach it.
     pub fn not_found(&self, method: &str, path: &str) -> Mock<'_> {
         self.error(method, path, 404, -1, "존재하지 않는 결제정보입니다.")
     }
@@ -280,6 +300,35 @@ impl MockIamport {
 
     /// Answers the authenticated request `expect` describes with `status` and `body`.
     pub(super) fn stub(&self, expect: &RequestMatcher, status: u16, body: Value) -> Mock<'_> {
+        self.stub_after(expect, status, body, None)
+    }
+
+    /// As [`MockIamport::stub`], answering after `delay` when there is one.
+    pub(super) fn stub_after(
+        &self,
+        expect: &RequestMatcher,
+        status: u16,
+        body: Value,
+        delay: Option<std::time::Duration>,
+    ) -> Mock<'_> {
+        self.answer(expect, |then| {
+            let then = then
+                .status(status)
+                .header("content-type", "application/json; charset=UTF-8")
+                .json_body(body);
+            if let Some(delay) = delay {
+                then.delay(delay);
+            }
+        })
+    }
+
+    /// A stub of the authenticated request `expect` describes (method, path, query, JSON
+    /// body and the mock's token), answered as `answer` says.
+    pub(super) fn answer(
+        &self,
+        expect: &RequestMatcher,
+        answer: impl FnOnce(httpmock::Then),
+    ) -> Mock<'_> {
         let matcher = expect.clone();
         self.server.mock(|when, then| {
             let when = when
@@ -290,9 +339,7 @@ impl MockIamport {
             if let Some(body) = &expect.body {
                 when.json_body(body.clone());
             }
-            then.status(status)
-                .header("content-type", "application/json; charset=UTF-8")
-                .json_body(body);
+            answer(then);
         })
     }
 
@@ -325,7 +372,7 @@ impl MockIamport {
 }
 
 /// Any request with this method to this path.
-fn loose(method: &str, path: &str) -> RequestMatcher {
+pub(super) fn loose(method: &str, path: &str) -> RequestMatcher {
     if method.parse::<Method>().is_err() {
         panic!("{method:?} is not an HTTP method");
     }

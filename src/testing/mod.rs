@@ -24,9 +24,24 @@
 //!   or a whole listing walked by `stream()`), cancels, prepared amounts, receipts, billing
 //!   keys, charges and schedules; fixtures such as [`payment`], [`after_cancel`],
 //!   [`vbank_ready`], [`failed_payment`] and [`payment_page`] are realistic values to mutate.
+//! - **Faults as stubs**: the token endpoint failing ([`MockIamport::fail_token`]: an outage
+//!   or refused credentials), an answer too slow for the client ([`RequestStub::delayed`]),
+//!   a connection closed without an answer ([`RequestStub::drop_connection`]) and throttling
+//!   ([`RequestStub::throttled`]), each documented with what the client then returns. The
+//!   other stubs answer only requests that carry the mock's token, so they cannot stand for
+//!   a token outage.
 //! - **Flows, not only calls**: [`MockIamport::payment_state`] serves one payment's lookups
 //!   and cancels from a shared state, so a refund changes what the next lookup returns and a
-//!   stale checksum is refused.
+//!   stale checksum is refused. [`MockIamport::billing_state`] does the same for billing
+//!   keys, charges and schedules, with a clock the test advances
+//!   ([`BillingState::advance_to`]) that runs the schedules that fall due and posts their
+//!   webhook notifications, so a subscription's month is tested end to end.
+//! - **One order of arguments** in the fixtures: `imp_uid`, `merchant_uid`, `customer_uid`,
+//!   then the rest (`charged_payment(imp_uid, merchant_uid, customer_uid, amount)`,
+//!   `schedule(merchant_uid, customer_uid, schedule_at, amount)`).
+//!
+//! The kit's docs build from a dependent crate (`cargo doc --features iamport/testing`) with
+//! any set of API groups: a link to an operation of a group left out renders as text.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")] async fn main() {
@@ -49,6 +64,7 @@
 mod billing;
 mod canned;
 pub(crate) mod capture;
+mod faults;
 mod fixtures;
 mod listings;
 mod matcher;
@@ -60,10 +76,13 @@ mod recording;
 mod replay;
 mod state;
 mod stub;
+#[cfg(feature = "billing")]
+mod subscriptions;
 
 #[cfg(feature = "billing")]
 pub use billing::{billing_key, charged_payment, declined_payment, schedule};
 pub use canned::CannedClient;
+pub use faults::TokenFault;
 #[cfg(feature = "billing")]
 pub use fixtures::schedule_page;
 pub use fixtures::{
@@ -82,6 +101,8 @@ pub use recording::{RecordedRequest, RecordedResponse, Recording, RecordingError
 pub use replay::{Mismatch, RECORDED_AT, call, differences, verify};
 pub use state::PaymentState;
 pub use stub::RequestStub;
+#[cfg(feature = "billing")]
+pub use subscriptions::BillingState;
 
 /// What `httpmock` answers, with 404, to a request that matched no stub.
 const UNMATCHED_BODY: &[u8] = br#"{"message":"Request did not match any route or mock"}"#;

@@ -151,7 +151,7 @@ fn names(payment: &Payment, req: &HttpMockRequest) -> bool {
 }
 
 /// The payment after the cancel `req` asks for, or why the server refuses it.
-fn cancel(payment: &Payment, req: &HttpMockRequest) -> Result<Payment, String> {
+pub(super) fn cancel(payment: &Payment, req: &HttpMockRequest) -> Result<Payment, String> {
     let body: CancelRequest =
         serde_json::from_slice(req.body_ref()).map_err(|e| format!("not a cancel: {e}"))?;
     let zero = Amount::from(0);

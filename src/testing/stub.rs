@@ -12,8 +12,10 @@ use super::{MockIamport, Recording, capture, matcher::RequestMatcher};
 /// answer.
 #[must_use = "a stub is made by giving it an answer: .ok(..), .error(..), .recorded(..)"]
 pub struct RequestStub<'a> {
-    mock: &'a MockIamport,
-    expect: RequestMatcher,
+    pub(super) mock: &'a MockIamport,
+    pub(super) expect: RequestMatcher,
+    /// How long the answer waits ([`RequestStub::delayed`]).
+    pub(super) delay: Option<std::time::Duration>,
 }
 
 impl std::fmt::Debug for RequestStub<'_> {
@@ -62,6 +64,7 @@ impl MockIamport {
         RequestStub {
             mock: self,
             expect: sent("when", call),
+            delay: None,
         }
     }
 }
@@ -69,14 +72,14 @@ impl MockIamport {
 impl<'a> RequestStub<'a> {
     /// Answers with `payload` in a success envelope (`{"code": 0, "response": payload}`).
     pub fn ok<T: Serialize + ?Sized>(self, payload: &T) -> Mock<'a> {
-        self.mock.ok(&self.expect, payload)
+        self.respond(200, super::mock::envelope(payload))
     }
 
     /// Answers with an error envelope: `status` (often 200 for a business refusal), a
     /// non-zero `code` and a message.
     pub fn error(self, status: u16, code: i64, message: &str) -> Mock<'a> {
         let body = json!({"code": code, "message": message, "response": null});
-        self.mock.stub(&self.expect, status, body)
+        self.respond(status, body)
     }
 
     /// Answers with a recording's response: its status and body, as the server sent them.
@@ -86,7 +89,7 @@ impl<'a> RequestStub<'a> {
 
     /// Answers with `status` and this JSON body, whatever it is.
     pub fn respond(self, status: u16, body: Value) -> Mock<'a> {
-        self.mock.stub(&self.expect, status, body)
+        self.mock.stub_after(&self.expect, status, body, self.delay)
     }
 }
 
