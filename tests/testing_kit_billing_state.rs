@@ -89,7 +89,7 @@ async fn schedules_are_listed_by_window_looked_up_and_revoked_by_order() {
     // Latest first; m1-3, at the end of the window, is not in it.
     assert_eq!(ids, ["m1-2", "m2-1", "m1-1"]);
     let of_key = client
-        .billing_key_schedules("member-1", day(start, 0), day(start, 91))
+        .billing_key_schedules("member-1", day(start, 29), day(start, 91))
         .send()
         .await
         .unwrap();
@@ -108,7 +108,7 @@ async fn schedules_are_listed_by_window_looked_up_and_revoked_by_order() {
     let err = client.unschedule_payments(request).await.unwrap_err();
     assert_eq!(err.api_code(), Some(1));
     let pending = client
-        .schedules(day(start, 0), day(start, 91))
+        .schedules(day(start, 29), day(start, 91))
         .status(ScheduleStatus::Scheduled)
         .send()
         .await
