@@ -678,6 +678,67 @@ const RULES: &[Rule] = &[
         pointer: "/components/schemas/Payment/properties/card_bin",
         reason: "Payment.card_bin is nullable, but no recorded response has `null` there",
     },
+    // ---- provenance (provenance.rs) ----
+    Rule {
+        rule: ("provenance.rs", "the recording has no provenance"),
+        edit: Edit::Recording("get_receipt.ok", |r| remove(r, "provenance")),
+        file: "spec/recordings/get_receipt.ok.json",
+        pointer: "",
+        reason: "the recording has no provenance",
+    },
+    Rule {
+        rule: ("provenance.rs", "the provenance names no source"),
+        edit: Edit::Recording("get_receipt.ok", |r| {
+            r["provenance"]["source"] = json!("  ")
+        }),
+        file: "spec/recordings/get_receipt.ok.json",
+        pointer: "/provenance/source",
+        reason: "the provenance names no source",
+    },
+    Rule {
+        rule: (
+            "provenance.rs",
+            "a documented recording must name its official page",
+        ),
+        edit: Edit::Recording("get_receipt.ok", |r| {
+            r["provenance"]["source"] = json!("api-notes.md §2 GET /receipts")
+        }),
+        file: "spec/recordings/get_receipt.ok.json",
+        pointer: "/provenance/source",
+        reason: "a documented recording must name its official page",
+    },
+    Rule {
+        rule: (
+            "provenance.rs",
+            "an observed recording must name the section",
+        ),
+        // The note without a section is not enough.
+        edit: Edit::Recording("get_payment.not_found", |r| {
+            r["provenance"]["source"] = json!("api-notes.md, somewhere")
+        }),
+        file: "spec/recordings/get_payment.not_found.json",
+        pointer: "/provenance/source",
+        reason: "an observed recording must name the section",
+    },
+    Rule {
+        rule: ("provenance.rs", "a synthetic recording must name the note"),
+        edit: Edit::Recording("get_payment.refused", |r| {
+            r["provenance"]["source"] = json!("written for the case")
+        }),
+        file: "spec/recordings/get_payment.refused.json",
+        pointer: "/provenance/source",
+        reason: "a synthetic recording must name the note or page it agrees with",
+    },
+    Rule {
+        // A kind outside the three does not read as a recording at all (serde's message).
+        rule: ("recordings.rs", "(a provenance kind outside the three)"),
+        edit: Edit::Recording("get_receipt.ok", |r| {
+            r["provenance"]["kind"] = json!("invented")
+        }),
+        file: "spec/recordings/get_receipt.ok.json",
+        pointer: "",
+        reason: "not a recording: unknown variant `invented`",
+    },
 ];
 
 /// Sentences of `xtask/src/validate/` that are not the reason of a rule about the input.

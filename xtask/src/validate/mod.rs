@@ -7,6 +7,7 @@ mod coverage;
 pub(crate) mod enums;
 mod lint;
 mod nulls;
+mod provenance;
 mod public;
 pub(crate) mod recordings;
 mod replay;
@@ -63,6 +64,8 @@ pub struct Checks {
     /// A success and a failure recording for every operation, and a recorded `null` in
     /// every nullable property.
     pub coverage: bool,
+    /// Every recording's provenance.
+    pub provenance: bool,
 }
 
 impl Checks {
@@ -73,6 +76,7 @@ impl Checks {
         replay: true,
         drift: true,
         coverage: true,
+        provenance: true,
     };
 }
 
@@ -85,6 +89,8 @@ pub struct Report {
     pub coverage: Vec<CoverageRow>,
     /// How many recordings were read.
     pub recordings: usize,
+    /// How many recordings there are of each provenance kind.
+    pub provenance: Vec<(iamport::testing::ProvenanceKind, usize)>,
 }
 
 impl Report {
@@ -133,6 +139,10 @@ pub fn validate(root: &Path, checks: Checks) -> Report {
     let (recs, load_findings) = recordings::load(root);
     report.findings.extend(load_findings);
     report.recordings = recs.len();
+    report.provenance = provenance::counts(&recs);
+    if checks.provenance {
+        report.findings.extend(provenance::check(&recs));
+    }
     if checks.schemas {
         report.findings.extend(recordings::check(&spec, &recs));
     }
