@@ -5,6 +5,7 @@
 
 mod coverage;
 pub(crate) mod enums;
+mod examples;
 mod lint;
 mod nulls;
 mod provenance;
@@ -66,6 +67,9 @@ pub struct Checks {
     pub coverage: bool,
     /// Every recording's provenance.
     pub provenance: bool,
+    /// The spec's examples against the recordings and the schemas, and one for every
+    /// operation.
+    pub examples: bool,
 }
 
 impl Checks {
@@ -77,6 +81,7 @@ impl Checks {
         drift: true,
         coverage: true,
         provenance: true,
+        examples: true,
     };
 }
 
@@ -142,6 +147,9 @@ pub fn validate(root: &Path, checks: Checks) -> Report {
     report.provenance = provenance::counts(&recs);
     if checks.provenance {
         report.findings.extend(provenance::check(&recs));
+    }
+    if checks.examples {
+        report.findings.extend(examples::check(&spec, &recs));
     }
     if checks.schemas {
         report.findings.extend(recordings::check(&spec, &recs));
