@@ -104,17 +104,15 @@ fn uses(spec: &Spec) -> Vec<Use<'_>> {
     let mut out = Vec::new();
     for op in spec.operations() {
         let name = op.name();
-        if let Some(body) = op.op.get("requestBody") {
-            if let Some((pointer, media)) =
-                media_of(spec, body, join(&op.pointer, &["requestBody"]))
-            {
-                out.push(Use {
-                    pointer,
-                    media,
-                    operation: name.clone(),
-                    status: None,
-                });
-            }
+        let body = op.op.get("requestBody");
+        let written = join(&op.pointer, &["requestBody"]);
+        if let Some((pointer, media)) = body.and_then(|b| media_of(spec, b, written)) {
+            out.push(Use {
+                pointer,
+                media,
+                operation: name.clone(),
+                status: None,
+            });
         }
         let responses = op.op.get("responses").and_then(Value::as_object);
         for (status, response) in responses.into_iter().flatten() {
