@@ -97,7 +97,9 @@ pub use fixtures::{external_receipt, receipt};
 pub use httpmock::Mock;
 pub use listings::Listing;
 pub use mock::{MockIamport, mock_exchange, token_body};
-pub use recording::{RecordedRequest, RecordedResponse, Recording, RecordingError};
+pub use recording::{
+    Provenance, ProvenanceKind, RecordedRequest, RecordedResponse, Recording, RecordingError,
+};
 pub use replay::{Mismatch, RECORDED_AT, call, differences, verify};
 pub use state::PaymentState;
 pub use stub::RequestStub;

@@ -21,10 +21,55 @@ pub struct Recording {
     pub operation: String,
     /// What the case shows.
     pub description: String,
+    /// Where the case comes from; `None` when the file does not say.
+    #[serde(default)]
+    pub provenance: Option<Provenance>,
     /// The request as sent.
     pub request: RecordedRequest,
     /// The response as received.
     pub response: RecordedResponse,
+}
+
+/// Where a [`Recording`] comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct Provenance {
+    /// What kind of source the case has.
+    pub kind: ProvenanceKind,
+    /// The source: the documentation page or the note the case comes from or agrees with.
+    pub source: String,
+}
+
+/// What kind of source a [`Recording`] has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum ProvenanceKind {
+    /// Taken from an official documentation page (the status, the shape, a documented example).
+    Documented,
+    /// Taken from a note of real server behaviour: a captured body, a client's test against
+    /// the live API, an issue.
+    Observed,
+    /// Written so that an operation has the case; it agrees with the note its source names.
+    Synthetic,
+}
+
+impl ProvenanceKind {
+    /// Every kind, in order.
+    pub const ALL: [ProvenanceKind; 3] = [
+        ProvenanceKind::Documented,
+        ProvenanceKind::Observed,
+        ProvenanceKind::Synthetic,
+    ];
+
+    /// The kind as it is written in a recording: `documented`, `observed` or `synthetic`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProvenanceKind::Documented => "documented",
+            ProvenanceKind::Observed => "observed",
+            ProvenanceKind::Synthetic => "synthetic",
+        }
+    }
 }
 
 /// The request half of a [`Recording`].

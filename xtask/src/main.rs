@@ -80,6 +80,12 @@ fn run_validate(root: &Path) -> ExitCode {
         report.coverage.len(),
         report.recordings
     );
+    let kinds: Vec<String> = report
+        .provenance
+        .iter()
+        .map(|(kind, n)| format!("{n} {}", kind.as_str()))
+        .collect();
+    println!("recordings by provenance: {}\n", kinds.join(", "));
     print!("{}", report.coverage_table());
     if report.findings.is_empty() {
         println!("\nvalidate: no findings");

@@ -82,6 +82,17 @@ fn payment_property<'a>(s: &'a mut Value, name: &str) -> &'a mut Value {
     &mut s["components"]["schemas"]["Payment"]["properties"][name]
 }
 
+fn example(s: &mut Value) -> &mut Value {
+    &mut s["components"]["examples"]
+}
+
+const TOKEN_REQUEST_OK: &str =
+    "/paths/~1users~1getToken/post/requestBody/content/application~1json/examples/ok";
+
+fn token_request_examples(s: &mut Value) -> &mut Value {
+    &mut s["paths"]["/users/getToken"]["post"]["requestBody"]["content"]["application/json"]["examples"]
+}
+
 fn rec(name: &str) -> PathBuf {
     PathBuf::from(RECORDINGS_DIR).join(format!("{name}.json"))
 }
@@ -677,6 +688,180 @@ const RULES: &[Rule] = &[
         file: SPEC_FILE,
         pointer: "/components/schemas/Payment/properties/card_bin",
         reason: "Payment.card_bin is nullable, but no recorded response has `null` there",
+    },
+    // ---- provenance (provenance.rs) ----
+    Rule {
+        rule: ("provenance.rs", "the recording has no provenance"),
+        edit: Edit::Recording("get_receipt.ok", |r| remove(r, "provenance")),
+        file: "spec/recordings/get_receipt.ok.json",
+        pointer: "",
+        reason: "the recording has no provenance",
+    },
+    Rule {
+        rule: ("provenance.rs", "the provenance names no source"),
+        edit: Edit::Recording("get_receipt.ok", |r| {
+            r["provenance"]["source"] = json!("  ")
+        }),
+        file: "spec/recordings/get_receipt.ok.json",
+        pointer: "/provenance/source",
+        reason: "the provenance names no source",
+    },
+    Rule {
+        rule: (
+            "provenance.rs",
+            "a documented recording must name its official page",
+        ),
+        edit: Edit::Recording("get_receipt.ok", |r| {
+            r["provenance"]["source"] = json!("api-notes.md §2 GET /receipts")
+        }),
+        file: "spec/recordings/get_receipt.ok.json",
+        pointer: "/provenance/source",
+        reason: "a documented recording must name its official page",
+    },
+    Rule {
+        rule: (
+            "provenance.rs",
+            "an observed recording must name the section",
+        ),
+        // The note without a section is not enough.
+        edit: Edit::Recording("get_payment.not_found", |r| {
+            r["provenance"]["source"] = json!("api-notes.md, somewhere")
+        }),
+        file: "spec/recordings/get_payment.not_found.json",
+        pointer: "/provenance/source",
+        reason: "an observed recording must name the section",
+    },
+    Rule {
+        rule: ("provenance.rs", "a synthetic recording must name the note"),
+        edit: Edit::Recording("get_payment.refused", |r| {
+            r["provenance"]["source"] = json!("written for the case")
+        }),
+        file: "spec/recordings/get_payment.refused.json",
+        pointer: "/provenance/source",
+        reason: "a synthetic recording must name the note or page it agrees with",
+    },
+    Rule {
+        // A kind outside the three does not read as a recording at all (serde's message).
+        rule: ("recordings.rs", "(a provenance kind outside the three)"),
+        edit: Edit::Recording("get_receipt.ok", |r| {
+            r["provenance"]["kind"] = json!("invented")
+        }),
+        file: "spec/recordings/get_receipt.ok.json",
+        pointer: "",
+        reason: "not a recording: unknown variant `invented`",
+    },
+    // ---- examples (examples.rs) ----
+    Rule {
+        rule: ("examples.rs", "does not name a recording"),
+        edit: Edit::Spec(|s| example(s)["nothing.request"] = json!({"value": {}})),
+        file: SPEC_FILE,
+        pointer: "/components/examples/nothing.request",
+        reason: "example \"nothing.request\" does not name a recording",
+    },
+    Rule {
+        rule: ("examples.rs", "the example has no `value`"),
+        edit: Edit::Spec(|s| remove(&mut example(s)["get_token.ok.request"], "value")),
+        file: SPEC_FILE,
+        pointer: "/components/examples/get_token.ok.request",
+        reason: "the example has no `value`",
+    },
+    Rule {
+        rule: ("examples.rs", "sends no request body"),
+        edit: Edit::Spec(|s| example(s)["get_payment.card_paid.request"] = json!({"value": {}})),
+        file: SPEC_FILE,
+        pointer: "/components/examples/get_payment.card_paid.request/value",
+        reason: "the recording get_payment.card_paid sends no request body",
+    },
+    Rule {
+        rule: ("examples.rs", "the example differs from the"),
+        edit: Edit::Spec(|s| {
+            example(s)["get_token.ok.response"]["value"]["response"]["access_token"] = json!("x")
+        }),
+        file: SPEC_FILE,
+        pointer: "/components/examples/get_token.ok.response/value/response/access_token",
+        reason: "the example differs from the response body of the recording get_token.ok at \"/response/access_token\"",
+    },
+    Rule {
+        rule: ("examples.rs", "an example must be a $ref"),
+        edit: Edit::Spec(|s| {
+            token_request_examples(s)["ok"] =
+                json!({"value": {"imp_key": "imp_apikey", "imp_secret": "imp_secret_value"}})
+        }),
+        file: SPEC_FILE,
+        pointer: TOKEN_REQUEST_OK,
+        reason: "an example must be a $ref to a component under /components/examples",
+    },
+    Rule {
+        rule: ("examples.rs", "example, listed under a"),
+        edit: Edit::Spec(|s| {
+            token_request_examples(s)["ok"] =
+                json!({"$ref": "#/components/examples/get_token.ok.response"})
+        }),
+        file: SPEC_FILE,
+        pointer: TOKEN_REQUEST_OK,
+        reason: "\"get_token.ok.response\" is a response example, listed under a request",
+    },
+    Rule {
+        rule: (
+            "examples.rs",
+            "which does not answer or send with this media type",
+        ),
+        edit: Edit::Spec(|s| {
+            token_request_examples(s)["ok"] =
+                json!({"$ref": "#/components/examples/cancel_payment.partial.request"})
+        }),
+        file: SPEC_FILE,
+        pointer: TOKEN_REQUEST_OK,
+        reason: "\"cancel_payment.partial.request\" is taken from a recording of cancel_payment",
+    },
+    Rule {
+        rule: ("examples.rs", "(an example breaks its schema)"),
+        // The recording is changed alike, so only the schema can object.
+        edit: Edit::Files(|root| {
+            let file = root.join(rec("get_token.ok"));
+            let mut r: Value =
+                serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+            r["response"]["body"]["response"]["now"] = json!("soon");
+            std::fs::write(&file, serde_json::to_string_pretty(&r).unwrap()).unwrap();
+            let file = root.join(SPEC_FILE);
+            let mut spec: Value =
+                serde_norway::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+            example(&mut spec)["get_token.ok.response"]["value"]["response"]["now"] = json!("soon");
+            std::fs::write(&file, serde_norway::to_string(&spec).unwrap()).unwrap();
+        }),
+        file: SPEC_FILE,
+        pointer: "/paths/~1users~1getToken/post/responses/200/content/application~1json/examples/ok/response/now",
+        reason: "get_token.ok.response: ",
+    },
+    Rule {
+        rule: (
+            "examples.rs",
+            "has no response example taken from its own recordings",
+        ),
+        edit: Edit::Spec(|s| {
+            remove(
+                &mut s["paths"]["/users/getToken"]["post"]["responses"]["200"]["content"]["application/json"],
+                "examples",
+            )
+        }),
+        file: SPEC_FILE,
+        pointer: "/paths/~1users~1getToken/post",
+        reason: "get_token has no response example taken from its own recordings",
+    },
+    Rule {
+        rule: (
+            "examples.rs",
+            "has no request example taken from its own recordings",
+        ),
+        edit: Edit::Spec(|s| {
+            remove(
+                &mut s["paths"]["/users/getToken"]["post"]["requestBody"]["content"]["application/json"],
+                "examples",
+            )
+        }),
+        file: SPEC_FILE,
+        pointer: "/paths/~1users~1getToken/post",
+        reason: "get_token has no request example taken from its own recordings",
     },
 ];
 

@@ -5,8 +5,10 @@
 
 mod coverage;
 pub(crate) mod enums;
+mod examples;
 mod lint;
 mod nulls;
+mod provenance;
 mod public;
 pub(crate) mod recordings;
 mod replay;
@@ -63,6 +65,11 @@ pub struct Checks {
     /// A success and a failure recording for every operation, and a recorded `null` in
     /// every nullable property.
     pub coverage: bool,
+    /// Every recording's provenance.
+    pub provenance: bool,
+    /// The spec's examples against the recordings and the schemas, and one for every
+    /// operation.
+    pub examples: bool,
 }
 
 impl Checks {
@@ -73,6 +80,8 @@ impl Checks {
         replay: true,
         drift: true,
         coverage: true,
+        provenance: true,
+        examples: true,
     };
 }
 
@@ -85,6 +94,8 @@ pub struct Report {
     pub coverage: Vec<CoverageRow>,
     /// How many recordings were read.
     pub recordings: usize,
+    /// How many recordings there are of each provenance kind.
+    pub provenance: Vec<(iamport::testing::ProvenanceKind, usize)>,
 }
 
 impl Report {
@@ -133,6 +144,13 @@ pub fn validate(root: &Path, checks: Checks) -> Report {
     let (recs, load_findings) = recordings::load(root);
     report.findings.extend(load_findings);
     report.recordings = recs.len();
+    report.provenance = provenance::counts(&recs);
+    if checks.provenance {
+        report.findings.extend(provenance::check(&recs));
+    }
+    if checks.examples {
+        report.findings.extend(examples::check(&spec, &recs));
+    }
     if checks.schemas {
         report.findings.extend(recordings::check(&spec, &recs));
     }
