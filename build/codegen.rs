@@ -65,6 +65,9 @@ pub const INTERNAL: &[&str] = &["TokenRequest", "AccessToken", "ErrorEnvelope"];
 pub struct Model {
     /// Object components: their properties in the spec's order.
     pub objects: BTreeMap<String, Component>,
+    /// Components that are one of several object components (`oneOf` of `$ref`s only): a
+    /// public enum with one variant per branch, told apart by the fields each requires.
+    pub unions: BTreeSet<String>,
     /// Object components reachable from a request body.
     pub requests: BTreeSet<String>,
     /// Each operation's `operationId`, HTTP method (upper case) and path template
@@ -147,6 +150,10 @@ impl Model {
             .pointer("/components/schemas")
             .and_then(Value::as_object);
         for (name, schema) in schemas.into_iter().flatten() {
+            if is_union(schema) {
+                model.unions.insert(name.clone());
+                continue;
+            }
             let Some(props) = schema.get("properties").and_then(Value::as_object) else {
                 continue;
             };
@@ -230,14 +237,34 @@ impl Model {
         }
     }
 
-    /// The public data types: object components that are neither envelopes nor internal.
+    /// The public data types: object components that are neither envelopes nor internal, and
+    /// unions of objects.
     pub fn public(&self) -> Vec<&str> {
-        self.objects
+        let mut public: Vec<&str> = self
+            .objects
             .keys()
             .map(String::as_str)
             .filter(|n| !n.ends_with("Envelope") && !INTERNAL.contains(n))
-            .collect()
+            .chain(self.unions.iter().map(String::as_str))
+            .collect();
+        public.sort_unstable();
+        public
     }
+}
+
+/// Whether a component is a union of object components: a `oneOf` whose every branch is a
+/// plain `$ref` (a branch admitting `null` makes a nullable value, not a union).
+pub fn is_union(schema: &Value) -> bool {
+    schema
+        .get("oneOf")
+        .and_then(Value::as_array)
+        .is_some_and(|branches| {
+            !branches.is_empty()
+                && branches.iter().all(|b| {
+                    b.as_object()
+                        .is_some_and(|o| o.len() == 1 && o.contains_key("$ref"))
+                })
+        })
 }
 
 /// Whether a schema admits `null` through an `anyOf`/`oneOf` branch.
@@ -1288,6 +1315,12 @@ fn post_pass(file: &mut syn::File, model: &Model) -> Result<(), String> {
     let items = &mut types.1;
     let mut extra: Vec<Item> = Vec::new();
     for item in items.iter_mut() {
+        if let Item::Enum(e) = item
+            && model.unions.contains(&e.ident.to_string())
+        {
+            e.attrs.push(parse_quote!(#[non_exhaustive]));
+            continue;
+        }
         let Item::Struct(s) = item else { continue };
         let name = s.ident.to_string();
         let Some(component) = model.objects.get(&name) else {

@@ -62,7 +62,7 @@ mod state;
 mod stub;
 
 #[cfg(feature = "billing")]
-pub use billing::{billing_key, charged_payment, declined_payment, schedule};
+pub use billing::{billing_key, charged_payment, declined_payment, schedule, super_billing_key};
 pub use canned::CannedClient;
 #[cfg(feature = "billing")]
 pub use fixtures::schedule_page;

@@ -427,7 +427,7 @@ const RULES: &[Rule] = &[
     Rule {
         rule: (
             "public.rs",
-            "is neither an object, an enum nor a hand-written scalar",
+            "is neither an object, a union of objects, an enum nor a hand-written",
         ),
         edit: Edit::Spec(|s| {
             s["components"]["schemas"]["CardBin"] =
