@@ -194,6 +194,7 @@ pub(crate) fn paid(operation: &'static str, result: Result<Payment>) -> Result<P
                     customer_uid: p.customer_uid.clone(),
                     amount: Some(p.amount),
                     started_at: crate::UnixTime::now(),
+                    accepted: false,
                 }),
                 source: Box::new(Error::Pending(Box::new(p))),
             })
