@@ -16,6 +16,8 @@
 //! | a property named `type` | a field `r#type` |
 //! | `nullable: true` in a response | `None` is written back as `null`; an optional one as absent |
 //! | `minLength`, `maxLength`, `pattern` on strings | left to the facade, which checks ids before sending |
+//! | a `default` response | left out of what progenitor reads: the client reads the envelope of any status not listed |
+//! | a `oneOf` of `$ref`s to objects | a public enum with a variant per branch (serde `untagged`: the first branch whose required fields are present), `#[non_exhaustive]` |
 //! | `x-feature` on a tag | the cargo feature of the API group: with it off, the group's operations and the components only they reach are not generated (`generate_groups`) |
 //! | an operation's method and path template | `OPERATIONS`: a lost change's ids are read from its own path parameters; each call's trace span names its route |
 //! | a property named `imp_uid`, `merchant_uid` or `customer_uid` anywhere in an operation's JSON request body (through `$ref`, `allOf`, `anyOf`, `oneOf`, properties and `items`), and `amount` at the body's root | `BODY_IDS`: each one's key path, `*` for every item of a list; a lost change's ids and amount are read from its body by them |
@@ -854,6 +856,28 @@ fn opt(v: Option<TokenStream>) -> TokenStream {
     v.map_or_else(|| quote!(None), |v| quote!(Some(#v)))
 }
 
+/// Drops each operation's `default` response (any status not listed: the error envelope)
+/// from what progenitor reads. progenitor counts `default` among the success responses too,
+/// and refuses an operation whose success types differ (the payload's envelope and the error
+/// envelope). The client reads the envelope of any status not listed anyway (an unexpected
+/// response whose body is the envelope is a refusal), so nothing is lost.
+fn drop_default_responses(spec: &mut Value) {
+    let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for item in paths.values_mut() {
+        for op in item
+            .as_object_mut()
+            .into_iter()
+            .flat_map(|o| o.values_mut())
+        {
+            if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
+                responses.remove("default");
+            }
+        }
+    }
+}
+
 /// Drops the limits that the generated checks enforce from what typify reads: string limits
 /// would make it wrap a string in a checked newtype (and a response must never fail to decode
 /// because the server sent a longer id than it documents), a `minimum: 1` would make a page
@@ -903,6 +927,7 @@ pub fn generate_groups(spec_text: &str, enabled: &dyn Fn(&str) -> bool) -> Resul
     model.enums = enum_defs(&raw)?;
     read_checks(&raw, &mut model)?;
     strip_limits(&mut raw);
+    drop_default_responses(&mut raw);
     let spec: openapiv3::OpenAPI = serde_json::from_value(raw)
         .map_err(|e| format!("not a valid OpenAPI 3.0 document: {e}"))?;
     // The JSON value above sorted every map; the document's own order comes from its text.
