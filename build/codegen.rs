@@ -6,7 +6,7 @@
 //!
 //! | in the spec | in Rust |
 //! |---|---|
-//! | `$ref: Amount`, `$ref: UnixTime` | the hand-written type of that name |
+//! | `$ref: Amount`, `$ref: UnixTime` | the hand-written type of that name (`$ref: Won`, a whole amount of won, is `Amount` too) |
 //! | a string component with `enum` (closed) or `x-extensible-enum` (open) | a public enum of that name made by the crate's `open_enum!`: variants named by `x-enum-varnames`, documented by `x-enum-descriptions`, and `Unknown(String)` for any other value |
 //! | `$ref: EventTime` (`0` means "has not happened") | `Option<UnixTime>`, `0` and `null` ⇄ `None` |
 //! | an optional or nullable array in a response | `Vec<T>`; absent and `null` decode as empty |
@@ -54,6 +54,7 @@ use syn::{Attribute, Field, Fields, Ident, Item, ItemStruct, Type, parse_quote};
 /// into `Option<UnixTime>` with the zero-as-none serde helpers.
 pub const SCALARS: &[(&str, &str)] = &[
     ("Amount", "crate::Amount"),
+    ("Won", "crate::Amount"),
     ("UnixTime", "crate::UnixTime"),
     ("EventTime", "crate::EventTime"),
 ];
