@@ -1345,6 +1345,10 @@ fn post_pass(file: &mut syn::File, model: &Model) -> Result<(), String> {
             && model.unions.contains(&e.ident.to_string())
         {
             e.attrs.push(parse_quote!(#[non_exhaustive]));
+            for variant in &mut e.variants {
+                let doc = format!(" The `{}` shape; see its type.", variant.ident);
+                variant.attrs.push(parse_quote!(#[doc = #doc]));
+            }
             continue;
         }
         let Item::Struct(s) = item else { continue };
