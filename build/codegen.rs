@@ -16,6 +16,7 @@
 //! | a property named `type` | a field `r#type` |
 //! | `nullable: true` in a response | `None` is written back as `null`; an optional one as absent |
 //! | `minLength`, `maxLength`, `pattern` on strings | left to the facade, which checks ids before sending |
+//! | `default` on a request component's property | left out of what typify reads: the field stays an `Option`, left out when unset (the server applies its default) |
 //! | a `default` response | left out of what progenitor reads: the client reads the envelope of any status not listed |
 //! | a `oneOf` of `$ref`s to objects | a public enum with a variant per branch (serde `untagged`: the first branch whose required fields are present), `#[non_exhaustive]` |
 //! | `x-feature` on a tag | the cargo feature of the API group: with it off, the group's operations and the components only they reach are not generated (`generate_groups`) |
@@ -879,6 +880,21 @@ fn drop_default_responses(spec: &mut Value) {
     }
 }
 
+/// Drops the `default` of each property of a request component from what typify reads: the
+/// spec gives the server's value for an absent property, while typify would make the field a
+/// plain value filled with that default, and so always sent. An unset field stays `None` and
+/// is left out, and the server applies its own default.
+fn strip_request_defaults(spec: &mut Value, requests: &BTreeSet<String>) {
+    for name in requests {
+        let pointer = format!("/components/schemas/{name}/properties");
+        if let Some(props) = spec.pointer_mut(&pointer).and_then(Value::as_object_mut) {
+            for prop in props.values_mut().filter_map(Value::as_object_mut) {
+                prop.remove("default");
+            }
+        }
+    }
+}
+
 /// Drops the limits that the generated checks enforce from what typify reads: string limits
 /// would make it wrap a string in a checked newtype (and a response must never fail to decode
 /// because the server sent a longer id than it documents), a `minimum: 1` would make a page
@@ -929,6 +945,7 @@ pub fn generate_groups(spec_text: &str, enabled: &dyn Fn(&str) -> bool) -> Resul
     read_checks(&raw, &mut model)?;
     strip_limits(&mut raw);
     drop_default_responses(&mut raw);
+    strip_request_defaults(&mut raw, &model.requests);
     let spec: openapiv3::OpenAPI = serde_json::from_value(raw)
         .map_err(|e| format!("not a valid OpenAPI 3.0 document: {e}"))?;
     // The JSON value above sorted every map; the document's own order comes from its text.

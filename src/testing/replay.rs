@@ -339,6 +339,8 @@ pub async fn call(client: &Client, rec: &Recording) -> Result<Value> {
             let id = seg_at(1)?;
             if rec.query("include_sandbox") == Some("true") {
                 to_json(client.payment_including_sandbox(&id).await)
+            } else if rec.query("extension") == Some("true") {
+                to_json(client.payment_with_extension(&id).await)
             } else {
                 to_json(client.payment(&id).await)
             }
