@@ -6,7 +6,7 @@
 //!
 //! | in the spec | in Rust |
 //! |---|---|
-//! | `$ref: Amount`, `$ref: UnixTime` | the hand-written type of that name |
+//! | `$ref: Amount`, `$ref: UnixTime` | the hand-written type of that name (`$ref: Won`, a whole amount of won, is `Amount` too) |
 //! | a string component with `enum` (closed) or `x-extensible-enum` (open) | a public enum of that name made by the crate's `open_enum!`: variants named by `x-enum-varnames`, documented by `x-enum-descriptions`, and `Unknown(String)` for any other value |
 //! | `$ref: EventTime` (`0` means "has not happened") | `Option<UnixTime>`, `0` and `null` ⇄ `None` |
 //! | an optional or nullable array in a response | `Vec<T>`; absent and `null` decode as empty |
@@ -16,6 +16,9 @@
 //! | a property named `type` | a field `r#type` |
 //! | `nullable: true` in a response | `None` is written back as `null`; an optional one as absent |
 //! | `minLength`, `maxLength`, `pattern` on strings | left to the facade, which checks ids before sending |
+//! | `default` on a request component's property | left out of what typify reads: the field stays an `Option`, left out when unset (the server applies its default) |
+//! | a `default` response | left out of what progenitor reads: the client reads the envelope of any status not listed |
+//! | a `oneOf` of `$ref`s to objects | a public enum with a variant per branch (serde `untagged`: the first branch whose required fields are present), `#[non_exhaustive]` |
 //! | `x-feature` on a tag | the cargo feature of the API group: with it off, the group's operations and the components only they reach are not generated (`generate_groups`) |
 //! | an operation's method and path template | `OPERATIONS`: a lost change's ids are read from its own path parameters; each call's trace span names its route |
 //! | a property named `imp_uid`, `merchant_uid` or `customer_uid` anywhere in an operation's JSON request body (through `$ref`, `allOf`, `anyOf`, `oneOf`, properties and `items`), and `amount` at the body's root | `BODY_IDS`: each one's key path, `*` for every item of a list; a lost change's ids and amount are read from its body by them |
@@ -52,6 +55,7 @@ use syn::{Attribute, Field, Fields, Ident, Item, ItemStruct, Type, parse_quote};
 /// into `Option<UnixTime>` with the zero-as-none serde helpers.
 pub const SCALARS: &[(&str, &str)] = &[
     ("Amount", "crate::Amount"),
+    ("Won", "crate::Amount"),
     ("UnixTime", "crate::UnixTime"),
     ("EventTime", "crate::EventTime"),
 ];
@@ -65,6 +69,9 @@ pub const INTERNAL: &[&str] = &["TokenRequest", "AccessToken", "ErrorEnvelope"];
 pub struct Model {
     /// Object components: their properties in the spec's order.
     pub objects: BTreeMap<String, Component>,
+    /// Components that are one of several object components (`oneOf` of `$ref`s only): a
+    /// public enum with one variant per branch, told apart by the fields each requires.
+    pub unions: BTreeSet<String>,
     /// Object components reachable from a request body.
     pub requests: BTreeSet<String>,
     /// Each operation's `operationId`, HTTP method (upper case) and path template
@@ -147,6 +154,10 @@ impl Model {
             .pointer("/components/schemas")
             .and_then(Value::as_object);
         for (name, schema) in schemas.into_iter().flatten() {
+            if is_union(schema) {
+                model.unions.insert(name.clone());
+                continue;
+            }
             let Some(props) = schema.get("properties").and_then(Value::as_object) else {
                 continue;
             };
@@ -230,14 +241,34 @@ impl Model {
         }
     }
 
-    /// The public data types: object components that are neither envelopes nor internal.
+    /// The public data types: object components that are neither envelopes nor internal, and
+    /// unions of objects.
     pub fn public(&self) -> Vec<&str> {
-        self.objects
+        let mut public: Vec<&str> = self
+            .objects
             .keys()
             .map(String::as_str)
             .filter(|n| !n.ends_with("Envelope") && !INTERNAL.contains(n))
-            .collect()
+            .chain(self.unions.iter().map(String::as_str))
+            .collect();
+        public.sort_unstable();
+        public
     }
+}
+
+/// Whether a component is a union of object components: a `oneOf` whose every branch is a
+/// plain `$ref` (a branch admitting `null` makes a nullable value, not a union).
+pub fn is_union(schema: &Value) -> bool {
+    schema
+        .get("oneOf")
+        .and_then(Value::as_array)
+        .is_some_and(|branches| {
+            !branches.is_empty()
+                && branches.iter().all(|b| {
+                    b.as_object()
+                        .is_some_and(|o| o.len() == 1 && o.contains_key("$ref"))
+                })
+        })
 }
 
 /// Whether a schema admits `null` through an `anyOf`/`oneOf` branch.
@@ -827,6 +858,43 @@ fn opt(v: Option<TokenStream>) -> TokenStream {
     v.map_or_else(|| quote!(None), |v| quote!(Some(#v)))
 }
 
+/// Drops each operation's `default` response (any status not listed: the error envelope)
+/// from what progenitor reads. progenitor counts `default` among the success responses too,
+/// and refuses an operation whose success types differ (the payload's envelope and the error
+/// envelope). The client reads the envelope of any status not listed anyway (an unexpected
+/// response whose body is the envelope is a refusal), so nothing is lost.
+fn drop_default_responses(spec: &mut Value) {
+    let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for item in paths.values_mut() {
+        for op in item
+            .as_object_mut()
+            .into_iter()
+            .flat_map(|o| o.values_mut())
+        {
+            if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
+                responses.remove("default");
+            }
+        }
+    }
+}
+
+/// Drops the `default` of each property of a request component from what typify reads: the
+/// spec gives the server's value for an absent property, while typify would make the field a
+/// plain value filled with that default, and so always sent. An unset field stays `None` and
+/// is left out, and the server applies its own default.
+fn strip_request_defaults(spec: &mut Value, requests: &BTreeSet<String>) {
+    for name in requests {
+        let pointer = format!("/components/schemas/{name}/properties");
+        if let Some(props) = spec.pointer_mut(&pointer).and_then(Value::as_object_mut) {
+            for prop in props.values_mut().filter_map(Value::as_object_mut) {
+                prop.remove("default");
+            }
+        }
+    }
+}
+
 /// Drops the limits that the generated checks enforce from what typify reads: string limits
 /// would make it wrap a string in a checked newtype (and a response must never fail to decode
 /// because the server sent a longer id than it documents), a `minimum: 1` would make a page
@@ -876,6 +944,8 @@ pub fn generate_groups(spec_text: &str, enabled: &dyn Fn(&str) -> bool) -> Resul
     model.enums = enum_defs(&raw)?;
     read_checks(&raw, &mut model)?;
     strip_limits(&mut raw);
+    drop_default_responses(&mut raw);
+    strip_request_defaults(&mut raw, &model.requests);
     let spec: openapiv3::OpenAPI = serde_json::from_value(raw)
         .map_err(|e| format!("not a valid OpenAPI 3.0 document: {e}"))?;
     // The JSON value above sorted every map; the document's own order comes from its text.
@@ -1288,6 +1358,16 @@ fn post_pass(file: &mut syn::File, model: &Model) -> Result<(), String> {
     let items = &mut types.1;
     let mut extra: Vec<Item> = Vec::new();
     for item in items.iter_mut() {
+        if let Item::Enum(e) = item
+            && model.unions.contains(&e.ident.to_string())
+        {
+            e.attrs.push(parse_quote!(#[non_exhaustive]));
+            for variant in &mut e.variants {
+                let doc = format!(" The `{}` shape; see its type.", variant.ident);
+                variant.attrs.push(parse_quote!(#[doc = #doc]));
+            }
+            continue;
+        }
         let Item::Struct(s) = item else { continue };
         let name = s.ident.to_string();
         let Some(component) = model.objects.get(&name) else {

@@ -351,7 +351,11 @@ async fn billing() -> Result<(), Box<dyn std::error::Error>> {
     line(
         "issue_billing_key",
         "issue_billing_key(uid, card)",
-        format!("{} {:?}", key.customer_uid, key.card_name),
+        format!(
+            "{} {:?}",
+            key.customer_uid(),
+            key.as_standard().and_then(|k| k.card_name.as_deref())
+        ),
     );
 
     let charge = ChargeBillingKeyRequest::new(uid, "order-2026-11", 9900, "월간 플랜");
@@ -420,7 +424,7 @@ async fn billing() -> Result<(), Box<dyn std::error::Error>> {
     line(
         "delete_billing_key",
         "delete_billing_key(uid).reason(..)",
-        shown(deleted, |k| format!("deleted {}", k.customer_uid)),
+        shown(deleted, |k| format!("deleted {}", k.customer_uid())),
     );
     Ok(())
 }

@@ -130,8 +130,8 @@ impl Client {
         self.api.token_header().await.map(|_| ())
     }
 
-    /// The time the checks of arguments compare with: the system clock (fixed in replays).
-    #[cfg(feature = "billing")]
+    /// The time the checks of arguments and the outcome rules compare with: the system clock
+    /// (fixed in replays).
     pub(crate) fn now(&self) -> crate::UnixTime {
         #[cfg(feature = "testing")]
         if let Some(now) = self.api.inner.0.now {

@@ -124,6 +124,24 @@ pub enum Error {
     #[error("the charge is neither paid nor failed yet (status {})", .0.status)]
     Pending(Box<crate::Payment>),
 
+    /// A cancel was accepted (`code` 0) but the refund waits for the PG's approval: the
+    /// returned payment does not record it yet (no entry for it in `cancel_history`, and a
+    /// cancel of all that was left has not turned the payment `cancelled`). PayPal
+    /// (`paypal_v2`) approves refunds this way; the approval may still be given or refused,
+    /// and the outcome arrives by webhook. Nothing was refunded yet and nothing must be sent
+    /// again: mark the refund as requested, not made, and learn its outcome later with
+    /// [`Client::cancellation_outcome`](crate::Client::cancellation_outcome) and
+    /// [`Error::attempted`] (it answers
+    /// [`CancelOutcome::Pending`](crate::reconcile::CancelOutcome::Pending) while the
+    /// approval is still awaited).
+    #[error("the refund of {} waits for the PG's approval; do not cancel again", attempted.imp_uid.as_deref().or(attempted.merchant_uid.as_deref()).unwrap_or("the payment"))]
+    RefundPending {
+        /// What the cancel asked for; its [`Attempted::accepted`] is `true`.
+        attempted: Box<Attempted>,
+        /// The payment as the cancel's answer gave it.
+        payment: Box<crate::Payment>,
+    },
+
     /// The response body was larger than the client accepts
     /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)).
     #[error("response body over {limit} bytes (http {status})")]
@@ -199,6 +217,10 @@ pub struct Attempted {
     /// When the call started, by the local clock: the change, if carried out, was recorded
     /// after this.
     pub started_at: crate::UnixTime,
+    /// Whether the server answered that it accepted the change and is still carrying it out
+    /// (a refund waiting for the PG's approval: [`Error::RefundPending`]). A lookup that does
+    /// not find the change yet then means it is pending, not lost.
+    pub accepted: bool,
 }
 
 impl Attempted {
@@ -217,6 +239,7 @@ impl Attempted {
             customer_uid: None,
             amount,
             started_at,
+            accepted: false,
         }
     }
 
@@ -236,6 +259,7 @@ impl Attempted {
             customer_uid: None,
             amount,
             started_at,
+            accepted: false,
         }
     }
 }
@@ -306,6 +330,12 @@ impl Error {
         }
     }
 
+    /// Whether a cancel was accepted but its refund waits for the PG's approval (see
+    /// [`Error::RefundPending`]): record it as requested, never cancel again.
+    pub fn is_refund_pending(&self) -> bool {
+        matches!(self, Error::RefundPending { .. })
+    }
+
     /// Whether a request that changes something may or may not have been carried out (see
     /// [`Error::OutcomeUnknown`]): query before retrying.
     pub fn is_outcome_unknown(&self) -> bool {
@@ -316,7 +346,9 @@ impl Error {
     /// amount the request was sent with. `None` for other errors.
     pub fn attempted(&self) -> Option<&Attempted> {
         match self {
-            Error::OutcomeUnknown { attempted, .. } => Some(attempted),
+            Error::OutcomeUnknown { attempted, .. } | Error::RefundPending { attempted, .. } => {
+                Some(attempted)
+            }
             _ => None,
         }
     }

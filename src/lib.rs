@@ -67,7 +67,7 @@ pub use types::{
     PaymentPromotion, PreparedPayment, VbankDeposit,
 };
 #[cfg(feature = "billing")]
-pub use types::{BillingKey, Schedule, SchedulePage};
+pub use types::{BillingKey, Schedule, SchedulePage, StandardBillingKey, SuperBillingKey};
 #[cfg(feature = "receipts")]
 pub use types::{ExternalReceipt, Receipt};
 pub use verify::{Expected, PaymentMismatch};

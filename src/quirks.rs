@@ -114,6 +114,16 @@ impl<T> Redact for Vec<T> {
     }
 }
 
+impl Redact for serde_json::Map<String, serde_json::Value> {
+    fn marker(&self) -> &'static str {
+        if self.is_empty() {
+            "{}"
+        } else {
+            "{[redacted]}"
+        }
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

@@ -111,6 +111,14 @@ pub enum CancelOutcome {
         /// The payment as last looked up.
         payment: Box<Payment>,
     },
+    /// The cancel was accepted with its refund waiting for the PG's approval
+    /// ([`Error::RefundPending`]), and no matching cancellation was recorded within the
+    /// polling time: the approval is still awaited (or was refused, which the webhook
+    /// tells). Do not cancel again; look again later.
+    Pending {
+        /// The payment as last looked up.
+        payment: Box<Payment>,
+    },
     /// No matching cancellation was recorded within the polling time. The cancel most likely
     /// did not go through; cancelling again is a decision for the caller, with the `checksum`
     /// its own ledger holds (as for any cancel: never one taken from a fresh lookup, which
@@ -146,9 +154,11 @@ impl Client {
     /// the same amount recorded just before the attempt would be counted, so narrow it with
     /// [`CancellationOutcome::since`] when the payment may have been cancelled moments before.
     ///
-    /// Use it right after [`Error::OutcomeUnknown`] from
+    /// Use it right after [`Error::OutcomeUnknown`] or [`Error::RefundPending`] from
     /// [`cancel_payment`](Client::cancel_payment), with [`Error::attempted`], or with an
-    /// [`Attempted::cancel_by_imp_uid`] built from ids kept elsewhere.
+    /// [`Attempted::cancel_by_imp_uid`] built from ids kept elsewhere. For a refund pending
+    /// approval (the attempt is [`Attempted::accepted`]) a cancellation not recorded yet is
+    /// [`CancelOutcome::Pending`], never [`CancelOutcome::NotRecorded`].
     pub fn cancellation_outcome(&self, attempted: &Attempted) -> CancellationOutcome<'_> {
         let slack = i64::try_from(DEFAULT_CLOCK_SLACK.as_secs()).unwrap_or(0);
         CancellationOutcome {
@@ -207,6 +217,9 @@ impl CancellationOutcome<'_> {
         .await?;
         Ok(match looked {
             Look::Done(outcome) => outcome,
+            Look::Again(payment) if self.attempted.accepted => CancelOutcome::Pending {
+                payment: Box::new(payment),
+            },
             Look::Again(payment) => CancelOutcome::NotRecorded {
                 payment: Box::new(payment),
             },
@@ -226,12 +239,26 @@ impl CancellationOutcome<'_> {
 
     /// The first cancellation recorded since `since` of the attempted amount.
     fn find(&self, payment: &Payment) -> Option<(Amount, UnixTime)> {
-        payment.cancel_history.iter().find_map(|c| {
-            let at = c.cancelled_at.filter(|at| *at >= self.since)?;
-            let amount_matches = self.attempted.amount.is_none_or(|a| a == c.amount);
-            amount_matches.then_some((c.amount, at))
-        })
+        recorded_cancellation(payment, self.attempted.amount, self.since)
     }
+}
+
+/// The first cancellation in the payment's `cancel_history` recorded at or after `since` of
+/// `amount` (of any amount when `None`, a cancel of all that was left, which also needs the
+/// payment `cancelled`).
+pub(crate) fn recorded_cancellation(
+    payment: &Payment,
+    amount: Option<Amount>,
+    since: UnixTime,
+) -> Option<(Amount, UnixTime)> {
+    if amount.is_none() && payment.status != crate::PaymentStatus::Cancelled {
+        return None;
+    }
+    payment.cancel_history.iter().find_map(|c| {
+        let at = c.cancelled_at.filter(|at| *at >= since)?;
+        let amount_matches = amount.is_none_or(|a| a == c.amount);
+        amount_matches.then_some((c.amount, at))
+    })
 }
 
 /// What [`Client::charge_outcome`] found for a charge whose answer was lost or unclear.

@@ -945,3 +945,84 @@ async fn listings_of_a_keys_payments_and_of_schedules_are_stubbed_page_by_page()
         "GET /subscribe/customers/member-1-card-1/schedules",
     );
 }
+
+/// A super billing key (a smart-routing group's) decodes as its own shape: the channels that
+/// issued a key and those that failed, no PG of its own; a standard key stays the other shape.
+#[tokio::test]
+async fn a_super_billing_key_is_told_apart_from_a_standard_one() {
+    let server = httpmock::MockServer::start_async().await;
+    let _token = common::token_mock(&server);
+    let client = common::client(&server);
+    let api = common::serve(&server, &common::recording("get_billing_key.super_key"));
+    let key = client.billing_key("member-3108-super-1").await.unwrap();
+    api.assert_calls(1);
+    assert!(key.is_super() && key.as_standard().is_none());
+    assert_eq!(key.customer_uid(), "member-3108-super-1");
+    let group = key.as_super().unwrap();
+    assert_eq!(group.channel_group_id, "channel-group-7c2e91");
+    let pgs: Vec<&str> = group
+        .succeeded_channels
+        .iter()
+        .map(|c| c.pg_provider.as_str())
+        .collect();
+    assert_eq!(pgs, ["nice_v2", "paypal_v2"]);
+    assert_eq!(group.succeeded_channels[1].card_number, None);
+    let failed = &group.failed_channels[0];
+    assert_eq!(failed.pg_provider, "tosspayments");
+    assert_eq!(failed.r#type, iamport::ChannelFailure::PgProvider);
+    // The holder and the masked card stay out of `Debug`, as on a standard key.
+    let shown = format!("{key:?}");
+    assert!(
+        !shown.contains("이서연") && !shown.contains("****4242"),
+        "{shown}"
+    );
+
+    let standard = common::serve(&server, &common::recording("get_billing_key.ok"));
+    let key = client.billing_key("member-3108-card-1").await.unwrap();
+    standard.assert_calls(1);
+    let card = key.as_standard().expect("a standard key");
+    assert_eq!(card.pg_provider, "nice_v2");
+    assert!(!key.is_super());
+}
+
+/// One batch answer may hold both shapes; an unknown failure type of a channel is kept.
+#[tokio::test]
+async fn a_batch_holds_both_shapes_and_unknown_failure_types_are_kept() {
+    let server = httpmock::MockServer::start_async().await;
+    let _token = common::token_mock(&server);
+    let client = common::client(&server);
+    let batch = common::serve(&server, &common::recording("get_billing_keys.mixed_shapes"));
+    let found = client
+        .billing_keys(["member-3108-card-1", "member-3108-super-1"])
+        .await
+        .unwrap();
+    batch.assert_calls(1);
+    assert!(found.is_complete(), "{:?}", found.missing);
+    let shapes: Vec<bool> = found.keys.iter().map(|k| k.is_super()).collect();
+    assert_eq!(shapes, [false, true]);
+
+    let deleted = common::serve(&server, &common::recording("delete_billing_key.super_key"));
+    let key = client
+        .delete_billing_key("member-3108-super-1")
+        .send()
+        .await
+        .unwrap();
+    deleted.assert_calls(1);
+    let failure = &key.as_super().unwrap().failed_channels[0].r#type;
+    assert_eq!(failure.as_str(), "CHANNEL_DISABLED");
+    assert_eq!(
+        serde_json::to_value(failure).unwrap(),
+        json!("CHANNEL_DISABLED")
+    );
+}
+
+/// The testing kit stubs a super key like a standard one, by its id.
+#[tokio::test]
+async fn the_testing_kit_serves_a_super_billing_key() {
+    let mock = MockIamport::start().await;
+    let stub = mock.billing_key(&iamport::testing::super_billing_key("member-1-super-1"));
+    let key = mock.client().billing_key("member-1-super-1").await.unwrap();
+    assert!(key.is_super());
+    assert_eq!(key.customer_uid(), "member-1-super-1");
+    stub.assert_calls(1);
+}

@@ -591,3 +591,168 @@ async fn a_lost_schedule_answer_is_settled_order_by_order() {
     let wrong = client.schedule_outcome(&cancel).send().await.unwrap_err();
     assert!(matches!(wrong, Error::InvalidInput { .. }), "{wrong:?}");
 }
+
+/// A PayPal payment's body, with this status, cancelled amount and cancel history.
+fn paypal_envelope(status: &str, cancel_amount: u32, cancel_history: Value) -> Vec<u8> {
+    let mut body = common::recording("cancel_payment.paypal_pending")
+        .response
+        .body;
+    body["response"]["status"] = json!(status);
+    body["response"]["cancel_amount"] = json!(cancel_amount);
+    body["response"]["cancel_history"] = cancel_history;
+    serde_json::to_vec(&body).unwrap()
+}
+
+const PAYPAL_ID: &str = "imp_520118734402";
+
+async fn paypal_server(cancel: Vec<u8>, lookup: Vec<u8>) -> Scripted {
+    Scripted::start(move |seen, _| match seen.path.as_str() {
+        "/users/getToken" => token("tok", 1_700_000_000, 1_700_001_800),
+        "/payments/cancel" => respond(200, cancel.clone()),
+        _ => respond(200, lookup.clone()),
+    })
+    .await
+}
+
+/// A PayPal cancel answered `code 0` without the refund in the payment is a refund pending
+/// approval: an error that is not "outcome unknown", carries the payment and the attempt
+/// (marked accepted), and the reconcile helper answers `Pending` while nothing is recorded.
+#[tokio::test]
+async fn a_paypal_refund_answered_without_its_history_entry_is_pending() {
+    let pending = paypal_envelope("paid", 0, json!([]));
+    let server = paypal_server(pending.clone(), pending).await;
+    let client = client(&server.base);
+    let err = client
+        .cancel_payment()
+        .imp_uid(PAYPAL_ID)
+        .amount(12)
+        .checksum(32)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.is_refund_pending(), "{err:?}");
+    assert!(!err.is_outcome_unknown() && !err.is_retryable());
+    assert!(err.to_string().contains("do not cancel again"), "{err}");
+    let Error::RefundPending { attempted, payment } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(payment.imp_uid, PAYPAL_ID);
+    assert!(attempted.accepted);
+    assert_eq!(attempted.amount, Some(Amount::from(12)));
+    assert_eq!(server.hits("/payments/cancel"), 1);
+
+    let outcome = client
+        .cancellation_outcome(err.attempted().unwrap())
+        .poll_for(Duration::ZERO)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcome, CancelOutcome::Pending { .. }),
+        "{outcome:?}"
+    );
+    assert_eq!(server.hits("/payments/cancel"), 1, "never sent again");
+}
+
+/// Once PayPal approves, the lookup shows the refund: `Recorded`.
+#[tokio::test]
+async fn a_pending_paypal_refund_is_recorded_once_approved() {
+    let now = UnixTime::now().as_secs();
+    let pending = paypal_envelope("paid", 0, json!([]));
+    let approved = paypal_envelope(
+        "paid",
+        12,
+        json!([{"pg_tid": "refund-1", "amount": 12, "cancelled_at": now + 1, "reason": "out of stock", "receipt_url": null}]),
+    );
+    let server = paypal_server(pending, approved).await;
+    let client = client(&server.base);
+    let err = client
+        .cancel_payment()
+        .imp_uid(PAYPAL_ID)
+        .amount(12)
+        .send()
+        .await
+        .unwrap_err();
+    let outcome = client
+        .cancellation_outcome(err.attempted().unwrap())
+        .poll_for(Duration::ZERO)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcome, CancelOutcome::Recorded { amount, .. } if amount == Amount::from(12)),
+        "{outcome:?}"
+    );
+}
+
+/// A PayPal cancel whose answer records the refund (an entry of the amount since the call
+/// started; for a full cancel also the status `cancelled`) is a refund made. A full cancel
+/// answered still `paid` is pending, and so is an answer that only shows an older refund of
+/// the same amount.
+#[tokio::test]
+async fn a_paypal_refund_recorded_in_the_answer_is_made() {
+    // The clients here run on the recordings' fixed clock.
+    let now = iamport::testing::RECORDED_AT.as_secs();
+    let entry = |at: i64| json!({"pg_tid": "r", "amount": 12, "cancelled_at": at, "reason": null, "receipt_url": null});
+    let cases = [
+        (
+            paypal_envelope("paid", 12, json!([entry(now)])),
+            false,
+            true,
+        ),
+        (
+            paypal_envelope(
+                "cancelled",
+                32,
+                json!([{"pg_tid": "r", "amount": 32, "cancelled_at": now, "reason": null, "receipt_url": null}]),
+            ),
+            true,
+            true,
+        ),
+        (
+            paypal_envelope(
+                "paid",
+                32,
+                json!([{"pg_tid": "r", "amount": 32, "cancelled_at": now, "reason": null, "receipt_url": null}]),
+            ),
+            true,
+            false,
+        ),
+        (
+            paypal_envelope("paid", 12, json!([entry(now - 3600)])),
+            false,
+            false,
+        ),
+    ];
+    for (i, (answer, full, refunded)) in cases.into_iter().enumerate() {
+        let server = paypal_server(answer.clone(), answer).await;
+        let client = client(&server.base);
+        let c = client.cancel_payment().imp_uid(PAYPAL_ID);
+        let c = if full { c.full() } else { c.amount(12) };
+        let result = c.send().await;
+        if refunded {
+            assert!(result.is_ok(), "case {i}: {result:?}");
+        } else {
+            assert!(
+                result.as_ref().is_err_and(Error::is_refund_pending),
+                "case {i}: {result:?}"
+            );
+        }
+    }
+}
+
+/// Other PGs refund when they accept: an answer without a history entry is still `Ok` (the
+/// rule is PayPal's alone, as the official per-PG notes give it).
+#[tokio::test]
+async fn other_pgs_are_not_held_to_the_paypal_rule() {
+    let answer = payment_envelope(json!([]));
+    let server = paypal_server(answer.clone(), answer).await;
+    let client = client(&server.base);
+    let result = client
+        .cancel_payment()
+        .imp_uid(ID)
+        .amount(1000)
+        .send()
+        .await;
+    assert!(result.is_ok(), "{result:?}");
+}

@@ -111,3 +111,35 @@ async fn refused_credentials_give_an_auth_error_and_send_nothing_else() {
     token.assert_calls(1);
     api.assert_calls(0);
 }
+
+/// A payment looked up with `extension=true` carries the PG's own data; Kiwoom Pay's
+/// depositor name is read from it, and it stays out of `Debug`.
+#[tokio::test]
+async fn a_depositor_named_only_in_the_extension_is_read_and_kept_private() {
+    let server = MockServer::start_async().await;
+    let _token = token_mock(&server);
+    let api = serve(&server, &recording("get_payment.daou_remitter"));
+    let payment = client(&server)
+        .payment_with_extension("imp_630211948857")
+        .await
+        .unwrap();
+    api.assert_calls(1);
+    assert_eq!(payment.remitter(), Some("홍길동"));
+    assert_eq!(payment.bank_code, None);
+    let shown = format!("{payment:?}");
+    assert!(!shown.contains("홍길동"), "{shown}");
+    // Without the extension, nothing is there to read.
+    let plain: iamport::Payment = serde_json::from_value(
+        recording("get_payment.vbank_ready").response.body["response"].clone(),
+    )
+    .unwrap();
+    assert_eq!(plain.remitter(), None);
+}
+
+/// `culturegift`, on the official list of means of payment, is a known value.
+#[test]
+fn culturegift_is_a_known_pay_method() {
+    let method: iamport::PayMethod = serde_json::from_str("\"culturegift\"").unwrap();
+    assert_eq!(method, iamport::PayMethod::Culturegift);
+    assert_eq!(method.as_str(), "culturegift");
+}

@@ -405,7 +405,10 @@ async fn a_month_is_charged_scheduled_run_by_the_clock_and_marked_paid_by_the_we
     assert_eq!(schedules[1].schedule_status, ScheduleStatus::Scheduled);
     // The schedule, looked up through the client, says how its run went.
     let executed = mock.client().schedule("sub-alice-2").await.unwrap();
-    assert_eq!(executed.payment_status, Some(PaymentStatus::Paid));
+    assert_eq!(
+        executed.payment_status,
+        Some(iamport::SchedulePaymentStatus::Paid)
+    );
 }
 
 #[tokio::test]

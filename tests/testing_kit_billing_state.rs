@@ -20,7 +20,7 @@ async fn registered_keys_answer_lookups_and_deletes_and_unknown_ones_are_refused
     billing.register(&billing_key("member-1"));
 
     assert_eq!(
-        client.billing_key("member-1").await.unwrap().customer_uid,
+        client.billing_key("member-1").await.unwrap().customer_uid(),
         "member-1"
     );
     let unknown = client.billing_key("member-2").await.unwrap_err();
@@ -33,7 +33,7 @@ async fn registered_keys_answer_lookups_and_deletes_and_unknown_ones_are_refused
         .send()
         .await
         .unwrap();
-    assert_eq!(deleted.customer_uid, "member-1");
+    assert_eq!(deleted.customer_uid(), "member-1");
     assert!(billing.key("member-1").is_none());
     let again = client
         .delete_billing_key("member-1")

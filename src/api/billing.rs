@@ -11,7 +11,7 @@ use crate::{
     CancelRequester, Client, Error, PaymentStatus, Result, input,
     types::{
         BillingKey, BillingKeyRequest, ChargeBillingKeyRequest, ChargeOnetimeRequest, Payment,
-        PaymentPage,
+        PaymentPage, StandardBillingKey, SuperBillingKey,
     },
 };
 
@@ -21,6 +21,10 @@ impl Client {
     ///
     /// An id that already has a key gets the new card; the PG's old key is not revoked.
     ///
+    /// The key comes back in one of two shapes ([`BillingKey`]): a standard key of one
+    /// channel, or, when the request names a smart-routing group (`channel_group_id`), a
+    /// super billing key that lists the channels that issued a key and those that failed.
+    ///
     /// ```no_run
     /// use iamport::types::BillingKeyRequest;
     /// # async fn run(client: iamport::Client) -> iamport::Result<()> {
@@ -29,7 +33,9 @@ impl Client {
     ///     .pwd_2digit("00")
     ///     .channel_key("channel-key-4f1b2c9e");
     /// let key = client.issue_billing_key("member-3108-card-1", card).await?;
-    /// println!("{} {:?}", key.customer_uid, key.card_name);
+    /// if let Some(card) = key.as_standard() {
+    ///     println!("{} {:?}", card.customer_uid, card.card_name);
+    /// }
     /// # Ok(()) }
     /// ```
     ///
@@ -75,7 +81,7 @@ impl Client {
         };
         let missing = ids
             .into_iter()
-            .filter(|id| !keys.iter().any(|k| &k.customer_uid == id))
+            .filter(|id| !keys.iter().any(|k| k.customer_uid() == id))
             .collect();
         Ok(BillingKeyBatch { keys, missing })
     }
@@ -193,12 +199,45 @@ pub(crate) fn paid(operation: &'static str, result: Result<Payment>) -> Result<P
                     customer_uid: p.customer_uid.clone(),
                     amount: Some(p.amount),
                     started_at: crate::UnixTime::now(),
+                    accepted: false,
                 }),
                 source: Box::new(Error::Pending(Box::new(p))),
             })
         }
         Ok(p) if !p.is_paid() => Err(Error::Declined(Box::new(p))),
         other => other,
+    }
+}
+
+impl BillingKey {
+    /// The merchant's id of the key (`customer_uid`), whatever its shape.
+    pub fn customer_uid(&self) -> &str {
+        match self {
+            BillingKey::StandardBillingKey(k) => &k.customer_uid,
+            BillingKey::SuperBillingKey(k) => &k.customer_uid,
+        }
+    }
+
+    /// The key of one channel, with its PG and card; `None` for a super billing key.
+    pub fn as_standard(&self) -> Option<&StandardBillingKey> {
+        match self {
+            BillingKey::StandardBillingKey(k) => Some(k),
+            BillingKey::SuperBillingKey(_) => None,
+        }
+    }
+
+    /// The super billing key of a smart-routing group, with the channels that issued a key
+    /// and those that failed; `None` for a standard key.
+    pub fn as_super(&self) -> Option<&SuperBillingKey> {
+        match self {
+            BillingKey::SuperBillingKey(k) => Some(k),
+            BillingKey::StandardBillingKey(_) => None,
+        }
+    }
+
+    /// Whether it is a super billing key (issued through a smart-routing group).
+    pub fn is_super(&self) -> bool {
+        self.as_super().is_some()
     }
 }
 

@@ -1,9 +1,51 @@
 //! Cancellation of payments, in full or in part.
 
 use crate::{
-    Amount, CancelRequester, Client, Error, Result,
+    Amount, Attempted, CancelRequester, Client, Error, Result, UnixTime,
+    reconcile::{DEFAULT_CLOCK_SLACK, recorded_cancellation},
     types::{CancelExtra, CancelRequest, Payment},
 };
+
+/// The PGs whose refunds can wait for an approval after a cancel is accepted (`code` 0):
+/// PayPal, per the official per-PG notes of `POST /payments/cancel`. For the others an
+/// accepted cancel is a refund made.
+pub const DEFERRED_REFUND_PGS: &[&str] = &["paypal_v2"];
+
+/// `Ok` when the accepted cancel's payment records the refund, [`Error::RefundPending`] when
+/// its PG approves refunds later and the payment does not record it yet: no entry of the
+/// requested amount (any amount, and the payment `cancelled`, for a cancel of all that was
+/// left) in its `cancel_history` since the call started (less [`DEFAULT_CLOCK_SLACK`]).
+pub(crate) fn refunded(
+    body: &CancelRequest,
+    full: bool,
+    started_at: UnixTime,
+    payment: Payment,
+) -> Result<Payment> {
+    let deferred = payment
+        .pg_provider
+        .as_deref()
+        .is_some_and(|pg| DEFERRED_REFUND_PGS.contains(&pg));
+    let amount = if full { None } else { body.amount };
+    let slack = i64::try_from(DEFAULT_CLOCK_SLACK.as_secs()).unwrap_or(0);
+    let since = UnixTime::from_secs(started_at.as_secs().saturating_sub(slack));
+    if !deferred || recorded_cancellation(&payment, amount, since).is_some() {
+        return Ok(payment);
+    }
+    let attempted = Attempted {
+        operation: "cancel_payment",
+        imp_uid: Some(payment.imp_uid.clone()),
+        merchant_uid: Some(payment.merchant_uid.clone()),
+        merchant_uids: vec![payment.merchant_uid.clone()],
+        customer_uid: None,
+        amount,
+        started_at,
+        accepted: true,
+    };
+    Err(Error::RefundPending {
+        attempted: Box::new(attempted),
+        payment: Box::new(payment),
+    })
+}
 
 impl Client {
     /// Cancels a payment in full or in part (`POST /payments/cancel`).
@@ -28,6 +70,11 @@ impl Client {
     /// each refund an id of your own, store it with its amount before sending, send it only
     /// from that state, and settle a lost answer with [`Client::cancellation_outcome`], never
     /// by sending it again. The example below does that.
+    ///
+    /// `Ok` means refunded. Some PGs approve a refund after accepting the cancel: a PayPal
+    /// (`paypal_v2`) cancel answered without the refund in the payment is
+    /// [`Error::RefundPending`]: record the refund as requested, not made, and never send it
+    /// again; its outcome comes by webhook or from [`Client::cancellation_outcome`].
     ///
     /// A cancel is sent again by the client only when it surely did not arrive (the connection
     /// was refused, or 429). Once it may have reached the server it is never sent again: a lost
@@ -77,6 +124,9 @@ impl Client {
     ///         .await;
     ///     refund.state = match result {
     ///         Ok(_) => State::Done,
+    ///         // Accepted; the PG (PayPal) approves the refund later. It stays `Sent`:
+    ///         // settle it from the webhook or `cancellation_outcome`, never resend.
+    ///         Err(e) if e.is_refund_pending() => return Ok(()),
     ///         // Lost after it may have arrived: look, never resend.
     ///         Err(e) if e.is_outcome_unknown() => {
     ///             let attempted = e.attempted().expect("carried by OutcomeUnknown");
@@ -230,10 +280,17 @@ impl CancelPayment<'_> {
     /// nor [`full`](CancelPayment::full) is given, the amount is zero, an amount is negative,
     /// the amount exceeds the checksum, or the checksum is zero (your ledger says nothing is
     /// left to refund).
+    ///
+    /// [`Error::RefundPending`] when the server accepted the cancel but the PG approves the
+    /// refund later (PayPal, `paypal_v2`): the answer's payment does not record the refund.
+    /// Nothing was refunded yet; never cancel again (see [`Error::RefundPending`]).
     pub async fn send(self) -> Result<Payment> {
         let client = self.client;
+        let full = self.full;
         let body = self.into_body()?;
-        client.call(|| client.api.cancel_payment(&body)).await
+        let started_at = client.now();
+        let payment = client.call(|| client.api.cancel_payment(&body)).await?;
+        refunded(&body, full, started_at, payment)
     }
 
     /// The body this cancel sends, once its arguments are checked.

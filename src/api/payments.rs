@@ -12,12 +12,21 @@ impl Client {
     /// [`Error::NotFound`] when there is no such payment; [`Error::InvalidInput`] for an empty
     /// or malformed id (nothing is sent).
     pub async fn payment(&self, imp_uid: &str) -> Result<Payment> {
-        self.call(|| self.api.get_payment(imp_uid, None)).await
+        self.call(|| self.api.get_payment(imp_uid, None, None))
+            .await
     }
 
     /// Like [`Client::payment`], also finding payments made through test channels.
     pub async fn payment_including_sandbox(&self, imp_uid: &str) -> Result<Payment> {
-        self.call(|| self.api.get_payment(imp_uid, Some(true)))
+        self.call(|| self.api.get_payment(imp_uid, None, Some(true)))
+            .await
+    }
+
+    /// Like [`Client::payment`], with the PG-specific data in [`Payment::extension`]
+    /// (`?extension=true`): Kiwoom Pay (`daou`) names a virtual account's depositor only
+    /// there ([`Payment::remitter`]).
+    pub async fn payment_with_extension(&self, imp_uid: &str) -> Result<Payment> {
+        self.call(|| self.api.get_payment(imp_uid, Some(true), None))
             .await
     }
 
@@ -185,5 +194,12 @@ impl Payment {
     /// The approval number, treating the server's `""` as absent.
     pub fn approval_number(&self) -> Option<&str> {
         self.apply_num.as_deref().filter(|s| !s.is_empty())
+    }
+
+    /// The depositor's name that a PG reports only in the PG-specific data (`REMITTER` in
+    /// [`Payment::extension`]; Kiwoom Pay's virtual accounts): present only on a payment
+    /// looked up with [`Client::payment_with_extension`](crate::Client::payment_with_extension).
+    pub fn remitter(&self) -> Option<&str> {
+        self.extension.get("REMITTER")?.as_str()
     }
 }

@@ -52,6 +52,7 @@ pub(crate) fn attempted(operation: &'static str, request: &reqwest::Request) -> 
         customer_uid,
         amount,
         started_at: UnixTime::now(),
+        accepted: false,
     }
 }
 

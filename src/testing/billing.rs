@@ -12,7 +12,7 @@ use crate::{
     UnixTime,
     types::{
         BillingKeyRequest, ChargeBillingKeyRequest, ChargeOnetimeRequest, ScheduleRequest,
-        UnscheduleRequest,
+        StandardBillingKey, SuperBillingKey, UnscheduleRequest,
     },
 };
 
@@ -50,7 +50,7 @@ impl MockIamport {
     pub fn billing_key(&self, key: &BillingKey) -> Mock<'_> {
         let expect = sent(
             "billing_key",
-            self.capturer().billing_key(&key.customer_uid),
+            self.capturer().billing_key(key.customer_uid()),
         );
         self.ok(&expect, key)
     }
@@ -68,7 +68,7 @@ impl MockIamport {
         let expect = sent("billing_keys", self.capturer().billing_keys(ids.clone()));
         let all = ids
             .iter()
-            .all(|id| found.iter().any(|k| &k.customer_uid == id));
+            .all(|id| found.iter().any(|k| k.customer_uid() == id));
         let message = "요청하신 customer_uid로 등록된 정보를 찾을 수 없습니다.";
         self.batch(&expect, found, all, message)
     }
@@ -78,7 +78,7 @@ impl MockIamport {
     pub fn issue_billing_key(&self, request: &BillingKeyRequest, key: &BillingKey) -> Mock<'_> {
         let call = self
             .capturer()
-            .issue_billing_key(&key.customer_uid, request.clone());
+            .issue_billing_key(key.customer_uid(), request.clone());
         self.ok(&sent("issue_billing_key", call), key)
     }
 
@@ -169,13 +169,23 @@ impl MockIamport {
     }
 }
 
-/// A realistic billing key (a test card, masked; holder details set) under this id.
+/// A realistic standard billing key (a test card, masked; holder details set) under this id.
 pub fn billing_key(customer_uid: impl Into<String>) -> BillingKey {
-    let mut k: BillingKey = template(include_str!(
+    let mut k: StandardBillingKey = template(include_str!(
         "../../spec/recordings/get_billing_key.ok.json"
     ));
     k.customer_uid = customer_uid.into();
-    k
+    k.into()
+}
+
+/// A realistic super billing key under this id: issued through a smart-routing group, with
+/// one channel that issued a key and one that failed.
+pub fn super_billing_key(customer_uid: impl Into<String>) -> BillingKey {
+    let mut k: SuperBillingKey = template(include_str!(
+        "../../spec/recordings/get_billing_key.super_key.json"
+    ));
+    k.customer_uid = customer_uid.into();
+    k.into()
 }
 
 /// A realistic paid charge of a billing key (`imps_...`, channel `api`).

@@ -80,7 +80,7 @@ mod stub;
 mod subscriptions;
 
 #[cfg(feature = "billing")]
-pub use billing::{billing_key, charged_payment, declined_payment, schedule};
+pub use billing::{billing_key, charged_payment, declined_payment, schedule, super_billing_key};
 pub use canned::CannedClient;
 pub use faults::TokenFault;
 #[cfg(feature = "billing")]

@@ -349,6 +349,8 @@ pub async fn call(client: &Client, rec: &Recording) -> Result<Value> {
             let id = seg_at(1)?;
             if rec.query("include_sandbox") == Some("true") {
                 to_json(client.payment_including_sandbox(&id).await)
+            } else if rec.query("extension") == Some("true") {
+                to_json(client.payment_with_extension(&id).await)
             } else {
                 to_json(client.payment(&id).await)
             }
@@ -400,7 +402,11 @@ pub async fn call(client: &Client, rec: &Recording) -> Result<Value> {
             };
             b = set(b, amount("checksum")?, |b, v| b.checksum(v));
             b = set(b, text("reason"), |b, v| b.reason(v));
-            to_json(b.send().await)
+            // A refund pending approval: the payment as answered.
+            to_json(match b.send().await {
+                Err(Error::RefundPending { payment, .. }) => Ok(*payment),
+                other => other,
+            })
         }
         "prepare_payment" | "update_prepared_payment" => {
             let uid = need("merchant_uid")?;

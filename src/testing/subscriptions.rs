@@ -14,7 +14,9 @@ use httpmock::{HttpMockResponse, Mock};
 use serde_json::json;
 
 use super::{MockIamport, charged_payment, declined_payment};
-use crate::{Amount, BillingKey, Payment, Schedule, ScheduleStatus, UnixTime};
+use crate::{
+    Amount, BillingKey, Payment, Schedule, SchedulePaymentStatus, ScheduleStatus, UnixTime,
+};
 
 mod routes;
 use routes::{refusal, route, serve};
@@ -232,7 +234,7 @@ impl<'a> BillingState<'a> {
     pub fn register(&self, key: &BillingKey) {
         lock(&self.ledger)
             .keys
-            .insert(key.customer_uid.clone(), key.clone());
+            .insert(key.customer_uid().to_owned(), key.clone());
     }
 
     /// From now on the card company declines the charges of this key, immediate and
@@ -316,7 +318,7 @@ impl<'a> BillingState<'a> {
                 s.schedule_status = ScheduleStatus::Executed;
                 s.executed_at = Some(executed_at);
                 s.imp_uid = Some(payment.imp_uid.clone());
-                s.payment_status = Some(payment.status.clone());
+                s.payment_status = Some(SchedulePaymentStatus::from(payment.status.as_str()));
                 s.fail_reason = payment.fail_reason.clone();
                 (payment, ledger.webhook.clone())
             };

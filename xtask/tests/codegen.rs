@@ -476,7 +476,10 @@ fn items(code: &str) -> (Vec<String>, Vec<String>) {
     for line in code.lines().map(str::trim) {
         if let Some(rest) = line.strip_prefix("pub async fn ") {
             ops.extend(rest.split(['<', '(']).next().map(str::to_owned));
-        } else if let Some(rest) = line.strip_prefix("pub struct ") {
+        } else if let Some(rest) = line
+            .strip_prefix("pub struct ")
+            .or_else(|| line.strip_prefix("pub enum "))
+        {
             types.extend(rest.split([' ', '{', '(', '<']).next().map(str::to_owned));
         }
     }

@@ -8,8 +8,8 @@ use crate::{
     Schedule, ScheduleStatus,
     testing::{billing_key, mock::envelope, schedule, state::cancel as cancelled},
     types::{
-        BillingKeyRequest, CancelRequest, ChargeBillingKeyRequest, SchedulePage, ScheduleRequest,
-        UnscheduleRequest,
+        BillingKey, BillingKeyRequest, CancelRequest, ChargeBillingKeyRequest, SchedulePage,
+        ScheduleRequest, UnscheduleRequest,
     },
 };
 
@@ -118,10 +118,15 @@ pub(super) fn serve(ledger: &mut Ledger, route: Route, req: &HttpMockRequest) ->
             None => Ok(unknown_key(&uid)),
         },
         Route::IssueKey(uid) => body::<BillingKeyRequest>(req).map(|card| {
-            let mut key = billing_key(uid.clone());
-            key.customer_id = card.customer_id.or(key.customer_id);
-            key.inserted = ledger.now();
-            key.updated = ledger.now();
+            let key = match billing_key(uid.clone()) {
+                BillingKey::StandardBillingKey(mut k) => {
+                    k.customer_id = card.customer_id.or(k.customer_id);
+                    k.inserted = ledger.now();
+                    k.updated = ledger.now();
+                    BillingKey::StandardBillingKey(k)
+                }
+                other => other,
+            };
             ledger.keys.insert(uid, key.clone());
             ok(&key)
         }),
