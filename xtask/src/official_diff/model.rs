@@ -344,13 +344,10 @@ impl<'a> Doc<'a> {
                 }
             }
         }
-        if dialect == Dialect::OpenApi3 {
-            if let Some(body) = op.get("requestBody") {
-                let body = self.resolve(body)?;
-                if let Some(schema) = json_schema(body) {
-                    self.flatten(schema, "body", true, false, &mut out.request, 0)?;
-                }
-            }
+        if let (Dialect::OpenApi3, Some(body)) = (dialect, op.get("requestBody"))
+            && let Some(schema) = json_schema(self.resolve(body)?)
+        {
+            self.flatten(schema, "body", true, false, &mut out.request, 0)?;
         }
         let responses = op
             .get("responses")
