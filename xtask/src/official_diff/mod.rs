@@ -3,9 +3,10 @@
 //! Both documents are reduced to the same facts (operations by method and path, parameters by
 //! name and location, request fields, the fields of the envelope's `response` payload, which
 //! of them are required, their types and enum values, the declared statuses) and every
-//! difference gets a stable key (see [`diff`]). Each key must be listed, with the reason the
-//! spec differs and its source, in `spec/official-deviations.yaml`; a difference that is not
-//! listed, and a listed key that is no longer a difference, fail the check.
+//! difference gets a stable key, `<kind> <METHOD> <path> <where>: <what>`. Each key must be
+//! listed, with the reason the spec differs and its source, in `spec/official-deviations.yaml`;
+//! a difference that is not listed, and a listed key that is no longer a difference, fail the
+//! check.
 
 mod deviations;
 mod diff;
