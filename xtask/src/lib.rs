@@ -5,4 +5,5 @@
 #[path = "../../build/codegen.rs"]
 pub mod codegen;
 pub mod interop;
+pub mod official_diff;
 pub mod validate;

@@ -20,6 +20,13 @@ tasks:
                        generators: openapi-python-client, openapi-typescript and
                        openapi-generator's rust, python and typescript-fetch
                        (tools in target/spec-venv and target/interop-ts-tools)
+  official-diff [FILE] [--spec F] [--list [KIND]] [--unlisted]
+                       compare the spec with the official Swagger 2.0 file (FILE,
+                       by default ../shared/reference/iamport-v1-swagger.json):
+                       every difference must be listed, with its reason, in
+                       spec/official-deviations.yaml; --list prints the listed
+                       deviations (of one KIND), --unlisted prints the unlisted
+                       ones as entries of that file
   help                 this text";
 
 fn main() -> ExitCode {
@@ -59,6 +66,7 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Some("official-diff") => run_official_diff(&root, args.get(1..).unwrap_or_default()),
         Some(other) => {
             eprintln!("unknown task {other:?}\n\n{USAGE}");
             ExitCode::FAILURE
@@ -124,4 +132,99 @@ fn run_codegen(root: &Path, out: &Path) -> ExitCode {
     }
     println!("wrote {} ({} lines)", file.display(), code.lines().count());
     ExitCode::SUCCESS
+}
+
+/// What `official-diff` prints besides its check.
+enum DiffMode {
+    Check,
+    List(Option<String>),
+    Unlisted,
+}
+
+fn run_official_diff(root: &Path, args: &[String]) -> ExitCode {
+    use xtask::official_diff::{self, KINDS};
+    let mut official = None;
+    let mut spec = root.join(validate::SPEC_FILE);
+    let mut mode = DiffMode::Check;
+    let mut rest = args.iter().peekable();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--list" => {
+                let kind = rest.next_if(|k| KINDS.contains(&k.as_str())).cloned();
+                mode = DiffMode::List(kind);
+            }
+            "--unlisted" => mode = DiffMode::Unlisted,
+            "--spec" => match rest.next() {
+                Some(file) => spec = PathBuf::from(file),
+                None => {
+                    eprintln!("--spec needs a file\n\n{USAGE}");
+                    return ExitCode::FAILURE;
+                }
+            },
+            file if !file.starts_with("--") && official.is_none() => {
+                official = Some(PathBuf::from(file));
+            }
+            other => {
+                eprintln!("unexpected argument {other:?}\n\n{USAGE}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    let official = official.unwrap_or_else(|| root.join(official_diff::OFFICIAL_FILE));
+    let deviations = root.join(official_diff::DEVIATIONS_FILE);
+    let outcome = match official_diff::check(&spec, &official, &deviations) {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            eprintln!("official-diff: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match mode {
+        DiffMode::List(kind) => {
+            print!("{}", outcome.listing(kind.as_deref()));
+            print!("{}", outcome.summary());
+            return ExitCode::SUCCESS;
+        }
+        DiffMode::Unlisted => {
+            print!("{}", outcome.unlisted_yaml());
+            return ExitCode::SUCCESS;
+        }
+        DiffMode::Check => {}
+    }
+    println!(
+        "official-diff: {} against {}\n",
+        spec.display(),
+        official.display()
+    );
+    print!("{}", outcome.summary());
+    if outcome.passed() {
+        println!(
+            "\nofficial-diff: every difference is listed in {}",
+            official_diff::DEVIATIONS_FILE
+        );
+        return ExitCode::SUCCESS;
+    }
+    if !outcome.unlisted.is_empty() {
+        eprintln!(
+            "\n{} difference(s) not listed in {}:",
+            outcome.unlisted.len(),
+            official_diff::DEVIATIONS_FILE
+        );
+        for key in &outcome.unlisted {
+            eprintln!("  {key}");
+        }
+    }
+    if !outcome.stale.is_empty() {
+        eprintln!(
+            "\n{} listed key(s) no longer a difference (stale):",
+            outcome.stale.len()
+        );
+        for key in &outcome.stale {
+            eprintln!("  {key}");
+        }
+    }
+    eprintln!(
+        "\nfix the spec, or list each difference with its reason (`cargo xtask official-diff --unlisted` prints them as entries)"
+    );
+    ExitCode::FAILURE
 }
