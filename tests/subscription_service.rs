@@ -223,6 +223,11 @@ impl Subscriptions {
         let (customer_uid, pending, current) = {
             let mut members = self.members.lock().unwrap();
             let m = members.get_mut(member).unwrap();
+            if m.cancelled {
+                // A second cancel (a double click, a retried job) refunds nothing: the
+                // checksum would not stop it, since the books already show the first refund.
+                return Ok(Amount::ZERO);
+            }
             m.cancelled = true;
             let pending: Vec<String> = m
                 .months
@@ -279,11 +284,22 @@ impl Subscriptions {
                 mo.refunded = mo.refunded.checked_add(refund).unwrap();
             }
         }
-        self.client
-            .delete_billing_key(&customer_uid)
-            .reason("subscription cancelled")
+        // The card may pay for other plans too (a key is the card, not the plan): delete it
+        // only when nothing else is scheduled on it.
+        let horizon = UnixTime::from_secs(now.as_secs() + 89 * DAY);
+        let others = self
+            .client
+            .billing_key_schedules(&customer_uid, now, horizon)
+            .status(ScheduleStatus::Scheduled)
             .send()
             .await?;
+        if others.total == 0 {
+            self.client
+                .delete_billing_key(&customer_uid)
+                .reason("subscription cancelled")
+                .send()
+                .await?;
+        }
         Ok(refund)
     }
 
@@ -444,7 +460,7 @@ async fn a_declined_scheduled_month_is_marked_failed_and_not_renewed() {
 }
 
 #[tokio::test]
-async fn a_cancel_unschedules_its_own_month_refunds_the_unused_days_and_deletes_the_card() {
+async fn a_cancel_unschedules_its_own_month_refunds_the_unused_days_and_keeps_a_shared_card() {
     let mock = MockIamport::start().await;
     let start = UnixTime::now();
     let billing = mock.billing_state(start);
@@ -485,14 +501,38 @@ async fn a_cancel_unschedules_its_own_month_refunds_the_unused_days_and_deletes_
         "the other plan on the card is not touched"
     );
     assert_eq!(service.month("carol", 2).state, MonthState::Unscheduled);
-    assert!(billing.key("carol-card-1").is_none());
-    assert!(client.billing_key("carol-card-1").await.is_err());
+    // The add-on still needs the card: it is kept.
+    assert!(billing.key("carol-card-1").is_some());
 
-    // Nothing of the subscription runs any more; the add-on, without its card, fails.
+    // A second cancel refunds nothing more.
+    assert_eq!(service.cancel("carol", day(start, 13)).await.unwrap(), 0);
+    assert_eq!(billing.payment("sub-carol-1").unwrap().cancel_amount, 5940);
+
+    // Nothing of the subscription runs any more; the add-on is charged on its card.
     let ran = billing.advance_to(day(start, 60)).await;
     assert_eq!(ran.len(), 1);
     assert_eq!(ran[0].merchant_uid, "addon-carol-1");
-    assert_eq!(ran[0].status, PaymentStatus::Failed);
+    assert_eq!(ran[0].status, PaymentStatus::Paid);
+}
+
+#[tokio::test]
+async fn cancelling_the_only_plan_of_a_card_deletes_the_card() {
+    let mock = MockIamport::start().await;
+    let start = UnixTime::now();
+    let billing = mock.billing_state(start);
+    let client = mock.client();
+    let service = Subscriptions::new(client.clone());
+    wire_webhook(&billing, &service);
+    service
+        .subscribe("dave", card(), Amount::from(9900), start)
+        .await
+        .unwrap();
+    billing.advance_to(day(start, 3)).await;
+    // Day 3 of 30: 27 days unused, 9900 * 27 / 30 = 8910.
+    assert_eq!(service.cancel("dave", day(start, 3)).await.unwrap(), 8910);
+    assert!(billing.key("dave-card-1").is_none());
+    assert!(client.billing_key("dave-card-1").await.is_err());
+    assert!(billing.advance_to(day(start, 60)).await.is_empty());
 }
 
 #[tokio::test]
