@@ -261,6 +261,8 @@ async fn offline() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     billing().await?;
+    #[cfg(feature = "codes")]
+    codes(&client).await?;
     billing_from_recordings(&mock, &recordings).await?;
 
     line(
@@ -270,6 +272,37 @@ async fn offline() -> Result<(), Box<dyn std::error::Error>> {
             "{} token request(s) for every call above: one per client",
             mock.token_mock().calls()
         ),
+    );
+    Ok(())
+}
+
+/// The bank and card company code tables (`--features codes`, or `full`): the whole table and
+/// one code of each.
+#[cfg(feature = "codes")]
+async fn codes(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
+    let banks = client.banks().await?;
+    line(
+        "get_banks",
+        "banks()",
+        format!("{} bank codes", banks.len()),
+    );
+    let bank = client.bank("088").await?;
+    line(
+        "get_bank",
+        "bank(\"088\")",
+        format!("{} {}", bank.code, bank.name),
+    );
+    let cards = client.cards().await?;
+    line(
+        "get_cards",
+        "cards()",
+        format!("{} card company codes", cards.len()),
+    );
+    let card = client.card("VIS").await?;
+    line(
+        "get_card",
+        "card(\"VIS\")",
+        format!("{} {}", card.code, card.name),
     );
     Ok(())
 }

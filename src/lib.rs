@@ -62,6 +62,8 @@ pub use refusal::Refusal;
 pub use retry::RetryPolicy;
 pub use rust_decimal::Decimal;
 pub use time::{UnixTime, UnixTimeRangeError};
+#[cfg(feature = "codes")]
+pub use types::StandardCode;
 pub use types::{
     BalanceDetail, BalanceHistory, Payment, PaymentBalance, PaymentCancel, PaymentPage,
     PaymentPromotion, PreparedPayment, VbankDeposit,

@@ -19,6 +19,8 @@ macro_rules! setters {
 #[cfg(feature = "billing")]
 mod billing;
 mod cancel;
+#[cfg(feature = "codes")]
+mod codes;
 mod listings;
 mod payments;
 mod prepare;

@@ -420,6 +420,14 @@ pub async fn call(client: &Client, rec: &Recording) -> Result<Value> {
             to_json(b.send().await)
         }
         "get_prepared_payment" => to_json(client.prepared_payment(&seg_at(2)?).await),
+        #[cfg(feature = "codes")]
+        "get_banks" => to_json(client.banks().await),
+        #[cfg(feature = "codes")]
+        "get_bank" => to_json(client.bank(&seg_at(1)?).await),
+        #[cfg(feature = "codes")]
+        "get_cards" => to_json(client.cards().await),
+        #[cfg(feature = "codes")]
+        "get_card" => to_json(client.card(&seg_at(1)?).await),
         #[cfg(feature = "receipts")]
         "get_receipt" => to_json(client.receipt(&seg_at(1)?).await),
         #[cfg(feature = "receipts")]
