@@ -65,12 +65,12 @@ path = sys.argv[1]
 spec = open(path).read()
 paths_anchor = "  /receipts/{imp_uid}:\n"
 assert paths_anchor in spec, "the receipts path moved"
-operation = """  /escrows/logis/{imp_uid}:
+operation = """  /deliveries/{imp_uid}:
     post:
-      operationId: register_shipping
+      operationId: register_delivery
       tags: [payments]
-      summary: Register the shipping of an escrow payment
-      description: Registers the carrier and invoice of an escrow payment's delivery.
+      summary: Register the delivery of a payment (a made-up operation)
+      description: Registers the carrier and invoice of a delivery.
       parameters:
         - $ref: "#/components/parameters/ImpUidPath"
       requestBody:
@@ -158,13 +158,13 @@ PY
 cat >> "$copy/src/api/receipts.rs" <<'RS'
 
 impl Client {
-    /// Registers the shipping of an escrow payment (`POST /escrows/logis/{imp_uid}`).
-    pub async fn register_shipping(
+    /// Registers the delivery of a payment (`POST /deliveries/{imp_uid}`).
+    pub async fn register_delivery(
         &self,
         imp_uid: &str,
         request: crate::types::ShippingRequest,
     ) -> Result<crate::types::Shipping> {
-        self.call(|| self.api.register_shipping(imp_uid, &request)).await
+        self.call(|| self.api.register_delivery(imp_uid, &request)).await
     }
 }
 RS
@@ -186,32 +186,32 @@ async fn main() {
     let request = || ShippingRequest::new("order-1", Carrier::CjGls, "6000-1234");
 
     // A too-long id is refused before anything is sent, not even a token exchange.
-    let err = client.register_shipping(&"x".repeat(33), request()).await.unwrap_err();
+    let err = client.register_delivery(&"x".repeat(33), request()).await.unwrap_err();
     assert!(err.is_invalid_input(), "{err}");
     assert_eq!(mock.token_mock().calls(), 0);
 
     // A stub taken from the call answers that request and no other.
     let shipped = json!({"company": "CJGLS", "invoice": "6000-1234"});
-    let stub = mock.when(client.register_shipping("imp_1", request())).ok(&shipped);
-    let answer = client.register_shipping("imp_1", request()).await.unwrap();
+    let stub = mock.when(client.register_delivery("imp_1", request())).ok(&shipped);
+    let answer = client.register_delivery("imp_1", request()).await.unwrap();
     assert_eq!(answer.company, Carrier::CjGls);
     let other = ShippingRequest::new("order-1", Carrier::Epost, "6000-1234");
-    let err = client.register_shipping("imp_1", other).await.unwrap_err();
-    assert!(err.to_string().contains("no stub for POST /escrows/logis/imp_1"), "{err}");
+    let err = client.register_delivery("imp_1", other).await.unwrap_err();
+    assert!(err.to_string().contains("no stub for POST /deliveries/imp_1"), "{err}");
     stub.assert_calls(1);
 
     // A lost answer names the ids the change was sent with.
     let lost = mock
-        .when(client.register_shipping("imp_2", request()))
+        .when(client.register_delivery("imp_2", request()))
         .respond(504, json!({}));
-    let err = client.register_shipping("imp_2", request()).await.unwrap_err();
+    let err = client.register_delivery("imp_2", request()).await.unwrap_err();
     assert!(err.is_outcome_unknown(), "{err}");
     let attempted = err.attempted().unwrap();
-    assert_eq!(attempted.operation, "register_shipping");
+    assert_eq!(attempted.operation, "register_delivery");
     assert_eq!(attempted.imp_uid.as_deref(), Some("imp_2"));
     assert_eq!(attempted.merchant_uid.as_deref(), Some("order-1"));
     lost.assert_calls(1);
-    println!("register_shipping: enum, limits, stub and lost answer from the spec entry");
+    println!("register_delivery: enum, limits, stub and lost answer from the spec entry");
 }
 RS
 (cd "$copy" && cargo run --quiet --features testing --example regen)

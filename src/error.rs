@@ -118,6 +118,15 @@ pub enum Error {
     #[error("the charge was not approved (status {}): {}", .0.status, .0.fail_reason.as_deref().unwrap_or("no reason given"))]
     Declined(Box<crate::Payment>),
 
+    /// A virtual account or a convenience-store payment number was not revoked because the
+    /// buyer paid it already: the server refused the revoke, and the payment, looked up after
+    /// the refusal, is `paid`. Nothing was changed. Paid money is returned with a refund
+    /// ([`Client::cancel_payment`](crate::Client::cancel_payment); for a virtual account, with
+    /// the account to refund to), never by revoking. Its [`refusal`](Error::refusal) is
+    /// [`Refusal::AlreadyPaid`](crate::Refusal::AlreadyPaid).
+    #[error("the payment {} was paid already and cannot be revoked; refund it with a cancel instead", .0.imp_uid)]
+    AlreadyPaid(Box<crate::Payment>),
+
     /// A charge was answered with a payment that is neither paid nor failed (`ready`): it may
     /// still complete. The source of an [`Error::OutcomeUnknown`]: do not charge again; learn
     /// the outcome with [`Client::charge_outcome`](crate::Client::charge_outcome).
@@ -284,6 +293,22 @@ impl Attempted {
             "unschedule_payments" | "update_schedule" | "reschedule_schedule" => {
                 "look the schedules up before trying again"
             }
+            "issue_vbank" | "issue_cvs_payment" => {
+                "look the order up by its merchant_uid (Client::find_payment) before asking again"
+            }
+            "update_vbank" | "revoke_vbank" | "revoke_cvs_payment" => {
+                "look the payment up (Client::payment) before trying again"
+            }
+            "register_escrow_shipping" | "update_escrow_shipping" => {
+                "read the shipping (Client::escrow_shipping) before trying again"
+            }
+            "request_certification_otp" => {
+                "the person may have received a code: start a new verification only once they say they did not"
+            }
+            "confirm_certification_otp" | "delete_certification" => {
+                "look the verification up (Client::certification) before trying again"
+            }
+            "issue_partner_receipts" => "check the sales slips with the PG before issuing again",
             "prepare_payment" | "update_prepared_payment" => {
                 "look the prepared amount up before trying again"
             }
@@ -405,6 +430,12 @@ impl Error {
     /// Whether a payment was not what the merchant expected ([`Error::Mismatch`]).
     pub fn is_mismatch(&self) -> bool {
         matches!(self, Error::Mismatch(_))
+    }
+
+    /// Whether a revoke of a virtual account or convenience-store payment number was refused
+    /// because the buyer paid it already ([`Error::AlreadyPaid`]): refund it instead.
+    pub fn is_already_paid(&self) -> bool {
+        matches!(self, Error::AlreadyPaid(_))
     }
 
     /// Whether a charge was answered with a payment that is not paid (a declined card).

@@ -299,6 +299,7 @@ pub(crate) fn schedule_window(from: crate::UnixTime, to: crate::UnixTime) -> Res
 /// last; `None` out of range.
 #[cfg(feature = "billing")]
 fn three_months_after(secs: i64) -> Option<i64> {
+    use crate::date::{civil_from_days, days_from_civil, days_in_month};
     const KST: i64 = 9 * 3600;
     let local = secs.checked_add(KST)?;
     let (days, time_of_day) = (local.div_euclid(86_400), local.rem_euclid(86_400));
@@ -310,43 +311,6 @@ fn three_months_after(secs: i64) -> Option<i64> {
         .checked_mul(86_400)?
         .checked_add(time_of_day)?
         .checked_sub(KST)
-}
-
-#[cfg(feature = "billing")]
-fn days_in_month(year: i64, month: u32) -> u32 {
-    match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// The proleptic Gregorian date of a day counted from 1970-01-01.
-#[cfg(feature = "billing")]
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
-/// The day, counted from 1970-01-01, of a proleptic Gregorian date.
-#[cfg(feature = "billing")]
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let year = year - i64::from(month <= 2);
-    let era = year.div_euclid(400);
-    let yoe = year.rem_euclid(400);
-    let mp = i64::from((month + 9) % 12);
-    let doy = (153 * mp + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]
@@ -381,8 +345,9 @@ mod tests {
     #[cfg(feature = "billing")]
     #[test]
     fn a_schedule_window_spans_at_most_three_calendar_months_in_korean_time() {
-        use super::{civil_from_days, days_from_civil, schedule_window};
+        use super::schedule_window;
         use crate::UnixTime;
+        use crate::date::{civil_from_days, days_from_civil};
         for days in [-800_000, -1, 0, 1, 11_016, 20_000, 800_000] {
             let (y, m, d) = civil_from_days(days);
             assert_eq!(days_from_civil(y, m, d), days, "{y}-{m}-{d}");

@@ -26,6 +26,7 @@ mod trace;
 
 // What the spec cannot say: exact money, typed time, open enums and the serde conventions.
 mod amount;
+mod date;
 mod enums;
 mod quirks;
 mod time;
@@ -56,12 +57,17 @@ pub use auth::Secret;
 #[cfg(feature = "rustls-ring")]
 pub use client::install_crypto_provider;
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES};
+pub use date::{Date, ParseDateError};
 pub use enums::*;
 pub use error::{Attempted, Error, Result};
 pub use refusal::Refusal;
 pub use retry::RetryPolicy;
 pub use rust_decimal::Decimal;
 pub use time::{UnixTime, UnixTimeRangeError};
+#[cfg(feature = "escrow")]
+pub use types::EscrowShipment;
+#[cfg(feature = "partners")]
+pub use types::PartnerReceiptsResult;
 #[cfg(feature = "codes")]
 pub use types::StandardCode;
 pub use types::{
@@ -70,6 +76,10 @@ pub use types::{
 };
 #[cfg(feature = "billing")]
 pub use types::{BillingKey, Schedule, SchedulePage, StandardBillingKey, SuperBillingKey};
+#[cfg(feature = "certifications")]
+pub use types::{Certification, CertificationOtp};
 #[cfg(feature = "receipts")]
 pub use types::{ExternalReceipt, Receipt};
+#[cfg(feature = "account")]
+pub use types::{PgSetting, Tier};
 pub use verify::{Expected, PaymentMismatch};

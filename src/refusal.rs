@@ -61,6 +61,10 @@ pub enum Refusal {
     /// (`이미 예약된 merchant_uid입니다.`). A charge repeated after one that went through ends
     /// here: look the payment up by its `merchant_uid`.
     DuplicateMerchantUid,
+    /// A revoke of a virtual account or convenience-store payment number that the buyer paid
+    /// already ([`Error::AlreadyPaid`]): refund the payment with a cancel instead. Told by the
+    /// payment's status, looked up after the refusal, not by the message.
+    AlreadyPaid,
     /// Any other refusal, including a stale cancel checksum (see above); read
     /// [`Error::api_message`].
     Other,
@@ -188,6 +192,7 @@ impl Error {
             Error::Api { status, .. } if *status == 429 || (*status >= 500 && *status != 501) => {
                 None
             }
+            Error::AlreadyPaid(_) => Some(Refusal::AlreadyPaid),
             Error::Api { message, .. } | Error::NotFound { message, .. } => Some(
                 Refusal::from_message(message.as_deref().unwrap_or_default()),
             ),

@@ -16,18 +16,32 @@ macro_rules! setters {
     )*};
 }
 
+#[cfg(feature = "account")]
+mod account;
 #[cfg(feature = "billing")]
 mod billing;
 mod cancel;
+#[cfg(feature = "certifications")]
+mod certifications;
 #[cfg(feature = "codes")]
 mod codes;
+#[cfg(feature = "cvs")]
+mod cvs;
+#[cfg(feature = "escrow")]
+mod escrow;
 mod listings;
+#[cfg(feature = "partners")]
+mod partners;
 mod payments;
 mod prepare;
 #[cfg(feature = "receipts")]
 mod receipts;
 #[cfg(feature = "billing")]
 mod schedules;
+#[cfg(any(feature = "vbanks", feature = "cvs"))]
+mod unpaid;
+#[cfg(feature = "vbanks")]
+mod vbanks;
 
 #[cfg(feature = "billing")]
 pub use billing::{BillingKeyBatch, BillingKeyPayments, DeleteBillingKey};

@@ -428,6 +428,54 @@ pub async fn call(client: &Client, rec: &Recording) -> Result<Value> {
         "get_cards" => to_json(client.cards().await),
         #[cfg(feature = "codes")]
         "get_card" => to_json(client.card(&seg_at(1)?).await),
+        #[cfg(feature = "certifications")]
+        "get_certification" => to_json(client.certification(&seg_at(1)?).await),
+        #[cfg(feature = "certifications")]
+        "delete_certification" => to_json(client.delete_certification(&seg_at(1)?).await),
+        #[cfg(feature = "certifications")]
+        "request_certification_otp" => {
+            to_json(client.request_certification_otp(body_as(rec)?).await)
+        }
+        #[cfg(feature = "certifications")]
+        "confirm_certification_otp" => to_json(
+            client
+                .confirm_certification_otp(&seg_at(3)?, need("otp")?)
+                .await,
+        ),
+        #[cfg(feature = "vbanks")]
+        "issue_vbank" => to_json(client.issue_vbank(body_as(rec)?).await),
+        #[cfg(feature = "vbanks")]
+        "update_vbank" => to_json(client.update_vbank(&seg_at(1)?, body_as(rec)?).await),
+        #[cfg(feature = "vbanks")]
+        "revoke_vbank" => to_json(client.revoke_vbank(&seg_at(1)?).await),
+        #[cfg(feature = "escrow")]
+        "get_escrow_shipping" => to_json(client.escrow_shipping(&seg_at(2)?).await),
+        #[cfg(feature = "escrow")]
+        "register_escrow_shipping" => to_json(
+            client
+                .register_escrow_shipping(&seg_at(2)?, body_as(rec)?)
+                .await,
+        ),
+        #[cfg(feature = "escrow")]
+        "update_escrow_shipping" => to_json(
+            client
+                .update_escrow_shipping(&seg_at(2)?, body_as(rec)?)
+                .await,
+        ),
+        #[cfg(feature = "cvs")]
+        "issue_cvs_payment" => to_json(client.issue_cvs_payment(body_as(rec)?).await),
+        #[cfg(feature = "cvs")]
+        "revoke_cvs_payment" => to_json(client.revoke_cvs_payment(&seg_at(1)?).await),
+        #[cfg(feature = "account")]
+        "get_tier" => to_json(client.tier(&seg_at(1)?).await),
+        #[cfg(feature = "account")]
+        "get_pg_settings" => to_json(client.pg_settings().await),
+        #[cfg(feature = "partners")]
+        "issue_partner_receipts" => to_json(
+            client
+                .issue_partner_receipts(&seg_at(2)?, body_as(rec)?)
+                .await,
+        ),
         #[cfg(feature = "receipts")]
         "get_receipt" => to_json(client.receipt(&seg_at(1)?).await),
         #[cfg(feature = "receipts")]
