@@ -40,6 +40,8 @@ const RECOGNISED: &[(&str, Refusal)] = &[
         Refusal::DuplicateMerchantUid,
     ),
     ("prepare_payment.duplicate", Refusal::DuplicateMerchantUid),
+    ("issue_cvs_payment.duplicate", Refusal::DuplicateMerchantUid),
+    ("revoke_vbank.not_found", Refusal::PaymentNotFound),
     (
         "schedule_payments.duplicate_merchant_uid",
         Refusal::DuplicateMerchantUid,

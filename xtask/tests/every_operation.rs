@@ -140,9 +140,9 @@ async fn every_operation_refuses_a_malformed_id_before_sending() {
         );
         checked.insert(rec.operation.clone());
     }
-    // The operations whose requests carry no id at all: listings by status or by time, and
-    // the code tables (a bank or card code is a code, not an id; its length limit is the
-    // spec's, checked by the generated client).
+    // The operations whose requests carry no id at all: listings by status or by time, the
+    // code tables and the account's settings (a bank, card or tier code is a code, not an id;
+    // its limits are the spec's, checked by the generated client).
     assert_eq!(
         without_ids,
         [
@@ -151,12 +151,14 @@ async fn every_operation_refuses_a_malformed_id_before_sending() {
             "get_card",
             "get_cards",
             "get_payments_by_status",
+            "get_pg_settings",
             "get_schedules",
+            "get_tier",
         ]
         .map(String::from)
         .into_iter()
         .collect(),
         "operations seen without any id"
     );
-    assert_eq!(checked.len(), 32, "{checked:?}");
+    assert_eq!(checked.len(), 45, "{checked:?}");
 }
