@@ -58,7 +58,7 @@ impl Client {
     /// use iamport::OtpCarrier;
     /// use iamport::types::CertificationOtpRequest;
     /// # async fn run(client: iamport::Client) -> iamport::Result<()> {
-    /// let request = CertificationOtpRequest::new("900101", OtpCarrier::Kt, "channel-key-7d2e91c4", "2", "박서연", "010-7777-0000");
+    /// let request = CertificationOtpRequest::new("박서연", "010-7777-0000", "900101", "2", OtpCarrier::Kt, "channel-key-7d2e91c4");
     /// let started = client.request_certification_otp(request).await?;
     /// // ... the person types in the code they received ...
     /// let person = client.confirm_certification_otp(&started.imp_uid, "482913").await?;

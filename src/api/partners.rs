@@ -13,8 +13,8 @@ impl Client {
     /// use iamport::types::{PartnerReceipt, PartnerReceiptsRequest};
     /// # async fn run(client: iamport::Client) -> iamport::Result<()> {
     /// let request = PartnerReceiptsRequest::new(vec![
-    ///     PartnerReceipt::new(30000, "123-45-67890", "예시상점 강남"),
-    ///     PartnerReceipt::new(20000, "220-81-12345", "예시상점 판교").tax_free(5000),
+    ///     PartnerReceipt::new("123-45-67890", "예시상점 강남", 30000),
+    ///     PartnerReceipt::new("220-81-12345", "예시상점 판교", 20000).tax_free(5000),
     /// ]);
     /// let slips = client.issue_partner_receipts("imp_330291004417", request).await?;
     /// println!("{:?}", slips.receipt_url);

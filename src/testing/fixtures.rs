@@ -4,6 +4,8 @@
 
 use serde_json::Value;
 
+#[cfg(feature = "certifications")]
+use crate::types::Certification;
 #[cfg(feature = "receipts")]
 use crate::types::{ExternalReceipt, Receipt};
 #[cfg(feature = "billing")]
@@ -251,4 +253,63 @@ pub fn schedule_page(list: Vec<Schedule>) -> SchedulePage {
         next: 0,
         list,
     }
+}
+
+/// A finished identity verification of a person born on `birth_date`: `certified`, with a
+/// name, phone, carrier and both identifiers from a recorded Danal verification, and
+/// `birthday` and `birth` set to the date (its midnight in Korea).
+///
+/// ```
+/// use iamport::{Date, testing::certified_person};
+///
+/// let born = Date::new(2007, 12, 6).unwrap();
+/// let person = certified_person("imp_1", born);
+/// assert!(person.is_certified());
+/// assert_eq!(person.birth_date(), Some(born));
+/// assert_eq!(person.age_on(Date::new(2026, 12, 6).unwrap()), Some(19));
+/// ```
+#[cfg(feature = "certifications")]
+pub fn certified_person(imp_uid: impl Into<String>, birth_date: crate::Date) -> Certification {
+    let mut c: Certification = template(include_str!(
+        "../../spec/recordings/get_certification.ok.json"
+    ));
+    c.imp_uid = imp_uid.into();
+    c.birthday = Some(birth_date.to_string());
+    let midnight = crate::date::days_from_civil(
+        i64::from(birth_date.year()),
+        birth_date.month(),
+        birth_date.day(),
+    ) * 86_400
+        - 9 * 3600;
+    c.birth = Some(midnight);
+    c
+}
+
+/// A verification the person started and did not finish: `certified` false, every personal
+/// field empty, as the server answers it.
+#[cfg(feature = "certifications")]
+pub fn unfinished_certification(imp_uid: impl Into<String>) -> Certification {
+    let mut c: Certification = template(include_str!(
+        "../../spec/recordings/get_certification.unfinished.json"
+    ));
+    c.imp_uid = imp_uid.into();
+    c
+}
+
+/// A virtual account issued from the server for this order ([`Client::issue_vbank`]'s
+/// answer): status `ready`, channel `api`, with the account, its bank and a due time.
+///
+/// [`Client::issue_vbank`]: crate::Client::issue_vbank
+#[cfg(feature = "vbanks")]
+pub fn vbank_issued(
+    imp_uid: impl Into<String>,
+    merchant_uid: impl Into<String>,
+    amount: impl Into<Amount>,
+) -> Payment {
+    recorded_payment(
+        include_str!("../../spec/recordings/issue_vbank.ok.json"),
+        imp_uid.into(),
+        merchant_uid.into(),
+        amount.into(),
+    )
 }

@@ -85,10 +85,14 @@ pub use canned::CannedClient;
 pub use faults::TokenFault;
 #[cfg(feature = "billing")]
 pub use fixtures::schedule_page;
+#[cfg(feature = "vbanks")]
+pub use fixtures::vbank_issued;
 pub use fixtures::{
     after_cancel, failed_payment, payment, payment_balance, payment_page, prepared_payment,
     vbank_ready,
 };
+#[cfg(feature = "certifications")]
+pub use fixtures::{certified_person, unfinished_certification};
 #[cfg(feature = "receipts")]
 pub use fixtures::{external_receipt, receipt};
 /// The stub every typed stub returns, to count its hits (`stub.assert_calls(1)`, `stub.calls()`)
