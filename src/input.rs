@@ -262,8 +262,8 @@ pub(crate) fn window(from: Option<crate::UnixTime>, to: Option<crate::UnixTime>)
     Ok(())
 }
 
-/// A time a charge is scheduled for: after `now`.
-#[cfg(feature = "billing")]
+/// A time that must still be ahead (a charge's schedule, an account's due time): after `now`.
+#[cfg(any(feature = "billing", feature = "vbanks", feature = "cvs"))]
 pub(crate) fn future(field: &'static str, at: crate::UnixTime, now: crate::UnixTime) -> Result<()> {
     if at <= now {
         return Err(Error::invalid(

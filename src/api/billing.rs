@@ -241,14 +241,6 @@ impl BillingKey {
     }
 }
 
-impl Payment {
-    /// Whether the payment is paid (possibly partly cancelled since). A charge of a billing key
-    /// or of card data that the card company declined comes back `failed`.
-    pub fn is_paid(&self) -> bool {
-        self.status == PaymentStatus::Paid
-    }
-}
-
 /// The answer to [`Client::billing_keys`]: the keys found and the ids not found.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -173,6 +173,13 @@ impl PaymentsRequest<'_> {
 }
 
 impl Payment {
+    /// Whether the payment is paid (possibly partly cancelled since). A charge of a billing key
+    /// or of card data that the card company declined comes back `failed`; a virtual account
+    /// not paid into yet is `ready`.
+    pub fn is_paid(&self) -> bool {
+        self.status == crate::PaymentStatus::Paid
+    }
+
     /// The amount that can still be cancelled, as the server counts it: `amount -
     /// cancel_amount`.
     ///

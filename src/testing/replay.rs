@@ -247,7 +247,15 @@ fn diff(expected: &Value, actual: &Value, path: &mut String, out: &mut Vec<(Stri
 }
 
 /// The recorded request body as the generated request type it stands for.
-#[cfg(any(feature = "receipts", feature = "billing"))]
+#[cfg(any(
+    feature = "receipts",
+    feature = "billing",
+    feature = "certifications",
+    feature = "vbanks",
+    feature = "escrow",
+    feature = "cvs",
+    feature = "partners"
+))]
 fn body_as<T: serde::de::DeserializeOwned>(rec: &Recording) -> Result<T> {
     let body = rec.request.body.clone().unwrap_or(Value::Null);
     serde_json::from_value(body).map_err(|e| bad(format!("the request body does not decode: {e}")))
