@@ -263,6 +263,18 @@ async fn offline() -> Result<(), Box<dyn std::error::Error>> {
     billing().await?;
     #[cfg(feature = "codes")]
     codes(&client).await?;
+    #[cfg(feature = "certifications")]
+    certifications(&client).await?;
+    #[cfg(feature = "vbanks")]
+    vbanks(&mock, &client).await?;
+    #[cfg(feature = "cvs")]
+    cvs(&mock, &client).await?;
+    #[cfg(feature = "escrow")]
+    escrow(&client).await?;
+    #[cfg(feature = "account")]
+    account(&client).await?;
+    #[cfg(feature = "partners")]
+    partners(&client).await?;
     billing_from_recordings(&mock, &recordings).await?;
 
     line(
@@ -303,6 +315,271 @@ async fn codes(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
         "get_card",
         "card(\"VIS\")",
         format!("{} {}", card.code, card.name),
+    );
+    Ok(())
+}
+
+/// Identity verification (`--features certifications`, or `full`): a lookup with an age
+/// check by both of Korea's counts, an unfinished one, the check by text message, and the
+/// deletion of the person's data.
+#[cfg(feature = "certifications")]
+async fn certifications(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
+    use iamport::{Date, OtpCarrier, types::CertificationOtpRequest};
+
+    let today = Date::new(2026, 12, 6).ok_or("a date")?;
+    let person = client.certification("imp_513300072244").await?;
+    line(
+        "get_certification",
+        "certification(\"imp_513300072244\")",
+        format!(
+            "certified {}, {:?} years old on {today}, a youth under the Youth Protection Act: {:?}",
+            person.is_certified(),
+            person.age_on(today),
+            person.is_youth_on(today)
+        ),
+    );
+    line(
+        "",
+        "  (its Debug, for a log line)",
+        format!(
+            "names the person: {}",
+            format!("{person:?}").contains(person.name.as_deref().unwrap_or("?"))
+        ),
+    );
+    let unfinished = client.certification("imp_604417283391").await?;
+    line(
+        "get_certification",
+        "certification(\"imp_604417283391\")",
+        format!(
+            "certified {}, age {:?}: an unfinished check says nothing of anyone",
+            unfinished.is_certified(),
+            unfinished.age_on(today)
+        ),
+    );
+    let request = CertificationOtpRequest::new(
+        "박서연",
+        "010-7777-0000",
+        "900101",
+        "2",
+        OtpCarrier::Kt,
+        "channel-key-7d2e91c4",
+    )
+    .company("shop.example.com")
+    .merchant_uid("cert-otp-3107");
+    let started = client.request_certification_otp(request).await?;
+    line(
+        "request_certification_otp",
+        "request_certification_otp(..)",
+        format!("code sent; confirm with {}", started.imp_uid),
+    );
+    let confirmed = client
+        .confirm_certification_otp(&started.imp_uid, "482913")
+        .await?;
+    line(
+        "confirm_certification_otp",
+        "confirm_certification_otp(id, \"482913\")",
+        format!("certified {}", confirmed.is_certified()),
+    );
+    let deleted = client.delete_certification("imp_513300072244").await?;
+    line(
+        "delete_certification",
+        "delete_certification(\"imp_513300072244\")",
+        format!("personal data of {} deleted", deleted.imp_uid),
+    );
+    Ok(())
+}
+
+/// A virtual account's life (`--features vbanks`, or `full`): issued, its amount changed,
+/// revoked; and a revoke refused because the buyer paid in the meantime. The mock answers
+/// each request as the test kit stubs it from the call itself.
+#[cfg(feature = "vbanks")]
+async fn vbanks(mock: &MockIamport, client: &Client) -> Result<(), Box<dyn std::error::Error>> {
+    use iamport::{
+        testing::vbank_issued,
+        types::{VbankRequest, VbankUpdateRequest},
+    };
+
+    let due = UnixTime::from_secs(UnixTime::now().as_secs() + 3 * 86_400);
+    let request = || {
+        VbankRequest::new("channel-key-5b8a13f0", "deposit-4413", 35000, "088", due)
+            .vbank_holder("주식회사예시")
+    };
+    let mut issued = vbank_issued("imp_771020348817", "deposit-4413", 35000);
+    issued.vbank_date = Some(due);
+    mock.when(client.issue_vbank(request())).ok(&issued);
+    let account = client.issue_vbank(request()).await?;
+    line(
+        "issue_vbank",
+        "issue_vbank(.., 35000, \"088\", due)",
+        format!(
+            "{} {} into {:?} until {:?}",
+            account.status,
+            account.amount,
+            account.vbank_name,
+            account.vbank_date.map(|t| t.as_secs())
+        ),
+    );
+    let change = || VbankUpdateRequest::default().amount(42000);
+    let mut changed = issued.clone();
+    changed.amount = 42000.into();
+    mock.when(client.update_vbank("imp_771020348817", change()))
+        .ok(&changed);
+    let account = client.update_vbank("imp_771020348817", change()).await?;
+    line(
+        "update_vbank",
+        "update_vbank(id, .amount(42000))",
+        format!("{} now expected", account.amount),
+    );
+    let mut revoked = changed.clone();
+    revoked.status = PaymentStatus::Cancelled;
+    mock.when(client.revoke_vbank("imp_771020348817"))
+        .ok(&revoked);
+    let account = client.revoke_vbank("imp_771020348817").await?;
+    line(
+        "revoke_vbank",
+        "revoke_vbank(\"imp_771020348817\")",
+        format!("{}", account.status),
+    );
+    // Paid in the meantime: the server refuses, and the refusal is typed.
+    let mut paid = vbank_issued("imp_771020348816", "deposit-4412", 35000);
+    paid.status = PaymentStatus::Paid;
+    mock.when(client.payment("imp_771020348816")).ok(&paid);
+    mock.when(client.revoke_vbank("imp_771020348816")).error(
+        400,
+        1,
+        "입금대기 상태의 가상계좌만 발급취소할 수 있습니다.",
+    );
+    let refused = client.revoke_vbank("imp_771020348816").await;
+    line(
+        "revoke_vbank",
+        "revoke_vbank(\"imp_771020348816\")",
+        shown(refused, |p| p.status.to_string()),
+    );
+    Ok(())
+}
+
+/// A convenience-store payment number (`--features cvs`, or `full`): issued and revoked.
+#[cfg(feature = "cvs")]
+async fn cvs(mock: &MockIamport, client: &Client) -> Result<(), Box<dyn std::error::Error>> {
+    use iamport::{testing::vbank_ready, types::CvsRequest};
+
+    let request = || CvsRequest::new("channel-key-3e6f0b21", "cvs-2026-1206-01", 18000);
+    let mut ready = vbank_ready("imp_552031178010", "cvs-2026-1206-01", 18000);
+    ready.pay_method = Some(iamport::PayMethod::from("cvs"));
+    mock.when(client.issue_cvs_payment(request())).ok(&ready);
+    let payment = client.issue_cvs_payment(request()).await?;
+    line(
+        "issue_cvs_payment",
+        "issue_cvs_payment(.., 18000)",
+        format!(
+            "{} {} {}",
+            payment.merchant_uid, payment.status, payment.amount
+        ),
+    );
+    let revoked = client.revoke_cvs_payment("imp_552031178004").await?;
+    line(
+        "revoke_cvs_payment",
+        "revoke_cvs_payment(\"imp_552031178004\")",
+        format!("{}", revoked.status),
+    );
+    Ok(())
+}
+
+/// Escrow shipping (`--features escrow`, or `full`): registered, corrected, read.
+#[cfg(feature = "escrow")]
+async fn escrow(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
+    use iamport::{
+        CourierCompany,
+        types::{
+            EscrowLogis, EscrowReceiver, EscrowSender, EscrowShippingRequest, EscrowShippingUpdate,
+        },
+    };
+
+    let sender = EscrowSender::default()
+        .name("주식회사예시")
+        .tel("0215889999")
+        .addr("서울특별시 성동구 성수이로 51")
+        .postcode("04790");
+    let receiver = EscrowReceiver::default()
+        .name("강하늘")
+        .tel("01055556666")
+        .addr("부산광역시 해운대구 센텀중앙로 78")
+        .postcode("48058");
+    let sent_at = UnixTime::from_secs(1_716_249_600);
+    let logis = EscrowLogis::new(CourierCompany::CjGls, "600012345678", sent_at);
+    let request = EscrowShippingRequest::new(sender.clone(), receiver.clone(), logis);
+    let shipped = client
+        .register_escrow_shipping("imp_448210037761", request)
+        .await?;
+    line(
+        "register_escrow_shipping",
+        "register_escrow_shipping(id, CjGls, ..)",
+        format!(
+            "{} {} registered at {}",
+            shipped.company, shipped.invoice, shipped.applied_at
+        ),
+    );
+    let logis = EscrowLogis::new(CourierCompany::Hanjin, "420098765432", sent_at);
+    let update = EscrowShippingUpdate::new(sender, receiver, logis);
+    let shipped = client
+        .update_escrow_shipping("imp_448210037761", update)
+        .await?;
+    line(
+        "update_escrow_shipping",
+        "update_escrow_shipping(id, Hanjin, ..)",
+        format!("{} {}", shipped.company, shipped.invoice),
+    );
+    let read = client.escrow_shipping("imp_448210037763").await?;
+    line(
+        "get_escrow_shipping",
+        "escrow_shipping(\"imp_448210037763\")",
+        format!(
+            "{} (a courier code the crate does not know: {})",
+            read.company,
+            read.company.is_unknown()
+        ),
+    );
+    Ok(())
+}
+
+/// The account's settings (`--features account`, or `full`).
+#[cfg(feature = "account")]
+async fn account(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
+    let settings = client.pg_settings().await?;
+    line(
+        "get_pg_settings",
+        "pg_settings()",
+        settings
+            .iter()
+            .map(|s| format!("{} ({})", s.pg_provider, s.r#type))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    let tier = client.tier("A01").await?;
+    line(
+        "get_tier",
+        "tier(\"A01\")",
+        format!("{} {}", tier.tier_code, tier.tier_name),
+    );
+    Ok(())
+}
+
+/// Sales slips per sub-merchant (`--features partners`, or `full`).
+#[cfg(feature = "partners")]
+async fn partners(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
+    use iamport::types::{PartnerReceipt, PartnerReceiptsRequest};
+
+    let request = PartnerReceiptsRequest::new(vec![
+        PartnerReceipt::new("123-45-67890", "예시상점 강남", 30000),
+        PartnerReceipt::new("220-81-12345", "예시상점 판교", 20000).tax_free(5000),
+    ]);
+    let slips = client
+        .issue_partner_receipts("imp_330291004417", request)
+        .await?;
+    line(
+        "issue_partner_receipts",
+        "issue_partner_receipts(id, [2 sub-merchants])",
+        format!("{:?}", slips.receipt_url),
     );
     Ok(())
 }

@@ -235,7 +235,11 @@ pub(crate) fn civil_from_days(days: i64) -> (i64, u32, u32) {
 }
 
 /// The day, counted from 1970-01-01, of a proleptic Gregorian date.
-#[cfg(any(test, feature = "billing", all(feature = "certifications", feature = "testing")))]
+#[cfg(any(
+    test,
+    feature = "billing",
+    all(feature = "certifications", feature = "testing")
+))]
 pub(crate) fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let year = year - i64::from(month <= 2);
     let era = year.div_euclid(400);
