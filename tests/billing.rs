@@ -7,9 +7,8 @@ mod scripted;
 use common::assert_unmatched;
 
 use std::{
-    io::Write,
     sync::{
-        Arc, Mutex,
+        Arc,
         atomic::{AtomicUsize, Ordering},
     },
     time::Duration,
@@ -461,40 +460,9 @@ async fn a_charge_that_surely_did_not_arrive_is_retried() {
 }
 
 /// Every formatted `tracing` event.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[test]
 fn card_data_never_shows_in_debug_errors_or_tracing() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    // With a single registered subscriber, `tracing` asks the registering thread's own
-    // subscriber whether an event is wanted, so an event first met on another test's thread
-    // would be cached as unwanted. A second registered subscriber makes it ask them all.
-    let _second = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
-    let _guard = tracing::subscriber::set_default(subscriber);
-    tracing::callsite::rebuild_interest_cache();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-
-    let shown = runtime.block_on(async {
+    let (shown, logs) = common::with_logs(async {
         let mut shown = Vec::new();
         let key_request = BillingKeyRequest::new(CARD, EXPIRY)
             .birth(BIRTH)
@@ -554,7 +522,6 @@ fn card_data_never_shows_in_debug_errors_or_tracing() {
         shown
     });
 
-    let logs = String::from_utf8_lossy(&captured.0.lock().unwrap()).into_owned();
     assert!(logs.contains("sending"), "{logs}");
     for text in shown.iter().chain([&logs]) {
         for secret in [CARD, "4242424242424242", EXPIRY, BIRTH, "42424242****4242"] {

@@ -5,8 +5,6 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
-
 use iamport::{
     Certification, Date, OtpCarrier, PhoneCarrier,
     testing::{MockIamport, certified_person, unfinished_certification},
@@ -20,29 +18,13 @@ fn day(s: &str) -> Date {
 
 #[tokio::test]
 async fn every_certification_recording_goes_through_the_client() {
-    let recs: Vec<_> = common::all_recordings()
-        .into_iter()
-        .filter(|r| r.operation.contains("certification"))
-        .collect();
-    for op in [
+    common::every_recording_goes_through_the_client(&[
         "get_certification",
         "delete_certification",
         "request_certification_otp",
         "confirm_certification_otp",
-    ] {
-        assert!(
-            recs.iter().any(|r| r.operation == op && r.is_success()),
-            "{op}"
-        );
-        assert!(
-            recs.iter().any(|r| r.operation == op && !r.is_success()),
-            "{op}"
-        );
-    }
-    for rec in &recs {
-        let found = common::verify(rec).await;
-        assert!(found.is_empty(), "{}: {found:#?}", rec.name);
-    }
+    ])
+    .await;
 }
 
 #[tokio::test]
@@ -232,19 +214,6 @@ async fn a_check_by_text_message_is_started_and_confirmed() {
     started.assert_calls(1);
 }
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 /// What a verification says of the person, as the recording `get_certification.ok` and the
 /// OTP request above give it.
 const PERSONAL: &[&str] = &[
@@ -260,22 +229,7 @@ const PERSONAL: &[&str] = &[
 
 #[test]
 fn the_persons_data_never_shows_in_debug_errors_or_tracing() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _second = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
-    let _guard = tracing::subscriber::set_default(subscriber);
-    tracing::callsite::rebuild_interest_cache();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-
-    let shown = runtime.block_on(async {
+    let (shown, logs) = common::with_logs(async {
         let mut shown = Vec::new();
         let mock = MockIamport::start().await;
         let client = mock.client();
@@ -309,7 +263,6 @@ fn the_persons_data_never_shows_in_debug_errors_or_tracing() {
         shown.push(format!("{err} {err:?}"));
         shown
     });
-    let logs = String::from_utf8_lossy(&captured.0.lock().unwrap()).into_owned();
     assert!(logs.contains("certification"), "{logs}");
     for text in shown.iter().chain([&logs]) {
         for value in PERSONAL {

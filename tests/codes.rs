@@ -4,31 +4,17 @@
 
 mod common;
 
-use iamport::{
-    StandardCode,
-    testing::{MockIamport, Recording},
-};
+use iamport::{StandardCode, testing::MockIamport};
 
 #[tokio::test]
 async fn every_code_table_recording_goes_through_the_client() {
-    let recs: Vec<Recording> = common::all_recordings()
-        .into_iter()
-        .filter(|r| r.operation.starts_with("get_bank") || r.operation.starts_with("get_card"))
-        .collect();
-    for op in ["get_banks", "get_bank", "get_cards", "get_card"] {
-        assert!(
-            recs.iter().any(|r| r.operation == op && r.is_success()),
-            "{op}"
-        );
-        assert!(
-            recs.iter().any(|r| r.operation == op && !r.is_success()),
-            "{op}"
-        );
-    }
-    for rec in &recs {
-        let found = common::verify(rec).await;
-        assert!(found.is_empty(), "{}: {found:#?}", rec.name);
-    }
+    common::every_recording_goes_through_the_client(&[
+        "get_banks",
+        "get_bank",
+        "get_cards",
+        "get_card",
+    ])
+    .await;
 }
 
 #[tokio::test]

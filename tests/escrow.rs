@@ -17,32 +17,15 @@ use serde_json::json;
 
 #[tokio::test]
 async fn every_escrow_account_and_partner_recording_goes_through_the_client() {
-    let ops = [
+    common::every_recording_goes_through_the_client(&[
         "get_escrow_shipping",
         "register_escrow_shipping",
         "update_escrow_shipping",
         "get_tier",
         "get_pg_settings",
         "issue_partner_receipts",
-    ];
-    let recs: Vec<_> = common::all_recordings()
-        .into_iter()
-        .filter(|r| ops.contains(&r.operation.as_str()))
-        .collect();
-    for op in ops {
-        assert!(
-            recs.iter().any(|r| r.operation == op && r.is_success()),
-            "{op}"
-        );
-        assert!(
-            recs.iter().any(|r| r.operation == op && !r.is_success()),
-            "{op}"
-        );
-    }
-    for rec in &recs {
-        let found = common::verify(rec).await;
-        assert!(found.is_empty(), "{}: {found:#?}", rec.name);
-    }
+    ])
+    .await;
 }
 
 fn shipping() -> EscrowShippingRequest {
@@ -112,33 +95,37 @@ async fn a_shipping_is_registered_and_read_with_its_courier() {
     lost.assert_calls(1);
 }
 
-#[tokio::test]
-async fn addresses_and_phones_of_a_shipping_never_show() {
-    let mock = MockIamport::start().await;
-    let client = mock.client();
-    let mut shown = vec![format!("{:?}", shipping())];
-    let _refused = mock.error(
-        "POST",
-        "/escrows/logis/imp_2",
-        400,
-        1,
-        "에스크로 결제건이 아닙니다.",
-    );
-    let err = client
-        .register_escrow_shipping("imp_2", shipping())
-        .await
-        .unwrap_err();
-    shown.push(format!("{err} {err:?}"));
-    // Refused before sending: an invoice too long.
-    let mut long = shipping();
-    long.logis.invoice = "9".repeat(41);
-    let err = client
-        .register_escrow_shipping("imp_3", long)
-        .await
-        .unwrap_err();
-    assert!(err.is_invalid_input(), "{err:?}");
-    shown.push(format!("{err} {err:?}"));
-    for text in &shown {
+#[test]
+fn addresses_and_phones_of_a_shipping_never_show() {
+    let (shown, logs) = common::with_logs(async {
+        let mock = MockIamport::start().await;
+        let client = mock.client();
+        let mut shown = vec![format!("{:?}", shipping())];
+        let _refused = mock.error(
+            "POST",
+            "/escrows/logis/imp_2",
+            400,
+            1,
+            "에스크로 결제건이 아닙니다.",
+        );
+        let err = client
+            .register_escrow_shipping("imp_2", shipping())
+            .await
+            .unwrap_err();
+        shown.push(format!("{err} {err:?}"));
+        // Refused before sending: an invoice too long.
+        let mut long = shipping();
+        long.logis.invoice = "9".repeat(41);
+        let err = client
+            .register_escrow_shipping("imp_3", long)
+            .await
+            .unwrap_err();
+        assert!(err.is_invalid_input(), "{err:?}");
+        shown.push(format!("{err} {err:?}"));
+        shown
+    });
+    assert!(logs.contains("register_escrow_shipping"), "{logs}");
+    for text in shown.iter().chain([&logs]) {
         for value in [
             "강하늘",
             "01055556666",

@@ -1,11 +1,9 @@
 //! Secrets stay secret: the API secret and the access token never appear in a URL, an error,
 //! a `Debug` output or a `tracing` event, whatever happens to the calls.
 
-use std::{
-    io::Write,
-    sync::{Arc, Mutex},
-};
+use std::sync::{Arc, Mutex};
 
+mod common;
 mod scripted;
 
 use httpmock::MockServer;
@@ -18,26 +16,6 @@ const SECRET: &str = MockIamport::SECRET;
 const TOKEN: &str = MockIamport::TOKEN;
 const WRONG_SECRET: &str = "wrong-secret-Zq81";
 const LEAKY_TOKEN: &str = "leaky0token0from0a0cut0response";
-
-/// Every formatted `tracing` event, from every crate, at every level.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
 
 /// Records the URI of every request the server receives.
 fn record_uris(server: &MockServer) -> Arc<Mutex<Vec<String>>> {
@@ -55,25 +33,7 @@ fn record_uris(server: &MockServer) -> Arc<Mutex<Vec<String>>> {
 
 #[test]
 fn no_secret_or_token_in_urls_errors_debug_or_tracing() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    // With a single registered subscriber, `tracing` asks the registering thread's own
-    // subscriber whether an event is wanted, so an event first met on another test's thread
-    // (another test of this file) would be cached as unwanted. A second registered subscriber
-    // makes it ask them all.
-    let _second = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
-    let _guard = tracing::subscriber::set_default(subscriber);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-
-    let shown = runtime.block_on(async {
+    let (shown, logs) = common::with_logs(async {
         let mut shown = Vec::new();
         let mock = MockIamport::start().await;
         let uris = record_uris(mock.server());
@@ -149,7 +109,6 @@ fn no_secret_or_token_in_urls_errors_debug_or_tracing() {
         shown
     });
 
-    let logs = captured.text();
     assert!(logs.contains("access token obtained"), "{logs}");
     assert!(logs.contains("retrying"), "{logs}");
     assert!(logs.contains("access token rejected"), "{logs}");
@@ -275,21 +234,7 @@ fn retrying_client(base: &str) -> Client {
 /// which host, never the URL, whose path carries the id.
 #[test]
 fn the_retrying_event_of_a_transport_failure_never_shows_the_url() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    // See `no_secret_or_token_in_urls_errors_debug_or_tracing`.
-    let _second = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
-    let _guard = tracing::subscriber::set_default(subscriber);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let hits = runtime.block_on(async {
+    let (hits, logs) = common::with_logs(async {
         let server = dropping_server().await;
         let e = retrying_client(&server.base)
             .payment(PATH_ID)
@@ -299,7 +244,6 @@ fn the_retrying_event_of_a_transport_failure_never_shows_the_url() {
         server.hits(&format!("/payments/{PATH_ID}"))
     });
     assert_eq!(hits, 2);
-    let logs = captured.text();
     let retrying: Vec<&str> = logs.lines().filter(|l| l.contains("retrying")).collect();
     assert_eq!(retrying.len(), 1, "{logs}");
     assert!(

@@ -119,3 +119,65 @@ pub fn assert_unmatched(err: &iamport::Error, asked: &str) {
     );
     assert!(!err.is_outcome_unknown(), "{err:?}");
 }
+
+/// Every formatted `tracing` event, from every crate, at every level.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Runs `work` on a runtime of its own while every `tracing` event, at every level, is
+/// written to a buffer; returns what `work` returned and the events, as text.
+pub fn with_logs<T>(work: impl std::future::Future<Output = T>) -> (T, String) {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    // With a single registered subscriber, `tracing` asks the registering thread's own
+    // subscriber whether an event is wanted, so an event first met on another test's thread
+    // would be cached as unwanted. A second registered subscriber makes it ask them all.
+    let _second = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
+    let _guard = tracing::subscriber::set_default(subscriber);
+    tracing::callsite::rebuild_interest_cache();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let value = runtime.block_on(work);
+    let logs = String::from_utf8_lossy(&captured.0.lock().unwrap()).into_owned();
+    (value, logs)
+}
+
+/// Checks that each of `operations` has a success and a failure recording, and that every
+/// recording of them goes through the client as recorded.
+pub async fn every_recording_goes_through_the_client(operations: &[&str]) {
+    let recs: Vec<Recording> = all_recordings()
+        .into_iter()
+        .filter(|r| operations.contains(&r.operation.as_str()))
+        .collect();
+    for op in operations {
+        assert!(
+            recs.iter().any(|r| r.operation == *op && r.is_success()),
+            "{op}: no success recording"
+        );
+        assert!(
+            recs.iter().any(|r| r.operation == *op && !r.is_success()),
+            "{op}: no failure recording"
+        );
+    }
+    for rec in &recs {
+        let found = verify(rec).await;
+        assert!(found.is_empty(), "{}: {found:#?}", rec.name);
+    }
+}
