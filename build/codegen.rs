@@ -18,6 +18,7 @@
 //! | `minLength`, `maxLength`, `pattern` on strings | left to the facade, which checks ids before sending |
 //! | `default` on a request component's property | left out of what typify reads: the field stays an `Option`, left out when unset (the server applies its default) |
 //! | a `default` response | left out of what progenitor reads: the client reads the envelope of any status not listed |
+//! | an envelope whose `response` has no type (any JSON) | its payload is a `serde_json::Value`, and `null` with code `0` is a success (`Value::Null`): the answer of an operation that carries nothing useful |
 //! | a `oneOf` of `$ref`s to objects | a public enum with a variant per branch (serde `untagged`: the first branch whose required fields are present), `#[non_exhaustive]` |
 //! | `x-feature` on a tag | the cargo feature of the API group: with it off, the group's operations and the components only they reach are not generated (`generate_groups`) |
 //! | an operation's method and path template | `OPERATIONS`: a lost change's ids are read from its own path parameters; each call's trace span names its route |
@@ -1647,12 +1648,21 @@ fn envelope_impl(s: &mut ItemStruct) -> Option<Item> {
         (quote!(#payload), quote!(held))
     };
     let name = &s.ident;
+    // An untyped payload (any JSON) is the answer of an operation that carries nothing
+    // useful: `null` with code 0 is its success too.
+    let take = if is_path(&payload, "serde_json::Value") {
+        quote!(::std::option::Option::Some(
+            self.response.take().unwrap_or(::serde_json::Value::Null)
+        ))
+    } else {
+        quote!(self.response.take())
+    };
     Some(parse_quote! {
         impl crate::envelope::Envelope for #name {
             type Payload = #payload;
             type Held = #held;
             fn take_parts(&mut self, payload: &mut ::std::option::Option<#held>) -> (i64, ::std::option::Option<::std::string::String>) {
-                *payload = self.response.take();
+                *payload = #take;
                 (self.code, self.message.take())
             }
             fn payload(held: #held) -> #payload {

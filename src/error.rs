@@ -118,6 +118,21 @@ pub enum Error {
     #[error("the charge was not approved (status {}): {}", .0.status, .0.fail_reason.as_deref().unwrap_or("no reason given"))]
     Declined(Box<crate::Payment>),
 
+    /// The PG refused the request in an answer i'mport gave as a success (`code` 0), with its
+    /// own code and message inside the payload: Paymentwall answers a delivery report it does
+    /// not take this way. Nothing was done; read the message (and, in `answer`, the PG's
+    /// notices), fix the request and send it again. Its [`refusal`](Error::refusal) is
+    /// [`Refusal::Other`](crate::Refusal::Other).
+    #[error("the PG refused the request (its code {code}): {}", message.as_deref().unwrap_or("no message"))]
+    PgRejected {
+        /// The PG's code.
+        code: i64,
+        /// The PG's message.
+        message: Option<String>,
+        /// The whole answer, as the server sent it.
+        answer: Box<serde_json::Value>,
+    },
+
     /// A virtual account or a convenience-store payment number was not revoked because the
     /// buyer paid it already: the server refused the revoke, and the payment, looked up after
     /// the refusal, is `paid`. Nothing was changed. Paid money is returned with a refund
@@ -393,21 +408,25 @@ impl Error {
         }
     }
 
-    /// The envelope's `code`, when the API answered with one.
+    /// The envelope's `code`, when the API answered with one; for an
+    /// [`Error::OutcomeUnknown`] after an envelope with a 5xx status, that envelope's.
     pub fn api_code(&self) -> Option<i64> {
         match self {
             Error::Api { code, .. } | Error::NotFound { code, .. } => Some(*code),
             Error::Auth { code, .. } => *code,
+            Error::OutcomeUnknown { source, .. } => source.api_code(),
             _ => None,
         }
     }
 
-    /// The envelope's `message`, when the API answered with one.
+    /// The envelope's `message`, when the API answered with one; for an
+    /// [`Error::OutcomeUnknown`] after an envelope with a 5xx status, that envelope's.
     pub fn api_message(&self) -> Option<&str> {
         match self {
             Error::Api { message, .. }
             | Error::NotFound { message, .. }
             | Error::Auth { message, .. } => message.as_deref(),
+            Error::OutcomeUnknown { source, .. } => source.api_message(),
             _ => None,
         }
     }

@@ -47,12 +47,22 @@ pub mod verify;
 pub mod webhook;
 
 pub use amount::{Amount, ParseAmountError, Rounding};
+#[cfg(feature = "benepia")]
+pub use api::Benepia;
+#[cfg(feature = "kcpquick")]
+pub use api::KcpQuick;
+#[cfg(feature = "payco")]
+pub use api::Payco;
+#[cfg(feature = "paymentwall")]
+pub use api::Paymentwall;
 #[cfg(feature = "billing")]
 pub use api::{BillingKeyBatch, BillingKeyPayments, DeleteBillingKey, KeySchedules, Schedules};
 pub use api::{
     CancelPayment, FindAllPayments, FindPayment, MissingId, PaymentBatch, PaymentsByStatus,
     PaymentsRequest, Prepare,
 };
+#[cfg(feature = "naver")]
+pub use api::{Naver, NaverChange};
 pub use auth::Secret;
 #[cfg(feature = "rustls-ring")]
 pub use client::install_crypto_provider;
@@ -80,6 +90,8 @@ pub use types::{BillingKey, Schedule, SchedulePage, StandardBillingKey, SuperBil
 pub use types::{Certification, CertificationOtp};
 #[cfg(feature = "receipts")]
 pub use types::{ExternalReceipt, Receipt};
+#[cfg(feature = "naver")]
+pub use types::{NaverProductOrder, NaverReview};
 #[cfg(feature = "account")]
 pub use types::{PgSetting, Tier};
 pub use verify::{Expected, PaymentMismatch};

@@ -193,6 +193,7 @@ impl Error {
                 None
             }
             Error::AlreadyPaid(_) => Some(Refusal::AlreadyPaid),
+            Error::PgRejected { .. } => Some(Refusal::Other),
             Error::Api { message, .. } | Error::NotFound { message, .. } => Some(
                 Refusal::from_message(message.as_deref().unwrap_or_default()),
             ),

@@ -6,9 +6,9 @@
 
 use futures_core::Stream;
 
-use super::listings::pages;
+use super::{listings::pages, payments::paid};
 use crate::{
-    CancelRequester, Client, Error, PaymentStatus, Result, input,
+    CancelRequester, Client, Result, input,
     types::{
         BillingKey, BillingKeyRequest, ChargeBillingKeyRequest, ChargeOnetimeRequest, Payment,
         PaymentPage, StandardBillingKey, SuperBillingKey,
@@ -40,8 +40,8 @@ impl Client {
     /// ```
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for a malformed id or card data not in the API's form (nothing
-    /// is sent; the message never repeats the card data); [`Error::Api`] when the PG refuses
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for a malformed id or card data not in the API's form (nothing
+    /// is sent; the message never repeats the card data); [`Error::Api`](crate::Error::Api) when the PG refuses
     /// the card or no channel for such charges is set up.
     pub async fn issue_billing_key(
         &self,
@@ -55,8 +55,8 @@ impl Client {
     /// The billing key stored under `customer_uid` (`GET /subscribe/customers/{customer_uid}`).
     ///
     /// # Errors
-    /// An unknown key is [`Error::Api`] with code `1`: the server answers it with HTTP 200, not
-    /// 404 (a 404 would be [`Error::NotFound`]).
+    /// An unknown key is [`Error::Api`](crate::Error::Api) with code `1`: the server answers it with HTTP 200, not
+    /// 404 (a 404 would be [`Error::NotFound`](crate::Error::NotFound)).
     pub async fn billing_key(&self, customer_uid: &str) -> Result<BillingKey> {
         self.call(|| self.api.get_billing_key(customer_uid)).await
     }
@@ -67,7 +67,7 @@ impl Client {
     /// answer with every id missing, not an error.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for no id, more than 100, or a malformed one.
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for no id, more than 100, or a malformed one.
     pub async fn billing_keys<I, S>(&self, customer_uids: I) -> Result<BillingKeyBatch>
     where
         I: IntoIterator<Item = S>,
@@ -118,11 +118,11 @@ impl Client {
     ///
     /// `Ok` only when the money moved: the payment's status is `paid`. A declined card (the
     /// server answers it as a success, with a payment whose status is `failed`) is
-    /// [`Error::Declined`], carrying that payment and its `fail_reason`.
+    /// [`Error::Declined`](crate::Error::Declined), carrying that payment and its `fail_reason`.
     ///
     /// **Never sent twice.** When the answer is lost after the request may have arrived (a
     /// timeout, a dropped connection, a gateway error), the error is
-    /// [`Error::OutcomeUnknown`] and nothing is resent: learn what happened with
+    /// [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) and nothing is resent: learn what happened with
     /// [`Client::charge_outcome`] and the same `merchant_uid` before charging again. A request
     /// that surely did not arrive (connection refused, 429) is retried.
     ///
@@ -143,8 +143,8 @@ impl Client {
     /// ```
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for malformed ids, an empty name or an amount not above zero (nothing
-    /// is sent); [`Error::Declined`]; [`Error::OutcomeUnknown`]; [`Error::Api`] when no approval
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for malformed ids, an empty name or an amount not above zero (nothing
+    /// is sent); [`Error::Declined`](crate::Error::Declined); [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown); [`Error::Api`](crate::Error::Api) when no approval
     /// was attempted (unknown key, `merchant_uid` already paid or cancelled).
     pub async fn charge_billing_key(&self, request: ChargeBillingKeyRequest) -> Result<Payment> {
         paid(
@@ -157,7 +157,7 @@ impl Client {
     /// the card is also kept as a billing key under that id.
     ///
     /// The same rules as [`Client::charge_billing_key`]: `Ok` only for a paid payment, a
-    /// declined card is [`Error::Declined`], and a lost answer is [`Error::OutcomeUnknown`]
+    /// declined card is [`Error::Declined`](crate::Error::Declined), and a lost answer is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown)
     /// (never resent; reconcile with [`Client::charge_outcome`]).
     ///
     /// ```no_run
@@ -173,39 +173,12 @@ impl Client {
     ///
     /// # Errors
     /// As for [`Client::charge_billing_key`]; card data not in the API's form is
-    /// [`Error::InvalidInput`] (the message never repeats it).
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) (the message never repeats it).
     pub async fn charge_onetime(&self, request: ChargeOnetimeRequest) -> Result<Payment> {
         paid(
             "charge_onetime",
             self.call(|| self.api.charge_onetime(&request)).await,
         )
-    }
-}
-
-/// A charge is `Ok` only when its payment is paid. A payment still `ready` (neither paid nor
-/// failed) may yet complete: its outcome is unknown, not declined.
-pub(crate) fn paid(operation: &'static str, result: Result<Payment>) -> Result<Payment> {
-    match result {
-        Ok(p)
-            if !p.is_paid()
-                && !matches!(p.status, PaymentStatus::Failed | PaymentStatus::Cancelled) =>
-        {
-            Err(Error::OutcomeUnknown {
-                attempted: Box::new(crate::Attempted {
-                    operation,
-                    imp_uid: Some(p.imp_uid.clone()),
-                    merchant_uid: Some(p.merchant_uid.clone()),
-                    merchant_uids: vec![p.merchant_uid.clone()],
-                    customer_uid: p.customer_uid.clone(),
-                    amount: Some(p.amount),
-                    started_at: crate::UnixTime::now(),
-                    accepted: false,
-                }),
-                source: Box::new(Error::Pending(Box::new(p))),
-            })
-        }
-        Ok(p) if !p.is_paid() => Err(Error::Declined(Box::new(p))),
-        other => other,
     }
 }
 
@@ -283,7 +256,7 @@ impl DeleteBillingKey<'_> {
     /// Deletes the key and returns it as it was.
     ///
     /// # Errors
-    /// An unknown key is [`Error::Api`] with code `1` (HTTP 200), as for
+    /// An unknown key is [`Error::Api`](crate::Error::Api) with code `1` (HTTP 200), as for
     /// [`Client::billing_key`].
     pub async fn send(self) -> Result<BillingKey> {
         if let Some(r) = &self.requester {
@@ -318,7 +291,7 @@ impl<'c> BillingKeyPayments<'c> {
     /// Fetches one page.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for a malformed id or page 0.
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for a malformed id or page 0.
     pub async fn send(self) -> Result<PaymentPage> {
         let call = || {
             self.client

@@ -18,6 +18,8 @@ macro_rules! setters {
 
 #[cfg(feature = "account")]
 mod account;
+#[cfg(feature = "benepia")]
+mod benepia;
 #[cfg(feature = "billing")]
 mod billing;
 mod cancel;
@@ -29,10 +31,18 @@ mod codes;
 mod cvs;
 #[cfg(feature = "escrow")]
 mod escrow;
+#[cfg(feature = "kcpquick")]
+mod kcpquick;
 mod listings;
+#[cfg(feature = "naver")]
+mod naver;
 #[cfg(feature = "partners")]
 mod partners;
+#[cfg(feature = "payco")]
+mod payco;
 mod payments;
+#[cfg(feature = "paymentwall")]
+mod paymentwall;
 mod prepare;
 #[cfg(feature = "receipts")]
 mod receipts;
@@ -43,11 +53,21 @@ mod unpaid;
 #[cfg(feature = "vbanks")]
 mod vbanks;
 
+#[cfg(feature = "benepia")]
+pub use benepia::Benepia;
 #[cfg(feature = "billing")]
 pub use billing::{BillingKeyBatch, BillingKeyPayments, DeleteBillingKey};
 pub use cancel::CancelPayment;
+#[cfg(feature = "kcpquick")]
+pub use kcpquick::KcpQuick;
 pub use listings::{FindAllPayments, FindPayment, PaymentsByStatus};
+#[cfg(feature = "naver")]
+pub use naver::{Naver, NaverChange};
+#[cfg(feature = "payco")]
+pub use payco::Payco;
 pub use payments::{MissingId, PaymentBatch, PaymentsRequest};
+#[cfg(feature = "paymentwall")]
+pub use paymentwall::Paymentwall;
 pub use prepare::Prepare;
 #[cfg(feature = "billing")]
 pub use schedules::{KeySchedules, Schedules};

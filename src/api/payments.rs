@@ -210,3 +210,34 @@ impl Payment {
         self.extension.get("REMITTER")?.as_str()
     }
 }
+
+/// A charge is `Ok` only when its payment is paid. A payment still `ready` (neither paid nor
+/// failed) may yet complete: its outcome is unknown, not declined.
+#[cfg(any(feature = "billing", feature = "kcpquick", feature = "benepia"))]
+pub(crate) fn paid(operation: &'static str, result: Result<Payment>) -> Result<Payment> {
+    match result {
+        Ok(p)
+            if !p.is_paid()
+                && !matches!(
+                    p.status,
+                    crate::PaymentStatus::Failed | crate::PaymentStatus::Cancelled
+                ) =>
+        {
+            Err(Error::OutcomeUnknown {
+                attempted: Box::new(crate::Attempted {
+                    operation,
+                    imp_uid: Some(p.imp_uid.clone()),
+                    merchant_uid: Some(p.merchant_uid.clone()),
+                    merchant_uids: vec![p.merchant_uid.clone()],
+                    customer_uid: p.customer_uid.clone(),
+                    amount: Some(p.amount),
+                    started_at: crate::UnixTime::now(),
+                    accepted: false,
+                }),
+                source: Box::new(Error::Pending(Box::new(p))),
+            })
+        }
+        Ok(p) if !p.is_paid() => Err(Error::Declined(Box::new(p))),
+        other => other,
+    }
+}

@@ -3,8 +3,8 @@
 use futures_core::Stream;
 
 use super::{
-    billing::paid,
     listings::{Paged, pages},
+    payments::paid,
 };
 use crate::{
     Client, Error, Result, ScheduleSorting, ScheduleStatus, UnixTime, input,

@@ -254,7 +254,11 @@ fn diff(expected: &Value, actual: &Value, path: &mut String, out: &mut Vec<(Stri
     feature = "vbanks",
     feature = "escrow",
     feature = "cvs",
-    feature = "partners"
+    feature = "partners",
+    feature = "naver",
+    feature = "kcpquick",
+    feature = "paymentwall",
+    feature = "benepia"
 ))]
 fn body_as<T: serde::de::DeserializeOwned>(rec: &Recording) -> Result<T> {
     let body = rec.request.body.clone().unwrap_or(Value::Null);
@@ -270,7 +274,7 @@ fn set<B, T>(b: B, value: Option<T>, setter: impl FnOnce(B, T) -> B) -> B {
 }
 
 /// A declined (or not yet settled) charge as the payment the server answered with.
-#[cfg(feature = "billing")]
+#[cfg(any(feature = "billing", feature = "kcpquick", feature = "benepia"))]
 fn declined(r: Result<crate::Payment>) -> Result<crate::Payment> {
     match r {
         Err(Error::Declined(p)) => Ok(*p),
@@ -484,6 +488,138 @@ pub async fn call(client: &Client, rec: &Recording) -> Result<Value> {
                 .issue_partner_receipts(&seg_at(2)?, body_as(rec)?)
                 .await,
         ),
+        #[cfg(feature = "naver")]
+        "get_naver_reviews" => {
+            let at = |k: &str| {
+                rec.query(k)
+                    .and_then(|v| v.parse().ok())
+                    .map(UnixTime::from_secs)
+                    .ok_or_else(|| bad(format!("the query has no time {k}")))
+            };
+            let kind = crate::NaverReviewType::from(rec.query("review_type").unwrap_or_default());
+            let key = rec.query("channel_key").unwrap_or_default();
+            to_json(
+                client
+                    .naver()
+                    .reviews(key, at("from")?, at("to")?, kind)
+                    .await,
+            )
+        }
+        #[cfg(feature = "naver")]
+        "get_naver_product_order" => to_json(client.naver().product_order(&seg_at(2)?).await),
+        #[cfg(feature = "naver")]
+        "get_naver_product_orders" => to_json(client.naver().product_orders(&seg_at(1)?).await),
+        #[cfg(feature = "naver")]
+        "get_naver_cash_amount" => to_json(client.naver().cash_amount(&seg_at(1)?).await),
+        #[cfg(feature = "naver")]
+        "confirm_naver_payment" => {
+            to_json(client.naver().confirm(&seg_at(1)?, body_as(rec)?).await)
+        }
+        #[cfg(feature = "naver")]
+        "deposit_naver_point" => to_json(client.naver().deposit_point(&seg_at(1)?).await),
+        #[cfg(feature = "naver")]
+        op if op.ends_with("_naver_orders")
+            || op.ends_with("_naver_cancel")
+            || op.ends_with("_naver_return")
+            || op.ends_with("_naver_exchange") =>
+        {
+            let naver = client.naver();
+            let id = seg_at(1)?;
+            let change = match op {
+                "place_naver_orders" => naver.place(&id, body_as(rec)?).await,
+                "ship_naver_orders" => naver.ship(&id, body_as(rec)?).await,
+                "cancel_naver_orders" => naver.cancel(&id, body_as(rec)?).await,
+                "approve_naver_cancel" => naver.approve_cancel(&id, body_as(rec)?).await,
+                "request_naver_return" => naver.request_return(&id, body_as(rec)?).await,
+                "approve_naver_return" => naver.approve_return(&id, body_as(rec)?).await,
+                "reject_naver_return" => naver.reject_return(&id, body_as(rec)?).await,
+                "withhold_naver_return" => naver.withhold_return(&id, body_as(rec)?).await,
+                "resolve_naver_return" => naver.resolve_return(&id, body_as(rec)?).await,
+                "collect_naver_exchange" => naver.collect_exchanged(&id, body_as(rec)?).await,
+                "ship_naver_exchange" => naver.ship_exchanged(&id, body_as(rec)?).await,
+                other => return Err(bad(format!("no client method for operation {other:?}"))),
+            };
+            to_json(change.map(|c| c.changed))
+        }
+        #[cfg(feature = "kcpquick")]
+        "pay_kcpquick_money" => to_json(declined(
+            client.kcp_quick().pay_with_money(body_as(rec)?).await,
+        )),
+        #[cfg(feature = "kcpquick")]
+        "pay_kcpquick_autopay" => to_json(declined(
+            client.kcp_quick().pay_with_autopay_key(body_as(rec)?).await,
+        )),
+        #[cfg(feature = "kcpquick")]
+        "prepare_kcpquick_payment" => {
+            let done = client.kcp_quick().prepare(&seg_at(2)?, body_as(rec)?).await;
+            to_json(done.map(|()| serde_json::json!({})))
+        }
+        #[cfg(feature = "kcpquick")]
+        "update_kcpquick_prepared_payment" => {
+            let done = client
+                .kcp_quick()
+                .update_prepared(&seg_at(2)?, body_as(rec)?)
+                .await;
+            to_json(done.map(|()| serde_json::json!({})))
+        }
+        #[cfg(feature = "kcpquick")]
+        "release_kcpquick_fido" => {
+            let key = need("channel_key")?;
+            to_json(client.kcp_quick().release_fido(&seg_at(2)?, key).await)
+        }
+        #[cfg(feature = "kcpquick")]
+        "delete_kcpquick_member" => {
+            let q = |k: &str| rec.query(k).unwrap_or_default();
+            let member = client
+                .kcp_quick()
+                .delete_member(
+                    &seg_at(2)?,
+                    q("site_code"),
+                    q("partner_type"),
+                    q("partner_subtype"),
+                )
+                .await;
+            to_json(member)
+        }
+        #[cfg(feature = "kcpquick")]
+        "delete_kcpquick_autopay_key" => {
+            to_json(client.kcp_quick().delete_autopay_key(&seg_at(2)?).await)
+        }
+        #[cfg(feature = "payco")]
+        "update_payco_order_status" => {
+            let status = crate::PaycoOrderStatus::from(need("status")?.as_str());
+            let now = client
+                .payco()
+                .update_order_status(&seg_at(3)?, status)
+                .await;
+            to_json(now.map(|status| serde_json::json!({ "status": status })))
+        }
+        #[cfg(feature = "paymentwall")]
+        "register_paymentwall_delivery" => {
+            // Paymentwall's refusal inside a success answer: the answer as sent.
+            to_json(
+                match client.paymentwall().register_delivery(body_as(rec)?).await {
+                    Err(Error::PgRejected { answer, .. }) => Ok(*answer),
+                    other => {
+                        other.and_then(|a| serde_json::to_value(a).map_err(|e| bad(e.to_string())))
+                    }
+                },
+            )
+        }
+        #[cfg(feature = "benepia")]
+        "get_benepia_point" => {
+            let point = client
+                .benepia()
+                .point(
+                    need("benepia_user")?,
+                    need("benepia_password")?,
+                    need("channel_key")?,
+                )
+                .await;
+            to_json(point.map(|point| serde_json::json!({ "point": point })))
+        }
+        #[cfg(feature = "benepia")]
+        "pay_benepia_point" => to_json(declined(client.benepia().pay(body_as(rec)?).await)),
         #[cfg(feature = "receipts")]
         "get_receipt" => to_json(client.receipt(&seg_at(1)?).await),
         #[cfg(feature = "receipts")]

@@ -140,25 +140,31 @@ async fn every_operation_refuses_a_malformed_id_before_sending() {
         );
         checked.insert(rec.operation.clone());
     }
-    // The operations whose requests carry no id at all: listings by status or by time, the
-    // code tables and the account's settings (a bank, card or tier code is a code, not an id;
-    // its limits are the spec's, checked by the generated client).
+    // The operations whose requests carry no `*_uid` at all: listings by status or by time,
+    // the code tables, the account's settings, Naver's product orders and reviews, KCP quick
+    // pay's members and Benepia's balance (their codes and ids have the spec's own limits,
+    // checked by the generated client).
     assert_eq!(
         without_ids,
         [
+            "delete_kcpquick_member",
             "get_bank",
             "get_banks",
+            "get_benepia_point",
             "get_card",
             "get_cards",
+            "get_naver_product_order",
+            "get_naver_reviews",
             "get_payments_by_status",
             "get_pg_settings",
             "get_schedules",
             "get_tier",
+            "release_kcpquick_fido",
         ]
         .map(String::from)
         .into_iter()
         .collect(),
         "operations seen without any id"
     );
-    assert_eq!(checked.len(), 45, "{checked:?}");
+    assert_eq!(checked.len(), 68, "{checked:?}");
 }

@@ -104,7 +104,7 @@ fn the_project_passes_every_check() {
     let report = validate(&root(), Checks::ALL);
     let listed: String = report.findings.iter().map(|f| format!("  {f}\n")).collect();
     assert!(report.findings.is_empty(), "findings:\n{listed}");
-    assert_eq!(report.coverage.len(), 54);
+    assert_eq!(report.coverage.len(), 82);
     assert!(report.recordings >= 40, "{} recordings", report.recordings);
     assert!(report.coverage_table().contains("get_payment "));
 }
