@@ -324,6 +324,22 @@ impl Attempted {
                 "look the verification up (Client::certification) before trying again"
             }
             "issue_partner_receipts" => "check the sales slips with the PG before issuing again",
+            "pay_kcpquick_money" | "pay_kcpquick_autopay" | "pay_benepia_point" => {
+                "look the order up by its merchant_uid (Client::find_payment) before paying again"
+            }
+            "confirm_naver_payment" | "deposit_naver_point" | "update_payco_order_status" => {
+                "look the payment up (Client::payment) before trying again"
+            }
+            op if op.contains("naver") => {
+                "read the product orders (Client::naver().product_orders) before acting again"
+            }
+            "prepare_kcpquick_payment" | "update_kcpquick_prepared_payment" => {
+                "send the registration again: a second one of the same order id is refused (409) if the first arrived"
+            }
+            "get_benepia_point" => "ask again: reading the balance changes nothing",
+            "register_paymentwall_delivery" => {
+                "report the delivery again: the same report describes the same delivery"
+            }
             "prepare_payment" | "update_prepared_payment" => {
                 "look the prepared amount up before trying again"
             }

@@ -26,9 +26,9 @@ use crate::{
 /// ```no_run
 /// use iamport::{NaverDeliveryCompany, NaverDeliveryMethod, UnixTime, types::NaverShipRequest};
 /// # async fn run(client: iamport::Client) -> iamport::Result<()> {
-/// let shipped = NaverShipRequest::new(UnixTime::now(), NaverDeliveryMethod::Delivery)
+/// let shipped = NaverShipRequest::new(NaverDeliveryMethod::Delivery, UnixTime::now())
 ///     .product_order_id(vec!["2026110512345601".to_owned()])
-///     .delivery_company(NaverDeliveryCompany::Cjgls)
+///     .delivery_company(NaverDeliveryCompany::CjGls)
 ///     .tracking_number("600012345678");
 /// let change = client.naver().ship("imp_612345678901", shipped).await?;
 /// if !change.unchanged.is_empty() {
