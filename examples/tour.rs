@@ -275,6 +275,15 @@ async fn offline() -> Result<(), Box<dyn std::error::Error>> {
     account(&client).await?;
     #[cfg(feature = "partners")]
     partners(&client).await?;
+    #[cfg(feature = "naver")]
+    naver(&client, &recordings).await?;
+    #[cfg(any(
+        feature = "kcpquick",
+        feature = "payco",
+        feature = "paymentwall",
+        feature = "benepia"
+    ))]
+    pg_specific(&client, &recordings).await?;
     billing_from_recordings(&mock, &recordings).await?;
 
     line(
@@ -582,6 +591,178 @@ async fn partners(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
         format!("{:?}", slips.receipt_url),
     );
     Ok(())
+}
+
+/// Naver Pay orders (`--features naver`, or `full`): a payment's product orders, shipping
+/// them, a cancel that Naver applied to only one of two product orders, and the rest of the
+/// group through the arguments of its recordings.
+#[cfg(feature = "naver")]
+async fn naver(
+    client: &Client,
+    recordings: &[Recording],
+) -> Result<(), Box<dyn std::error::Error>> {
+    use iamport::{
+        NaverCancelReason, NaverDeliveryCompany, NaverDeliveryMethod, types::NaverCancelRequest,
+        types::NaverShipRequest,
+    };
+
+    let orders = client.naver().product_orders("imp_612345678901").await?;
+    line(
+        "get_naver_product_orders",
+        "naver().product_orders(\"imp_612345678901\")",
+        orders
+            .iter()
+            .map(|o| format!("{} {}", o.product_order_id, o.product_order_status))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    let ship = NaverShipRequest::new(
+        NaverDeliveryMethod::Delivery,
+        UnixTime::from_secs(1_793_865_600),
+    )
+    .product_order_id(vec![
+        "2026110512345601".to_owned(),
+        "2026110512345602".to_owned(),
+    ])
+    .delivery_company(NaverDeliveryCompany::CjGls)
+    .tracking_number("600012345678");
+    let shipped = client.naver().ship("imp_612345678901", ship).await?;
+    line(
+        "ship_naver_orders",
+        "naver().ship(id, CjGls, \"600012345678\")",
+        format!(
+            "{} shipped, complete: {}",
+            shipped.changed.len(),
+            shipped.is_complete()
+        ),
+    );
+    let cancel = NaverCancelRequest::new()
+        .product_order_id(vec![
+            "2026110512345601".to_owned(),
+            "2026110512345602".to_owned(),
+        ])
+        .reason(NaverCancelReason::IntentChanged);
+    let cancelled = client.naver().cancel("imp_612345678901", cancel).await?;
+    line(
+        "cancel_naver_orders",
+        "naver().cancel(id, [2 product orders])",
+        format!(
+            "{} cancelled; Naver left {:?} as it was",
+            cancelled.changed.len(),
+            cancelled.unchanged
+        ),
+    );
+    from_recordings(
+        client,
+        recordings,
+        &[
+            "get_naver_product_order",
+            "get_naver_reviews",
+            "get_naver_cash_amount",
+            "place_naver_orders",
+            "approve_naver_cancel",
+            "request_naver_return",
+            "approve_naver_return",
+            "reject_naver_return",
+            "withhold_naver_return",
+            "resolve_naver_return",
+            "collect_naver_exchange",
+            "ship_naver_exchange",
+            "confirm_naver_payment",
+            "deposit_naver_point",
+        ],
+    )
+    .await;
+    Ok(())
+}
+
+/// KCP quick pay, PAYCO, Paymentwall and Benepia (their features, or `full`): a charge of
+/// prepaid money, a Benepia balance, and the rest through the arguments of their recordings.
+#[cfg(any(
+    feature = "kcpquick",
+    feature = "payco",
+    feature = "paymentwall",
+    feature = "benepia"
+))]
+async fn pg_specific(
+    client: &Client,
+    recordings: &[Recording],
+) -> Result<(), Box<dyn std::error::Error>> {
+    #[cfg(feature = "kcpquick")]
+    {
+        let charge = iamport::types::KcpQuickMoneyRequest::new(
+            "kq-m-20415",
+            "channel-key-3f1a7c02",
+            "kqm-20261105-0042",
+            "아메리카노 외 1건",
+            9800,
+            "imp_402918337105",
+        );
+        let paid = client.kcp_quick().pay_with_money(charge).await?;
+        line(
+            "pay_kcpquick_money",
+            "kcp_quick().pay_with_money(.., 9800, ..)",
+            format!("{} {} {}", paid.merchant_uid, paid.status, paid.amount),
+        );
+    }
+    #[cfg(feature = "benepia")]
+    {
+        let points = client
+            .benepia()
+            .point("hana_welfare07", "Bnp!2026pass", "channel-key-9d24c6e5")
+            .await?;
+        line(
+            "get_benepia_point",
+            "benepia().point(user, password, channel)",
+            format!("{points} points (the password shows nowhere)"),
+        );
+    }
+    from_recordings(
+        client,
+        recordings,
+        &[
+            "pay_kcpquick_autopay",
+            "prepare_kcpquick_payment",
+            "update_kcpquick_prepared_payment",
+            "release_kcpquick_fido",
+            "delete_kcpquick_member",
+            "delete_kcpquick_autopay_key",
+            "update_payco_order_status",
+            "register_paymentwall_delivery",
+            "pay_benepia_point",
+        ],
+    )
+    .await;
+    Ok(())
+}
+
+/// Calls each operation through its facade method with the arguments of its first success
+/// recording (the mock serves every success recording), and shows what came back.
+#[cfg(any(
+    feature = "naver",
+    feature = "kcpquick",
+    feature = "payco",
+    feature = "paymentwall",
+    feature = "benepia"
+))]
+async fn from_recordings(client: &Client, recordings: &[Recording], operations: &[&str]) {
+    for op in operations {
+        let Some(rec) = recordings
+            .iter()
+            .find(|r| r.operation == *op && r.is_success())
+        else {
+            continue;
+        };
+        let answer = shown(iamport::testing::call(client, rec).await, |v| match &v {
+            serde_json::Value::Array(items) => format!("{} item(s)", items.len()),
+            serde_json::Value::Null => "done".to_owned(),
+            other => {
+                let text = other.to_string();
+                text.chars().take(60).collect()
+            }
+        });
+        line(op, &format!("(the arguments of {})", rec.name), answer);
+    }
 }
 
 /// The other billing-key and schedule operations, each called through its facade method with
