@@ -636,12 +636,11 @@ async fn naver(
             shipped.is_complete()
         ),
     );
-    let cancel = NaverCancelRequest::new()
-        .product_order_id(vec![
-            "2026110512345601".to_owned(),
-            "2026110512345602".to_owned(),
-        ])
-        .reason(NaverCancelReason::IntentChanged);
+    let cancel = NaverCancelRequest::new(vec![
+        "2026110512345601".to_owned(),
+        "2026110512345602".to_owned(),
+    ])
+    .reason(NaverCancelReason::IntentChanged);
     let cancelled = client.naver().cancel("imp_612345678901", cancel).await?;
     line(
         "cancel_naver_orders",

@@ -16,7 +16,8 @@ use iamport::{
     Error, NaverCancelReason, NaverProductOrderStatus, PaycoOrderStatus, PaymentStatus,
     testing::{MockIamport, payment},
     types::{
-        BenepiaPaymentRequest, KcpQuickMoneyRequest, NaverCancelRequest, PaymentwallDeliveryRequest,
+        BenepiaPaymentRequest, KcpQuickMoneyRequest, NaverApproveCancelRequest, NaverCancelRequest,
+        PaymentwallDeliveryRequest,
     },
 };
 use serde_json::json;
@@ -57,8 +58,7 @@ async fn every_pg_specific_recording_goes_through_the_client() {
 }
 
 fn cancel(ids: &[&str]) -> NaverCancelRequest {
-    NaverCancelRequest::new()
-        .product_order_id(ids.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+    NaverCancelRequest::new(ids.iter().map(|s| s.to_string()).collect::<Vec<_>>())
         .reason(NaverCancelReason::IntentChanged)
 }
 
@@ -85,8 +85,7 @@ async fn a_partial_naver_answer_names_the_product_orders_it_left_unchanged() {
 
     // A whole answer is complete.
     let _ok = mock.recording(&common::recording("cancel_naver_orders.ok"));
-    let request = NaverCancelRequest::new()
-        .product_order_id(vec!["2026110512345602".to_owned()])
+    let request = NaverCancelRequest::new(vec!["2026110512345602".to_owned()])
         .reason(NaverCancelReason::SoldOut);
     let change = client
         .naver()
@@ -94,6 +93,33 @@ async fn a_partial_naver_answer_names_the_product_orders_it_left_unchanged() {
         .await
         .unwrap();
     assert!(change.is_complete(), "{change:?}");
+}
+
+#[tokio::test]
+async fn a_naver_refund_names_what_it_refunds() {
+    let mock = MockIamport::start().await;
+    let client = mock.client();
+    let anything = mock.server().mock(|_, then| {
+        then.status(500);
+    });
+    // The refunding actions take the product orders in their constructor; an empty list (the
+    // server would refund the whole payment) is refused with nothing sent.
+    let err = client
+        .naver()
+        .cancel("imp_1", NaverCancelRequest::new(Vec::<String>::new()))
+        .await
+        .unwrap_err();
+    assert!(err.is_invalid_input(), "{err:?}");
+    let err = client
+        .naver()
+        .approve_cancel(
+            "imp_1",
+            NaverApproveCancelRequest::new(Vec::<String>::new()),
+        )
+        .await
+        .unwrap_err();
+    assert!(err.is_invalid_input(), "{err:?}");
+    assert_eq!(anything.calls(), 0);
 }
 
 #[tokio::test]

@@ -5,9 +5,10 @@
 use crate::{
     Client, Error, NaverReviewType, Result, UnixTime,
     types::{
-        NaverApproveReturnRequest, NaverCancelRequest, NaverCashAmount, NaverConfirmRequest,
-        NaverProductOrder, NaverProductOrdersRequest, NaverRejectReturnRequest, NaverReturnRequest,
-        NaverReview, NaverShipExchangeRequest, NaverShipRequest, NaverWithholdReturnRequest,
+        NaverApproveCancelRequest, NaverApproveReturnRequest, NaverCancelRequest, NaverCashAmount,
+        NaverConfirmRequest, NaverProductOrder, NaverProductOrdersRequest,
+        NaverRejectReturnRequest, NaverReturnRequest, NaverReview, NaverShipExchangeRequest,
+        NaverShipRequest, NaverWithholdReturnRequest,
     },
 };
 
@@ -17,7 +18,11 @@ use crate::{
 /// for the payment-type checkout (`naverpay`).
 ///
 /// Each action on product orders names the payment (`imp_uid`) and, in its request, the
-/// product orders it applies to (all of the payment's when left out). Naver may apply it to
+/// product orders it applies to. The actions that refund ([`cancel`](Self::cancel),
+/// [`approve_cancel`](Self::approve_cancel), [`approve_return`](Self::approve_return)) take
+/// the list in their constructor: a refund always names what it refunds (the server would
+/// refund every product order of the payment without one). The others may leave it out, to
+/// act on all of the payment's. Naver may apply it to
 /// some of them only (HTTP 207): the answer is a [`NaverChange`] that says which were changed
 /// and which were not, never a plain success. Actions are changes: never sent twice; on
 /// [`Error::OutcomeUnknown`] read the product orders ([`product_orders`](Self::product_orders))
@@ -48,8 +53,8 @@ pub struct NaverChange {
     /// The product orders the action was applied to, as they are now.
     pub changed: Vec<NaverProductOrder>,
     /// The product orders asked for that Naver left as they were (a partial answer, HTTP
-    /// 207). Empty when the request named none (all of the payment's): read them with
-    /// [`Naver::product_orders`] then.
+    /// 207). Empty when the request named none (all of the payment's, for the actions that do
+    /// not refund): read them with [`Naver::product_orders`] then.
     pub unchanged: Vec<String>,
 }
 
@@ -59,14 +64,31 @@ impl NaverChange {
         self.unchanged.is_empty()
     }
 
-    fn of(asked: Option<&Vec<String>>, changed: Vec<NaverProductOrder>) -> NaverChange {
+    fn of(asked: &[String], changed: Vec<NaverProductOrder>) -> NaverChange {
         let unchanged = asked
-            .into_iter()
-            .flatten()
+            .iter()
             .filter(|id| !changed.iter().any(|o| &o.product_order_id == *id))
             .cloned()
             .collect();
         NaverChange { changed, unchanged }
+    }
+}
+
+/// The product orders a request names: a list the refunding actions require, and one the
+/// others may leave out (all of the payment's, then).
+trait Asked {
+    fn asked(&self) -> &[String];
+}
+
+impl Asked for Vec<String> {
+    fn asked(&self) -> &[String] {
+        self
+    }
+}
+
+impl Asked for Option<Vec<String>> {
+    fn asked(&self) -> &[String] {
+        self.as_deref().unwrap_or_default()
     }
 }
 
@@ -88,7 +110,7 @@ macro_rules! actions {
         pub async fn $name(&self, imp_uid: &str, request: $request) -> Result<NaverChange> {
             let c = self.client;
             let changed = c.call(|| c.api.$op(imp_uid, &request)).await?;
-            Ok(NaverChange::of(request.product_order_id.as_ref(), changed))
+            Ok(NaverChange::of(request.product_order_id.asked(), changed))
         }
     )+};
 }
@@ -157,7 +179,7 @@ impl Naver<'_> {
         cancel(NaverCancelRequest) => cancel_naver_orders;
         /// Approves the buyer's request to cancel, which refunds the product orders
         /// (`POST /payments/{imp_uid}/naver/approve-cancel`). **Moves money.**
-        approve_cancel(NaverProductOrdersRequest) => approve_naver_cancel;
+        approve_cancel(NaverApproveCancelRequest) => approve_naver_cancel;
         /// Requests the return of product orders for the buyer
         /// (`POST /payments/{imp_uid}/naver/request-return`).
         request_return(NaverReturnRequest) => request_naver_return;
