@@ -55,7 +55,9 @@ def test_recording_decodes_into_the_generated_model(case):
     parsed = model.from_json(json.dumps(body, ensure_ascii=False))
     assert isinstance(parsed, model)
     assert parsed.code == body["code"]
-    if case["success"]:
+    # A success that carries a payload decodes one (an operation that answers nothing useful
+    # sends `null`, and decodes nothing).
+    if case["success"] and body["response"] is not None:
         assert parsed.response is not None
     # No field lost, retyped or added.
     assert plain(parsed.to_dict()) == plain(body)

@@ -49,7 +49,9 @@ def test_recording_parses_into_the_generated_model(case):
     model = getattr(models, case["schema"])
     parsed = model.from_dict(body)
     assert parsed.code == body["code"]
-    if case["success"]:
+    # A success that carries a payload decodes one (an operation that answers nothing useful
+    # sends `null`, and decodes nothing).
+    if case["success"] and body["response"] is not None:
         assert parsed.response is not None
         assert raw_dicts(parsed.response) == [], "parts that did not parse into models"
         # The generated model writes back exactly what it read: no field lost or retyped.
