@@ -735,35 +735,6 @@ async fn pg_specific(
     Ok(())
 }
 
-/// Calls each operation through its facade method with the arguments of its first success
-/// recording (the mock serves every success recording), and shows what came back.
-#[cfg(any(
-    feature = "naver",
-    feature = "kcpquick",
-    feature = "payco",
-    feature = "paymentwall",
-    feature = "benepia"
-))]
-async fn from_recordings(client: &Client, recordings: &[Recording], operations: &[&str]) {
-    for op in operations {
-        let Some(rec) = recordings
-            .iter()
-            .find(|r| r.operation == *op && r.is_success())
-        else {
-            continue;
-        };
-        let answer = shown(iamport::testing::call(client, rec).await, |v| match &v {
-            serde_json::Value::Array(items) => format!("{} item(s)", items.len()),
-            serde_json::Value::Null => "done".to_owned(),
-            other => {
-                let text = other.to_string();
-                text.chars().take(60).collect()
-            }
-        });
-        line(op, &format!("(the arguments of {})", rec.name), answer);
-    }
-}
-
 /// The other billing-key and schedule operations, each called through its facade method with
 /// the arguments its recording carries (the mock serves every success recording).
 async fn billing_from_recordings(
@@ -776,28 +747,41 @@ async fn billing_from_recordings(
         .base_url(mock.base_url())
         .fixed_now(iamport::testing::RECORDED_AT)
         .build()?;
-    for op in [
-        "get_billing_key",
-        "get_billing_keys",
-        "get_billing_key_payments",
-        "get_billing_key_schedules",
-        "get_customer_schedules",
-        "charge_onetime",
-        "get_schedule",
-        "update_schedule",
-        "reschedule_schedule",
-        "retry_schedule",
-    ] {
+    from_recordings(
+        &client,
+        recordings,
+        &[
+            "get_billing_key",
+            "get_billing_keys",
+            "get_billing_key_payments",
+            "get_billing_key_schedules",
+            "get_customer_schedules",
+            "charge_onetime",
+            "get_schedule",
+            "update_schedule",
+            "reschedule_schedule",
+            "retry_schedule",
+        ],
+    )
+    .await;
+    Ok(())
+}
+
+/// Calls each operation through its facade method with the arguments of its first success
+/// recording (the mock serves every success recording), and shows what came back.
+async fn from_recordings(client: &Client, recordings: &[Recording], operations: &[&str]) {
+    for op in operations {
         let Some(rec) = recordings
             .iter()
-            .find(|r| r.operation == op && r.is_success())
+            .find(|r| r.operation == *op && r.is_success())
         else {
             continue;
         };
-        let answer = shown(iamport::testing::call(&client, rec).await, |v| {
+        let answer = shown(iamport::testing::call(client, rec).await, |v| {
             let field = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_owned);
             match (&v, field("customer_uid"), field("merchant_uid")) {
                 (serde_json::Value::Array(items), ..) => format!("{} item(s)", items.len()),
+                (serde_json::Value::Null, ..) => "done".to_owned(),
                 (_, _, Some(m)) => format!(
                     "{m} {}",
                     field("status")
@@ -805,14 +789,14 @@ async fn billing_from_recordings(
                         .unwrap_or_default()
                 ),
                 (_, Some(c), _) => c,
-                _ => v
-                    .get("total")
-                    .map_or_else(String::new, |t| format!("{t} in all")),
+                _ => v.get("total").map_or_else(
+                    || v.to_string().chars().take(60).collect(),
+                    |t| format!("{t} in all"),
+                ),
             }
         });
         line(op, &format!("(the arguments of {})", rec.name), answer);
     }
-    Ok(())
 }
 
 /// A subscription's life against a local mock with typed stubs: issue a billing key, charge
